@@ -1,0 +1,87 @@
+// OutboundMessage → plain terminal text; untrusted text loses control characters so no title can drive the terminal.
+import { assertNever } from "../../src/index.js";
+import type { Inline, MessageBlock, OutboundMessage, PaperCard } from "../../src/index.js";
+
+// C0/C1 controls (incl. ESC, so no ANSI sequences), bidi overrides and isolates; newlines become spaces.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+export function safeText(text: string): string {
+  return text.replace(UNSAFE, " ");
+}
+
+function safeUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function inlineToText(runs: readonly Inline[]): string {
+  return runs
+    .map((run) => {
+      switch (run.type) {
+        case "text":
+        case "bold":
+        case "italic":
+          return safeText(run.text);
+        case "code":
+          return `\`${safeText(run.text)}\``;
+        case "link": {
+          const url = safeUrl(run.url);
+          return url === undefined ? safeText(run.text) : `${safeText(run.text)} <${url}>`;
+        }
+        default:
+          return assertNever(run);
+      }
+    })
+    .join("");
+}
+
+function paperLines(slot: number, paper: PaperCard): string[] {
+  const meta = [
+    paper.authors,
+    paper.organization,
+    paper.date,
+    `▲ ${paper.upvotes}`,
+    paper.teamVotes !== undefined && paper.teamVotes > 0 ? `team votes ${paper.teamVotes}` : undefined,
+  ].filter((part): part is string => part !== undefined && part !== "");
+  const links = paper.links
+    .map((link) => ({ label: link.label, url: safeUrl(link.url) }))
+    .filter((link) => link.url !== undefined)
+    .map((link) => `${safeText(link.label)} ${link.url ?? ""}`);
+  const lines = [`${slot}. ${safeText(paper.title)}`, `   ${safeText(meta.join(" · "))}`];
+  if (paper.summary !== "") lines.push(`   ${safeText(paper.summary)}`);
+  if (paper.reason !== undefined) lines.push(`   ↳ ${safeText(paper.reason)}`);
+  if (links.length > 0) lines.push(`   ${links.join("  ")}`);
+  return lines;
+}
+
+function blockLines(block: MessageBlock): string[] {
+  switch (block.type) {
+    case "header":
+      return [`== ${safeText(block.text)} ==`];
+    case "paper":
+      return paperLines(block.slot, block.paper);
+    case "text":
+      return [inlineToText(block.content)];
+    case "context":
+      return [`  ${inlineToText(block.content)}`];
+    case "actions":
+      return block.buttons.flatMap((b) => {
+        if (b.kind === "action") return [`   [${safeText(b.text)}: ${b.actionId} ${safeText(b.value)}]`];
+        return [];
+      });
+    case "divider":
+      return [""];
+    default:
+      return assertNever(block);
+  }
+}
+
+/** The whole message as terminal lines. */
+export function renderText(message: OutboundMessage): string {
+  return message.blocks.flatMap(blockLines).join("\n");
+}
