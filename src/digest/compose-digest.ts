@@ -1,0 +1,196 @@
+// Ranked papers → neutral digest messages (compact: one numbered message; cards: header + one per paper).
+import type { ButtonSpec, Inline, MessageBlock, OutboundMessage } from "../messages/outbound-message.js";
+import type { Paper, PaperId } from "../papers/paper.js";
+import { DEFAULT_VOTE_EMOJI, keycap } from "../platform/emoji.js";
+import type { ComposeOptions, RankedPaper } from "./digest-types.js";
+import { toPaperCard } from "./paper-card.js";
+
+/** Keycaps run 1️⃣…🔟, so a compact digest holds at most ten papers; cards keep the same cap. */
+export const MAX_PAPERS_PER_DIGEST = 10;
+
+export interface ComposedDigest {
+  readonly messages: OutboundMessage[];
+  /** The papers shown, in slot order: mark these seen once the post succeeds. */
+  readonly shown: PaperId[];
+  /** Ranked papers not shown; summarised in an "+K more" line, never dropped silently. */
+  readonly overflow: number;
+}
+
+export interface PaperListOptions {
+  readonly title: string;
+  readonly notice?: string;
+  /** Adds a "Share to channel" button per paper (ephemeral search answers). */
+  readonly shareButtons: boolean;
+  /** The user's query, for the "No papers match …" answer. */
+  readonly query?: string;
+  readonly teamVotes?: ReadonlyMap<PaperId, number>;
+  /** At most this many papers (default 10); the rest become an "+K more" line. */
+  readonly limit?: number;
+}
+
+const text = (value: string): Inline => ({ type: "text", text: value });
+const code = (value: string): Inline => ({ type: "code", text: value });
+const context = (...content: Inline[]): MessageBlock => ({ type: "context", content });
+
+function noticeBlocks(notice: string | undefined): MessageBlock[] {
+  return notice !== undefined && notice.trim() !== "" ? [context(text(notice))] : [];
+}
+
+function clampTop(top: number): number {
+  if (!Number.isFinite(top)) return MAX_PAPERS_PER_DIGEST;
+  return Math.min(MAX_PAPERS_PER_DIGEST, Math.max(1, Math.floor(top)));
+}
+
+function overflowBlock(overflow: number, moreCommand: string | undefined): MessageBlock[] {
+  if (overflow <= 0) return [];
+  return moreCommand !== undefined && moreCommand !== ""
+    ? [context(text(`+${String(overflow)} more: `), code(moreCommand))]
+    : [context(text(`+${String(overflow)} more`))];
+}
+
+function overflowLine(overflow: number, moreCommand: string | undefined): string[] {
+  if (overflow <= 0) return [];
+  return [moreCommand !== undefined && moreCommand !== "" ? `+${String(overflow)} more: ${moreCommand}` : `+${String(overflow)} more`];
+}
+
+const listLine = (slot: number, paper: Paper): string => `${String(slot)}. ${paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(paper.upvotes)})`;
+
+/** Link buttons for a paper: Hugging Face, PDF, and Code when the paper has a safe repo link. */
+function linkButtons(paper: Paper): ButtonSpec[] {
+  const card = toPaperCard(paper);
+  const wanted = ["huggingFace", "pdf", "code"] as const;
+  return wanted.flatMap((kind) => {
+    const link = card.links.find((l) => l.kind === kind);
+    return link ? [{ kind: "link" as const, text: kind === "code" ? "Code" : link.label, url: link.url }] : [];
+  });
+}
+
+function emptyDigest(options: ComposeOptions): ComposedDigest {
+  const blocks: MessageBlock[] = [
+    { type: "header", text: options.title },
+    ...noticeBlocks(options.notice),
+    { type: "text", content: [text("No new papers since the last digest.")] },
+  ];
+  const fallback = [options.title, options.notice, "No new papers since the last digest."].filter((s) => s !== undefined && s !== "");
+  return { messages: [{ fallbackText: fallback.join("\n"), blocks }], shown: [], overflow: 0 };
+}
+
+function composeCompact(shownPapers: readonly RankedPaper[], overflow: number, options: ComposeOptions): OutboundMessage {
+  const blocks: MessageBlock[] = [{ type: "header", text: options.title }, ...noticeBlocks(options.notice)];
+  shownPapers.forEach((ranked, index) => {
+    const slot = index + 1;
+    if (index > 0) blocks.push({ type: "divider" });
+    blocks.push({ type: "paper", slot, paper: cardFor(ranked, options, `react ${keycap(slot)}`) });
+  });
+  blocks.push(...overflowBlock(overflow, options.moreCommand));
+  const n = shownPapers.length;
+  const range = n === 1 ? keycap(1) : `${keycap(1)}–${keycap(n)}`;
+  blocks.push(context(text(`React with ${range} to vote for a paper.`)));
+  const fallback = [
+    options.title,
+    ...(options.notice ? [options.notice] : []),
+    ...shownPapers.map((r, i) => listLine(i + 1, r.paper)),
+    ...overflowLine(overflow, options.moreCommand),
+  ];
+  return { fallbackText: fallback.join("\n"), blocks };
+}
+
+function composeCards(shownPapers: readonly RankedPaper[], overflow: number, options: ComposeOptions): OutboundMessage[] {
+  const emoji = options.voteEmoji && options.voteEmoji.length > 0 ? options.voteEmoji : DEFAULT_VOTE_EMOJI;
+  const howToVote = `React ${emoji.join(" ")} on a paper to vote; its thread is for discussion.`;
+  const header: OutboundMessage = {
+    fallbackText: [options.title, ...(options.notice ? [options.notice] : []), ...overflowLine(overflow, options.moreCommand)].join("\n"),
+    blocks: [
+      { type: "header", text: options.title },
+      ...noticeBlocks(options.notice),
+      ...overflowBlock(overflow, options.moreCommand),
+      context(text(howToVote)),
+    ],
+  };
+  const voteHint = `react ${emoji.join(" ")}`;
+  const cards = shownPapers.map((ranked): OutboundMessage => {
+    const buttons = linkButtons(ranked.paper);
+    return {
+      fallbackText: `${ranked.paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(ranked.paper.upvotes)})`,
+      blocks: [
+        { type: "paper", slot: 1, paper: cardFor(ranked, options, voteHint) },
+        ...(buttons.length > 0 ? [{ type: "actions" as const, buttons }] : []),
+      ],
+    };
+  });
+  return [header, ...cards];
+}
+
+function cardFor(ranked: RankedPaper, options: ComposeOptions, voteHint: string): ReturnType<typeof toPaperCard> {
+  const teamVotes = options.teamVotes?.get(ranked.paper.id);
+  return toPaperCard(ranked.paper, {
+    voteHint,
+    ...(teamVotes !== undefined ? { teamVotes } : {}),
+    ...(ranked.reason !== undefined ? { reason: ranked.reason } : {}),
+  });
+}
+
+/**
+ * A digest as neutral messages. `compact`: one message with the top N papers in slots 1..N (react with
+ * the slot's keycap to vote). `cards`: a header message, then one message per paper at slot 1 with link
+ * buttons (react with a vote emoji; the thread is the paper's discussion). Papers past N become one
+ * "+K more: <moreCommand>" line. No papers → one "No new papers" message.
+ */
+export function composeDigest(ranked: readonly RankedPaper[], options: ComposeOptions): ComposedDigest {
+  if (ranked.length === 0) return emptyDigest(options);
+  const top = clampTop(options.top);
+  const shownPapers = ranked.slice(0, top);
+  const overflow = ranked.length - shownPapers.length;
+  const shown = shownPapers.map((r) => r.paper.id);
+  const messages = options.layout === "cards" ? composeCards(shownPapers, overflow, options) : [composeCompact(shownPapers, overflow, options)];
+  return { messages, shown, overflow };
+}
+
+const asPaper = (item: Paper | RankedPaper): Paper => ("paper" in item ? item.paper : item);
+
+/**
+ * A search answer: header, then per paper a card (slot 1..n) and its link buttons, plus "Share to
+ * channel" when `shareButtons`. No results → "No papers match “query”." with a hint.
+ */
+export function composePaperList(results: readonly (Paper | RankedPaper)[], options: PaperListOptions): OutboundMessage {
+  const header: MessageBlock[] = [{ type: "header", text: options.title }, ...noticeBlocks(options.notice)];
+  if (results.length === 0) {
+    const what = options.query !== undefined && options.query.trim() !== "" ? `No papers match “${options.query.trim()}”.` : "No papers found.";
+    const blocks: MessageBlock[] = [
+      ...header,
+      { type: "text", content: [text(what)] },
+      context(text("Try fewer or broader words, drop a "), code("-exclusion"), text(", or browse "), code("/papers week"), text(".")),
+    ];
+    return { fallbackText: [options.title, options.notice, what].filter((s) => s !== undefined && s !== "").join("\n"), blocks };
+  }
+  const limit = clampLimit(options.limit);
+  const papers = results.slice(0, limit).map(asPaper);
+  const blocks: MessageBlock[] = [...header];
+  papers.forEach((paper, index) => {
+    const item = results[index];
+    const reason = item !== undefined && "paper" in item ? item.reason : undefined;
+    const teamVotes = options.teamVotes?.get(paper.id);
+    blocks.push({
+      type: "paper",
+      slot: index + 1,
+      paper: toPaperCard(paper, { ...(teamVotes !== undefined ? { teamVotes } : {}), ...(reason !== undefined ? { reason } : {}) }),
+    });
+    const buttons: ButtonSpec[] = linkButtons(paper);
+    if (options.shareButtons) buttons.push({ kind: "action", actionId: "share", value: paper.id, text: "Share to channel" });
+    if (buttons.length > 0) blocks.push({ type: "actions", buttons });
+  });
+  const overflow = results.length - papers.length;
+  if (overflow > 0) blocks.push(context(text(`+${String(overflow)} more; add words to narrow the search.`)));
+  const fallback = [
+    options.title,
+    ...(options.notice ? [options.notice] : []),
+    ...papers.map((p, i) => listLine(i + 1, p)),
+    ...(overflow > 0 ? [`+${String(overflow)} more`] : []),
+  ];
+  return { fallbackText: fallback.join("\n"), blocks };
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return MAX_PAPERS_PER_DIGEST;
+  return Math.max(1, Math.floor(limit));
+}
