@@ -1,0 +1,248 @@
+// The archive's full-text index over papers (MiniSearch): tokenising, query syntax ("phrases", -exclusions), ranking.
+import MiniSearch from "minisearch";
+import type { SearchOptions } from "minisearch";
+import type { Paper, PaperId } from "../paper.js";
+
+/** Field boosts: a title hit outranks a keyword hit, which outranks an author or abstract hit. */
+export const FIELD_BOOSTS = { title: 4, aiKeywords: 2.5, authors: 1.5, abstract: 1 } as const;
+
+const FIELDS = ["title", "abstract", "aiKeywords", "authors"] as const;
+type Field = (typeof FIELDS)[number];
+
+/**
+ * Words too common to help ranking. Dropping them at index and query time keeps the index small
+ * (they would sit in almost every abstract's posting list) and "a survey of the ..." fast.
+ */
+const STOPWORDS = new Set(
+  (
+    "a an and are as at be been but by can do does for from had has have how in into is it its of on or our " +
+    "so such than that the their them these they this those to via was we were what when where which while who " +
+    "why will with without you your"
+  ).split(" "),
+);
+
+const COMBINING_MARKS = /\p{M}+/gu;
+/** Separators between words; hyphens and apostrophes stay inside a token so processTerm can see them. */
+const SEPARATOR = /[^\p{L}\p{N}'’-]+/u;
+
+/** Lower-cases and strips diacritics: "Schrödinger" → "schrodinger". */
+export function foldText(text: string): string {
+  return text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
+}
+
+/** Splits text into raw tokens (hyphenated words and contractions still whole, not yet folded). */
+function splitWords(text: string): string[] {
+  return text.split(SEPARATOR).filter((t) => t.length > 0);
+}
+
+/** Index-side terms of one token: "Self-Supervised" → self, supervised, selfsupervised. */
+function indexTerms(token: string): string[] | null {
+  const parts = foldText(token)
+    .split(/['’-]+/)
+    .filter((p) => p.length > 0);
+  if (parts.length === 0) return null;
+  if (parts.length === 1) return STOPWORDS.has(parts[0] ?? "") ? null : parts;
+  const kept = parts.filter((p) => !STOPWORDS.has(p));
+  kept.push(parts.join(""));
+  return kept;
+}
+
+/** Query-side terms of one token: "self-supervised" → self, supervised (both must match). */
+function queryTerms(token: string): string[] | null {
+  const parts = foldText(token)
+    .split(/['’-]+/)
+    .filter((p) => p.length > 0 && !STOPWORDS.has(p));
+  return parts.length > 0 ? parts : null;
+}
+
+/** The searchable terms of a text, folded, stop words dropped (the same terms a query is split into). */
+export function textTerms(text: string): string[] {
+  return splitWords(text).flatMap((t) => queryTerms(t) ?? []);
+}
+
+/** A `/papers` query split into its parts. */
+export interface ParsedQuery {
+  /** Words to search for (including the words of the phrases), folded. */
+  readonly terms: readonly string[];
+  /** `"quoted phrases"`, folded and whitespace-normalised; each must appear in title, abstract or keywords. */
+  readonly phrases: readonly string[];
+  /** `-excluded` words, folded; a paper mentioning one is dropped. */
+  readonly excluded: readonly string[];
+  /** The query as plain text for an upstream search: terms and phrases, without quotes and exclusions. */
+  readonly text: string;
+}
+
+/** Collapses a folded text to words separated by single spaces, so phrases compare across punctuation. */
+function phraseForm(text: string): string {
+  return ` ${foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .join(" ")} `;
+}
+
+/** Parses `/papers` query syntax: words, `"quoted phrases"` and `-excluded` words. */
+export function parseQuery(query: string): ParsedQuery {
+  const phrases: string[] = [];
+  const excluded: string[] = [];
+  const plain: string[] = [];
+  // In order, so "the last word" (the one being typed, searched as a prefix) stays last.
+  for (const m of query.matchAll(/["“”]([^"“”]*)["“”]?|(\S+)/g)) {
+    const [, quoted, word] = m;
+    if (quoted !== undefined) {
+      const phrase = phraseForm(quoted).trim();
+      if (phrase.length > 0) phrases.push(phrase);
+      plain.push(quoted.trim());
+    } else if (word?.startsWith("-") && word.length > 1) {
+      excluded.push(...(queryTerms(word.slice(1)) ?? []));
+    } else if (word) {
+      plain.push(word);
+    }
+  }
+  const text = plain.filter((p) => p.length > 0).join(" ");
+  return { terms: textTerms(text), phrases, excluded, text };
+}
+
+/** True when the paper satisfies the query's phrases and exclusions (the parts MiniSearch cannot express). */
+export function matchesQueryFilters(paper: Paper, parsed: ParsedQuery): boolean {
+  if (parsed.phrases.length === 0 && parsed.excluded.length === 0) return true;
+  const body = [paper.title, paper.abstract, paper.aiKeywords.join(" ; ")].join(" ; ");
+  if (parsed.phrases.length > 0) {
+    const haystack = phraseForm(body);
+    if (!parsed.phrases.every((p) => haystack.includes(` ${p} `))) return false;
+  }
+  if (parsed.excluded.length > 0) {
+    const words = new Set(textTerms(`${body} ${paper.authors.map((a) => a.name).join(" ")}`));
+    if (parsed.excluded.some((w) => words.has(w))) return false;
+  }
+  return true;
+}
+
+export interface IndexHit {
+  readonly id: PaperId;
+  readonly score: number;
+}
+
+export interface IndexSearchOptions {
+  readonly limit: number;
+  /** Keeps only the papers this returns true for (applied before the limit). */
+  readonly filter?: (paper: Paper) => boolean;
+}
+
+export interface SearchIndex {
+  /** Adds papers; a paper already indexed is replaced. */
+  add(papers: Iterable<Paper>): void;
+  /** Upsert: the old copy of this paper leaves the index, the new one enters it. */
+  replace(paper: Paper): void;
+  /** Best matches first; AND of all words, falling back to OR when AND finds nothing. */
+  search(query: string, options: IndexSearchOptions): IndexHit[];
+  /** Papers whose title has a word starting with every word of `prefix`, best first (autocomplete). */
+  searchTitles(prefix: string, limit: number): IndexHit[];
+  has(id: PaperId): boolean;
+  readonly size: number;
+}
+
+export interface SearchIndexOptions {
+  /**
+   * Where the index reads a paper back for phrase/exclusion filters. The archive passes its own
+   * map; without it the index keeps a map of what it was given (the same objects, not copies).
+   */
+  readonly lookup?: (id: PaperId) => Paper | undefined;
+}
+
+function extractField(paper: Paper, field: string): string {
+  switch (field as Field | "id") {
+    case "id":
+      return paper.id;
+    case "title":
+      return paper.title;
+    case "abstract":
+      return paper.abstract;
+    case "aiKeywords":
+      return paper.aiKeywords.join(" ; ");
+    case "authors":
+      return paper.authors.map((a) => a.name).join(" ; ");
+    default:
+      return "";
+  }
+}
+
+// Prefix for the word being typed (the last one) and any word of 3+ letters; fuzzy (1 edit per 5
+// letters, at most 2) only for words of 4+ letters, where a typo is likelier than a different word.
+const prefixFor = (term: string, i: number, terms: string[]): boolean => i === terms.length - 1 || term.length >= 3;
+const fuzzyFor = (term: string): number | false => (term.length >= 4 ? 0.2 : false);
+
+const BASE_SEARCH: SearchOptions = {
+  boost: { ...FIELD_BOOSTS },
+  prefix: prefixFor,
+  fuzzy: fuzzyFor,
+  maxFuzzy: 2,
+  weights: { fuzzy: 0.3, prefix: 0.5 },
+  tokenize: splitWords,
+  processTerm: queryTerms,
+};
+
+/** Creates an empty full-text index; see {@link SearchIndex}. */
+export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex {
+  const own = options.lookup ? undefined : new Map<PaperId, Paper>();
+  const lookup = options.lookup ?? ((id: PaperId) => own?.get(id));
+  const mini = new MiniSearch<Paper>({
+    idField: "id",
+    fields: [...FIELDS],
+    storeFields: [],
+    extractField,
+    tokenize: splitWords,
+    processTerm: indexTerms,
+    searchOptions: BASE_SEARCH,
+    // Upserts leave discarded postings behind; MiniSearch vacuums them in the background.
+    autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.1, batchSize: 1000, batchWait: 10 },
+  });
+
+  function upsert(paper: Paper): void {
+    if (mini.has(paper.id)) mini.discard(paper.id);
+    mini.add(paper);
+    own?.set(paper.id, paper);
+  }
+
+  function collect(terms: readonly string[], combineWith: "AND" | "OR", keep: (paper: Paper) => boolean, limit: number): IndexHit[] {
+    const found = mini.search(terms.join(" "), { combineWith });
+    const hits: IndexHit[] = [];
+    for (const r of found) {
+      const id = r.id as PaperId;
+      const paper = lookup(id);
+      if (!paper || !keep(paper)) continue;
+      hits.push({ id, score: r.score });
+      if (hits.length >= limit) break;
+    }
+    // MiniSearch sorts by score only; equal scores are ordered by id so answers are deterministic.
+    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  return {
+    add(papers) {
+      for (const paper of papers) upsert(paper);
+    },
+    replace: upsert,
+    search(query, { limit, filter }) {
+      const parsed = parseQuery(query);
+      if (parsed.terms.length === 0 || limit <= 0) return [];
+      const keep = (paper: Paper): boolean => matchesQueryFilters(paper, parsed) && (filter ? filter(paper) : true);
+      const all = collect(parsed.terms, "AND", keep, limit);
+      return all.length > 0 || parsed.terms.length === 1 ? all : collect(parsed.terms, "OR", keep, limit);
+    },
+    searchTitles(prefix, limit) {
+      const terms = textTerms(prefix);
+      if (terms.length === 0 || limit <= 0) return [];
+      const found = mini.search(terms.join(" "), {
+        fields: ["title"],
+        prefix: true,
+        fuzzy: false,
+        combineWith: "AND",
+      });
+      return found.slice(0, limit).map((r) => ({ id: r.id as PaperId, score: r.score }));
+    },
+    has: (id) => mini.has(id),
+    get size() {
+      return mini.documentCount;
+    },
+  };
+}

@@ -1,0 +1,158 @@
+// The paper archive: merge-on-upsert, canonical ids, persistence across a restart, search and autocomplete.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createPaperArchive, mergePaper } from "../../../src/papers/archive/paper-archive.js";
+import type { Paper } from "../../../src/papers/paper.js";
+import { silentLogger } from "../../../src/shared/logger.js";
+import { createStore } from "../../../src/storage/keyv-stores.js";
+import type { Store } from "../../../src/storage/key-value.js";
+import { hfFixturePapers, makePaper } from "../../fakes/hf-fixture-papers.js";
+import { createMemoryNamespace } from "../../fakes/memory-namespace.js";
+
+const fixture = hfFixturePapers();
+const byId = (id: string): Paper => fixture.find((p) => p.id === id)!;
+
+const openStores: Store[] = [];
+const tmpDirs: string[] = [];
+afterEach(async () => {
+  for (const store of openStores.splice(0)) await store.close();
+  for (const dir of tmpDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function memoryArchive() {
+  const store = await createStore("memory://");
+  openStores.push(store);
+  const papers = store.namespace("papers");
+  return { papers, archive: createPaperArchive({ papers, log: silentLogger }) };
+}
+
+describe("paper archive", () => {
+  it("stores each paper once, keyed by its canonical id, and searches it", async () => {
+    const { archive, papers } = await memoryArchive();
+    await archive.upsert(fixture);
+    expect(archive.size).toBe(30);
+    expect((await papers.get<Paper>("2606.13392"))?.title).toBe("MiniMax Sparse Attention");
+    expect(archive.search("sparse attention", { limit: 3 })[0]?.paper.id).toBe("2606.13392");
+  });
+
+  it("treats 2401.01234v2 and 2401.01234 as one paper", async () => {
+    const { archive, papers } = await memoryArchive();
+    await archive.upsert([{ ...makePaper({ id: "2401.01234", title: "Koala routing" }), id: "2401.01234v2" as Paper["id"] }]);
+    await archive.upsert([makePaper({ id: "2401.01234", title: "Koala routing, revised", upvotes: 3 })]);
+    expect(archive.size).toBe(1);
+    expect(archive.get("2401.01234v2")?.title).toBe("Koala routing, revised");
+    expect(archive.getMany(["2401.01234v1", "2401.01234", "9999.99999"]).map((p) => p.id)).toEqual([
+      "2401.01234",
+      "2401.01234",
+    ]);
+    const keys: string[] = [];
+    for await (const [key] of papers.entries()) keys.push(key);
+    expect(keys).toEqual(["2401.01234"]);
+    expect(archive.search("koala", { limit: 5 })).toHaveLength(1);
+  });
+
+  it("replaces the indexed text on upsert without leaving a duplicate", async () => {
+    const { archive } = await memoryArchive();
+    await archive.upsert([makePaper({ id: "2401.00010", title: "Wombat segmentation" })]);
+    await archive.upsert([makePaper({ id: "2401.00010", title: "Platypus segmentation" })]);
+    expect(archive.search("wombat", { limit: 5 })).toEqual([]);
+    expect(archive.search("segmentation", { limit: 5 }).map((h) => h.paper.title)).toEqual(["Platypus segmentation"]);
+  });
+
+  it("keeps the AI summary and keywords when a newer copy (e.g. from arXiv) lacks them", async () => {
+    const { archive } = await memoryArchive();
+    const hf = byId("2606.12243");
+    await archive.upsert([hf]);
+    const fromArxiv = makePaper({ id: hf.id, title: hf.title, abstract: hf.abstract, categories: ["cs.CL"] });
+    await archive.upsert([fromArxiv]);
+    const stored = archive.get(hf.id)!;
+    expect(stored.aiSummary).toBe(hf.aiSummary);
+    expect(stored.aiKeywords).toEqual(hf.aiKeywords);
+    expect(stored.upvotes).toBe(hf.upvotes);
+    expect(stored.categories).toEqual(["cs.CL"]);
+    expect(archive.search("slim-verifier", { limit: 3 })[0]?.paper.id).toBe(hf.id);
+  });
+
+  it("takes newer counts from a newer Hugging Face copy", () => {
+    const old = makePaper({ id: "2401.00011", title: "T", upvotes: 4, comments: 1, githubStars: 10 });
+    const merged = mergePaper(old, { ...old, upvotes: 9, comments: 2, githubStars: 25, aiSummary: "S" });
+    expect(merged).toMatchObject({ upvotes: 9, comments: 2, githubStars: 25, aiSummary: "S" });
+  });
+
+  it("does not write to the store when a paper comes back unchanged", async () => {
+    const base = createMemoryNamespace();
+    let writes = 0;
+    const counting = { ...base, update: ((key, fn) => (writes++, base.update(key, fn))) as typeof base.update };
+    const archive = createPaperArchive({ papers: counting, log: silentLogger });
+    await archive.upsert(fixture.slice(0, 5));
+    await archive.upsert(fixture.slice(0, 5));
+    expect(writes).toBe(5);
+  });
+
+  it("survives a restart on a real SQLite store", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "paperboy-archive-"));
+    tmpDirs.push(dir);
+    const url = `sqlite://${join(dir, "archive.sqlite")}`;
+    const first = await createStore(url);
+    const before = createPaperArchive({ papers: first.namespace("papers"), log: silentLogger });
+    await before.load();
+    await before.upsert(fixture);
+    await first.close();
+
+    const second = await createStore(url);
+    openStores.push(second);
+    const after = createPaperArchive({ papers: second.namespace("papers"), log: silentLogger });
+    expect(after.size).toBe(0);
+    expect(await after.load()).toBe(30);
+    expect(after.get("2606.12243")?.aiKeywords).toEqual(byId("2606.12243").aiKeywords);
+    expect(after.search("speculative decoding", { limit: 1 })[0]?.paper.id).toBe("2606.12243");
+  });
+
+  it("skips stored entries that are not papers when loading", async () => {
+    const papers = createMemoryNamespace();
+    await papers.set("2606.12243", byId("2606.12243"));
+    await papers.set("garbage", { hello: "world" });
+    await papers.set("2401.99999", { ...makePaper({ id: "2401.99999", title: "X" }), id: "not-an-id" });
+    const archive = createPaperArchive({ papers, log: silentLogger });
+    expect(await archive.load()).toBe(1);
+  });
+});
+
+describe("archive autocomplete", () => {
+  async function loaded() {
+    const { archive } = await memoryArchive();
+    await archive.upsert(fixture);
+    return archive;
+  }
+
+  it("suggests titles from the start of a title first", async () => {
+    const archive = await loaded();
+    expect(archive.suggest("minimax", 5)[0]).toEqual({ id: "2606.13392", title: "MiniMax Sparse Attention" });
+  });
+
+  it("suggests by any word prefix of a title", async () => {
+    const archive = await loaded();
+    const ids = archive.suggest("spars atten", 5).map((s) => s.id);
+    expect(ids).toEqual(["2606.13392"]);
+  });
+
+  it("suggests by a typed arXiv id or its prefix", async () => {
+    const archive = await loaded();
+    expect(archive.suggest("2606.12243v1", 5).map((s) => s.id)).toEqual(["2606.12243"]);
+    expect(archive.suggest("2606.13", 5).map((s) => s.id)).toEqual([
+      "2606.13681",
+      "2606.13594",
+      "2606.13572",
+      "2606.13392",
+      "2606.13289",
+    ]);
+  });
+
+  it("returns at most `limit` suggestions and nothing for an empty prefix", async () => {
+    const archive = await loaded();
+    expect(archive.suggest("a", 3).length).toBeLessThanOrEqual(3);
+    expect(archive.suggest("", 5)).toEqual([]);
+  });
+});
