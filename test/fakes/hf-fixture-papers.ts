@@ -11,7 +11,7 @@ export function hfFixturePapers(file = "daily_papers_2026-06-12.json"): Paper[] 
 }
 
 /** A hand-made paper for tests that need exact text; everything not given is empty. */
-export function makePaper(overrides: Partial<Paper> & { id: string; title: string }): Paper {
+export function makePaper(overrides: Omit<Partial<Paper>, "id"> & { id: string; title: string }): Paper {
   const id = toPaperId(overrides.id);
   if (!id) throw new Error(`not an arXiv id: ${overrides.id}`);
   return { abstract: "", aiKeywords: [], authors: [], upvotes: 0, comments: 0, ...overrides, id };
