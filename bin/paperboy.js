@@ -5,11 +5,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const built = join(root, "dist", "src", "cli", "main.js");
+const built = join(root, "dist", "cli", "main.js");
 if (existsSync(built)) {
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  await import(pathToFileURL(join(root, "src", "cli", "main.ts")).href);
+  await import(pathToFileURL(join(root, "cli", "main.ts")).href);
 }

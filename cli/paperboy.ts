@@ -1,0 +1,225 @@
+// The `paperboy` command line: `digest` prints the digest that would be posted, `search` searches papers.
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { renderText } from "../adapters/console/index.js";
+import { loadConfig } from "../src/config/load-config.js";
+import { composeDigest } from "../src/digest/compose-digest.js";
+import { rankPapers } from "../src/digest/rank-papers.js";
+import { parseTopic } from "../src/digest/topic-filter.js";
+import type { OutboundMessage } from "../src/messages/outbound-message.js";
+import { createPaperArchive } from "../src/papers/archive/paper-archive.js";
+import type { Paper } from "../src/papers/paper.js";
+import { parseHfItems } from "../src/papers/sources/hf-item.js";
+import { createHuggingFaceSource } from "../src/papers/sources/huggingface-source.js";
+import { isoWeek, lastCompletedBatchDate, monthOf } from "../src/papers/sources/ny-date.js";
+import type { SourceResult } from "../src/papers/sources/paper-source.js";
+import { silentLogger } from "../src/shared/logger.js";
+import { createStore } from "../src/storage/keyv-stores.js";
+import { renderForFormat, FORMATS, type Format } from "./formats.js";
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: Record<string, string | undefined>;
+  readonly now: () => Date;
+}
+
+const USAGE = `usage:
+  paperboy digest [--date YYYY-MM-DD | --week YYYY-Www | --month YYYY-MM] [--top N] [--topic "…"]
+                  [--layout compact|cards] [--format text|slack|discord|json] [--source-file FILE]
+  paperboy search "<query>" [--archive FILE] [--limit N] [--json]`;
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+function intOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, e.g. --${name} ${fallback}`);
+  return Number(value);
+}
+
+/** A saved response: a JSON array of daily-papers items, or JSON lines (one item per line). */
+export async function readPapersFile(path: string): Promise<{ papers: Paper[]; dropped: number }> {
+  const raw = await readFile(path, "utf8").catch((error: unknown) => {
+    throw new UsageError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const trimmed = raw.trim();
+  if (trimmed.startsWith("[")) {
+    try {
+      return parseHfItems(JSON.parse(trimmed));
+    } catch (error) {
+      throw new UsageError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const items: unknown[] = [];
+  let dropped = 0;
+  for (const line of trimmed.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      items.push(JSON.parse(line));
+    } catch {
+      dropped++;
+    }
+  }
+  const parsed = parseHfItems(items);
+  return { papers: parsed.papers, dropped: parsed.dropped + dropped };
+}
+
+/** The batch date most papers share, e.g. "2026-06-12", for the digest's title. */
+function batchLabel(papers: readonly Paper[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const p of papers) if (p.dailyDate !== undefined) counts.set(p.dailyDate, (counts.get(p.dailyDate) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+async function networkPapers(
+  io: CliIo,
+  period: { date?: string | undefined; week?: string | undefined; month?: string | undefined },
+): Promise<{ result: SourceResult; label: string; close: () => Promise<void> }> {
+  const config = loadConfig(io.env);
+  const store = await createStore(config.STORE_URL);
+  const hf = createHuggingFaceSource({
+    baseUrl: config.HF_API_URL,
+    cache: store.namespace("cache"),
+    now: io.now,
+    log: silentLogger,
+    ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
+  });
+  const close = () => store.close();
+  try {
+    if (period.week !== undefined) return { result: await hf.week(period.week), label: `week ${period.week}`, close };
+    if (period.month !== undefined) return { result: await hf.month(period.month), label: `month ${period.month}`, close };
+    const date = period.date ?? lastCompletedBatchDate(io.now());
+    return { result: await hf.daily(date), label: date, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function digest(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      date: { type: "string" },
+      week: { type: "string" },
+      month: { type: "string" },
+      top: { type: "string" },
+      topic: { type: "string" },
+      layout: { type: "string" },
+      format: { type: "string" },
+      "source-file": { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const periods = [values.date, values.week, values.month].filter((v) => v !== undefined);
+  if (periods.length > 1) throw new UsageError("give at most one of --date, --week, --month");
+  if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
+    throw new UsageError(`--date must be YYYY-MM-DD, e.g. --date 2026-06-12`);
+  if (values.week !== undefined && !/^\d{4}-W\d{2}$/.test(values.week))
+    throw new UsageError(`--week must be an ISO week, e.g. --week ${isoWeek(io.now())}`);
+  if (values.month !== undefined && !/^\d{4}-\d{2}$/.test(values.month))
+    throw new UsageError(`--month must be YYYY-MM, e.g. --month ${monthOf(io.now())}`);
+  const format = (values.format ?? "text") as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`);
+  const layout = values.layout ?? "compact";
+  if (layout !== "compact" && layout !== "cards") throw new UsageError("--layout must be compact or cards");
+  const top = intOption(values.top, "top", 1, 10, 5);
+
+  let papers: readonly Paper[];
+  let label: string;
+  let notice: string | undefined;
+  if (values["source-file"] !== undefined) {
+    const file = await readPapersFile(values["source-file"]);
+    papers = file.papers;
+    label = batchLabel(papers) ?? values["source-file"];
+    if (file.dropped > 0) io.err(`warning: ${file.dropped} malformed item(s) in ${label} were skipped`);
+  } else {
+    const fetched = await networkPapers(io, values);
+    await fetched.close();
+    papers = fetched.result.papers;
+    label = fetched.label;
+    if (fetched.result.stale) notice = "Hugging Face could not be reached; these are the last cached papers and may be stale.";
+  }
+  const ranked = rankPapers(papers, {
+    now: io.now(),
+    ...(values.topic !== undefined ? { topic: parseTopic(values.topic) } : {}),
+  });
+  const composed = composeDigest(ranked, {
+    title: `Trending on Hugging Face — ${label}`,
+    top,
+    layout,
+    moreCommand: "/papers today",
+    ...(notice !== undefined ? { notice } : {}),
+  });
+  io.out(renderForFormat(format, composed.messages));
+  return 0;
+}
+
+async function search(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { archive: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
+    strict: true,
+    allowPositionals: true,
+  });
+  const query = positionals.join(" ").trim();
+  if (query === "") throw new UsageError('give a query, e.g. paperboy search "self-supervised"');
+  const limit = intOption(values.limit, "limit", 1, 100, 10);
+  const store = await createStore(values.archive !== undefined ? "memory://" : loadConfig(io.env).STORE_URL);
+  try {
+    const archive = createPaperArchive({ papers: store.namespace("papers"), log: silentLogger });
+    if (values.archive !== undefined) await archive.upsert((await readPapersFile(values.archive)).papers);
+    else await archive.load();
+    const hits = archive.search(query, { limit });
+    if (values.json === true) {
+      io.out(JSON.stringify(hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: Number(h.score.toFixed(4)) }))));
+    } else if (hits.length === 0) {
+      io.out(`No papers match “${query}” among ${archive.size} archived papers.`);
+    } else {
+      const message: OutboundMessage = {
+        fallbackText: "",
+        blocks: hits.map((h, i) => ({
+          type: "paper",
+          slot: i + 1,
+          paper: {
+            id: h.paper.id,
+            title: h.paper.title,
+            url: `https://huggingface.co/papers/${h.paper.id}`,
+            summary: "",
+            authors: h.paper.authors.slice(0, 3).map((a) => a.name).join(", "),
+            upvotes: h.paper.upvotes,
+            links: [],
+          },
+        })),
+      };
+      io.out(renderText(message));
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs the CLI; resolves to the exit code. Never throws for bad input: prints usage instead. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "digest") return await digest(rest, io);
+    if (command === "search") return await search(rest, io);
+    if (command === undefined || command === "help" || command === "--help") {
+      io.out(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const isUsage = error instanceof UsageError || (error instanceof TypeError && "code" in error);
+    io.err(`paperboy: ${message}`);
+    if (isUsage) io.err(USAGE);
+    return isUsage ? 2 : 1;
+  }
+}
