@@ -16,3 +16,7 @@ export * from "./shared/result.js";
 export * from "./shared/logger.js";
 export * from "./shared/app-error.js";
 export * from "./shared/metrics.js";
+export * from "./digest/topic-filter.js";
+export * from "./digest/rank-papers.js";
+export * from "./digest/paper-card.js";
+export * from "./digest/compose-digest.js";

@@ -50,10 +50,15 @@ function overflowBlock(overflow: number, moreCommand: string | undefined): Messa
 
 function overflowLine(overflow: number, moreCommand: string | undefined): string[] {
   if (overflow <= 0) return [];
-  return [moreCommand !== undefined && moreCommand !== "" ? `+${String(overflow)} more: ${moreCommand}` : `+${String(overflow)} more`];
+  return [
+    moreCommand !== undefined && moreCommand !== ""
+      ? `+${String(overflow)} more: ${moreCommand}`
+      : `+${String(overflow)} more`,
+  ];
 }
 
-const listLine = (slot: number, paper: Paper): string => `${String(slot)}. ${paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(paper.upvotes)})`;
+const listLine = (slot: number, paper: Paper): string =>
+  `${String(slot)}. ${paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(paper.upvotes)})`;
 
 /** Link buttons for a paper: Hugging Face, PDF, and Code when the paper has a safe repo link. */
 function linkButtons(paper: Paper): ButtonSpec[] {
@@ -61,7 +66,9 @@ function linkButtons(paper: Paper): ButtonSpec[] {
   const wanted = ["huggingFace", "pdf", "code"] as const;
   return wanted.flatMap((kind) => {
     const link = card.links.find((l) => l.kind === kind);
-    return link ? [{ kind: "link" as const, text: kind === "code" ? "Code" : link.label, url: link.url }] : [];
+    return link
+      ? [{ kind: "link" as const, text: kind === "code" ? "Code" : link.label, url: link.url }]
+      : [];
   });
 }
 
@@ -71,11 +78,17 @@ function emptyDigest(options: ComposeOptions): ComposedDigest {
     ...noticeBlocks(options.notice),
     { type: "text", content: [text("No new papers since the last digest.")] },
   ];
-  const fallback = [options.title, options.notice, "No new papers since the last digest."].filter((s) => s !== undefined && s !== "");
+  const fallback = [options.title, options.notice, "No new papers since the last digest."].filter(
+    (s) => s !== undefined && s !== "",
+  );
   return { messages: [{ fallbackText: fallback.join("\n"), blocks }], shown: [], overflow: 0 };
 }
 
-function composeCompact(shownPapers: readonly RankedPaper[], overflow: number, options: ComposeOptions): OutboundMessage {
+function composeCompact(
+  shownPapers: readonly RankedPaper[],
+  overflow: number,
+  options: ComposeOptions,
+): OutboundMessage {
   const blocks: MessageBlock[] = [{ type: "header", text: options.title }, ...noticeBlocks(options.notice)];
   shownPapers.forEach((ranked, index) => {
     const slot = index + 1;
@@ -95,11 +108,19 @@ function composeCompact(shownPapers: readonly RankedPaper[], overflow: number, o
   return { fallbackText: fallback.join("\n"), blocks };
 }
 
-function composeCards(shownPapers: readonly RankedPaper[], overflow: number, options: ComposeOptions): OutboundMessage[] {
+function composeCards(
+  shownPapers: readonly RankedPaper[],
+  overflow: number,
+  options: ComposeOptions,
+): OutboundMessage[] {
   const emoji = options.voteEmoji && options.voteEmoji.length > 0 ? options.voteEmoji : DEFAULT_VOTE_EMOJI;
   const howToVote = `React ${emoji.join(" ")} on a paper to vote; its thread is for discussion.`;
   const header: OutboundMessage = {
-    fallbackText: [options.title, ...(options.notice ? [options.notice] : []), ...overflowLine(overflow, options.moreCommand)].join("\n"),
+    fallbackText: [
+      options.title,
+      ...(options.notice ? [options.notice] : []),
+      ...overflowLine(overflow, options.moreCommand),
+    ].join("\n"),
     blocks: [
       { type: "header", text: options.title },
       ...noticeBlocks(options.notice),
@@ -121,7 +142,11 @@ function composeCards(shownPapers: readonly RankedPaper[], overflow: number, opt
   return [header, ...cards];
 }
 
-function cardFor(ranked: RankedPaper, options: ComposeOptions, voteHint: string): ReturnType<typeof toPaperCard> {
+function cardFor(
+  ranked: RankedPaper,
+  options: ComposeOptions,
+  voteHint: string,
+): ReturnType<typeof toPaperCard> {
   const teamVotes = options.teamVotes?.get(ranked.paper.id);
   return toPaperCard(ranked.paper, {
     voteHint,
@@ -142,7 +167,10 @@ export function composeDigest(ranked: readonly RankedPaper[], options: ComposeOp
   const shownPapers = ranked.slice(0, top);
   const overflow = ranked.length - shownPapers.length;
   const shown = shownPapers.map((r) => r.paper.id);
-  const messages = options.layout === "cards" ? composeCards(shownPapers, overflow, options) : [composeCompact(shownPapers, overflow, options)];
+  const messages =
+    options.layout === "cards"
+      ? composeCards(shownPapers, overflow, options)
+      : [composeCompact(shownPapers, overflow, options)];
   return { messages, shown, overflow };
 }
 
@@ -152,16 +180,33 @@ const asPaper = (item: Paper | RankedPaper): Paper => ("paper" in item ? item.pa
  * A search answer: header, then per paper a card (slot 1..n) and its link buttons, plus "Share to
  * channel" when `shareButtons`. No results → "No papers match “query”." with a hint.
  */
-export function composePaperList(results: readonly (Paper | RankedPaper)[], options: PaperListOptions): OutboundMessage {
+export function composePaperList(
+  results: readonly (Paper | RankedPaper)[],
+  options: PaperListOptions,
+): OutboundMessage {
   const header: MessageBlock[] = [{ type: "header", text: options.title }, ...noticeBlocks(options.notice)];
   if (results.length === 0) {
-    const what = options.query !== undefined && options.query.trim() !== "" ? `No papers match “${options.query.trim()}”.` : "No papers found.";
+    const what =
+      options.query !== undefined && options.query.trim() !== ""
+        ? `No papers match “${options.query.trim()}”.`
+        : "No papers found.";
     const blocks: MessageBlock[] = [
       ...header,
       { type: "text", content: [text(what)] },
-      context(text("Try fewer or broader words, drop a "), code("-exclusion"), text(", or browse "), code("/papers week"), text(".")),
+      context(
+        text("Try fewer or broader words, drop a "),
+        code("-exclusion"),
+        text(", or browse "),
+        code("/papers week"),
+        text("."),
+      ),
     ];
-    return { fallbackText: [options.title, options.notice, what].filter((s) => s !== undefined && s !== "").join("\n"), blocks };
+    return {
+      fallbackText: [options.title, options.notice, what]
+        .filter((s) => s !== undefined && s !== "")
+        .join("\n"),
+      blocks,
+    };
   }
   const limit = clampLimit(options.limit);
   const papers = results.slice(0, limit).map(asPaper);
@@ -173,10 +218,14 @@ export function composePaperList(results: readonly (Paper | RankedPaper)[], opti
     blocks.push({
       type: "paper",
       slot: index + 1,
-      paper: toPaperCard(paper, { ...(teamVotes !== undefined ? { teamVotes } : {}), ...(reason !== undefined ? { reason } : {}) }),
+      paper: toPaperCard(paper, {
+        ...(teamVotes !== undefined ? { teamVotes } : {}),
+        ...(reason !== undefined ? { reason } : {}),
+      }),
     });
     const buttons: ButtonSpec[] = linkButtons(paper);
-    if (options.shareButtons) buttons.push({ kind: "action", actionId: "share", value: paper.id, text: "Share to channel" });
+    if (options.shareButtons)
+      buttons.push({ kind: "action", actionId: "share", value: paper.id, text: "Share to channel" });
     if (buttons.length > 0) blocks.push({ type: "actions", buttons });
   });
   const overflow = results.length - papers.length;

@@ -48,9 +48,44 @@ export function formatCount(n: number): string {
 
 /** Words that end in a period without ending the sentence. */
 const ABBREVIATIONS = new Set([
-  "e.g", "i.e", "al", "vs", "cf", "etc", "approx", "resp", "fig", "figs", "eq", "eqs", "sec", "tab",
-  "no", "nos", "vol", "dr", "mr", "mrs", "ms", "prof", "st", "inc", "ltd", "co", "viz", "ca", "ref",
-  "refs", "pp", "p", "e", "i", "u.s", "w.r.t", "a.k.a", "et",
+  "e.g",
+  "i.e",
+  "al",
+  "vs",
+  "cf",
+  "etc",
+  "approx",
+  "resp",
+  "fig",
+  "figs",
+  "eq",
+  "eqs",
+  "sec",
+  "tab",
+  "no",
+  "nos",
+  "vol",
+  "dr",
+  "mr",
+  "mrs",
+  "ms",
+  "prof",
+  "st",
+  "inc",
+  "ltd",
+  "co",
+  "viz",
+  "ca",
+  "ref",
+  "refs",
+  "pp",
+  "p",
+  "e",
+  "i",
+  "u.s",
+  "w.r.t",
+  "a.k.a",
+  "et",
 ]);
 
 /**
@@ -78,7 +113,10 @@ export function firstSentence(text: string): string {
 
 /** Cuts at the last word boundary at or before `max` graphemes and adds "…". */
 export function capText(text: string, max = SUMMARY_MAX_CHARS): string {
-  const chars = Array.from(new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text), (s) => s.segment);
+  const chars = Array.from(
+    new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text),
+    (s) => s.segment,
+  );
   if (chars.length <= max) return text;
   const head = chars.slice(0, max - 1).join("");
   const cut = head.lastIndexOf(" ");
@@ -115,7 +153,8 @@ export function cardLinks(paper: Paper): PaperCardLink[] {
   ];
   const code = githubUrl(paper.githubRepo);
   if (code !== undefined) {
-    const stars = paper.githubStars !== undefined && paper.githubStars > 0 ? ` ★ ${formatCount(paper.githubStars)}` : "";
+    const stars =
+      paper.githubStars !== undefined && paper.githubStars > 0 ? ` ★ ${formatCount(paper.githubStars)}` : "";
     links.push({ kind: "code", label: `Code${stars}`, url: code });
   }
   const project = safeHttpUrl(paper.projectPage);

@@ -48,7 +48,8 @@ export function parseTopic(text: string): TopicFilter {
   };
   const readBare = (): string => {
     let out = "";
-    while (i < chars.length && !/\s/u.test(chars[i] ?? "") && !OPEN_QUOTES.has(chars[i] ?? "")) out += chars[i++] ?? "";
+    while (i < chars.length && !/\s/u.test(chars[i] ?? "") && !OPEN_QUOTES.has(chars[i] ?? ""))
+      out += chars[i++] ?? "";
     return out;
   };
   while (i < chars.length) {
@@ -113,14 +114,19 @@ function containsPhrase(haystack: string, phrase: string): boolean {
 
 /** An excluded entry is a phrase when it has a space, else a word. */
 function containsTerm(haystack: string, term: string): boolean {
-  return normalizeForMatch(term).includes(" ") ? containsPhrase(haystack, term) : containsWord(haystack, term);
+  return normalizeForMatch(term).includes(" ")
+    ? containsPhrase(haystack, term)
+    : containsWord(haystack, term);
 }
 
 /**
  * True when the paper matches: any one of the words (when there are words), every phrase, and none of
  * the exclusions. Case- and diacritics-insensitive. The empty filter matches every paper.
  */
-export function matchesTopic(paper: Pick<Paper, "title" | "abstract" | "aiKeywords">, filter: TopicFilter): boolean {
+export function matchesTopic(
+  paper: Pick<Paper, "title" | "abstract" | "aiKeywords">,
+  filter: TopicFilter,
+): boolean {
   if (isEmptyTopic(filter)) return true;
   const haystack = haystackOf(paper);
   if (filter.words.length > 0 && !filter.words.some((w) => containsWord(haystack, w))) return false;
