@@ -1,0 +1,205 @@
+// The Scheduler port on node-cron 4: one task per entry, tz-aware (DST-correct), leased across replicas.
+// @see https://github.com/node-cron/node-cron — the only file in the project that imports node-cron.
+import cron, { type ParsedFields, type RunCoordinator, type ScheduledTask } from "node-cron";
+import type { KeyValueNamespace } from "../storage/key-value.js";
+import type { Logger } from "../shared/logger.js";
+import type { Scheduler, ScheduledRun } from "./scheduler.js";
+
+/** How long a replica's tick lease lives: longer than any digest run, shorter than any schedule. */
+export const TICK_LEASE_MS = 10 * 60_000;
+
+export interface NodeCronSchedulerDeps {
+  readonly log: Logger;
+  /**
+   * The `leases` namespace of a shared (Redis) store. When given, each tick first takes the lease
+   * "tick:<id>:<scheduled ISO time>" with SET NX PX, and only the replica that wins it runs the job.
+   * Leave it out for a single process (SQLite): the delivery claim is then the only guard needed.
+   */
+  readonly leases?: KeyValueNamespace;
+  readonly replicaId?: string;
+  readonly leaseMs?: number;
+}
+
+export function createNodeCronScheduler(deps: NodeCronSchedulerDeps): Scheduler {
+  const tasks = new Map<string, ScheduledTask>();
+  const replicaId = deps.replicaId ?? `pid-${String(process.pid)}`;
+  const leases = deps.leases;
+  const coordinator: RunCoordinator | undefined = leases
+    ? { shouldRun: (key, ttlMs) => leases.setIfAbsent(`tick:${key}`, replicaId, ttlMs) }
+    : undefined;
+
+  const cancel = (id: string): void => {
+    const task = tasks.get(id);
+    if (!task) return;
+    tasks.delete(id);
+    void Promise.resolve(task.destroy()).catch(() => undefined);
+  };
+
+  return {
+    schedule(id, expression, timezone, run: ScheduledRun) {
+      cancel(id);
+      const task = cron.schedule(
+        expression,
+        async (context) => {
+          try {
+            await run(context.date);
+          } catch (error) {
+            // Jobs are meant never to throw; if one does, log it here so node-cron's logger stays quiet.
+            deps.log.error({ err: error, id }, "scheduled job threw");
+          }
+        },
+        {
+          timezone,
+          // node-cron forms the run coordinator's key from the name: "<id>:<scheduled ISO time>".
+          name: id,
+          noOverlap: true,
+          ...(coordinator ? { distributed: true, runCoordinator: coordinator, distributedLease: deps.leaseMs ?? TICK_LEASE_MS } : {}),
+          // A tick missed by more than this (event loop blocked, laptop asleep) is left to catch-up.
+          missedExecutionTolerance: 30_000,
+          suppressMissedWarning: true,
+        },
+      );
+      tasks.set(id, task);
+    },
+    cancel,
+    cancelAll() {
+      for (const id of [...tasks.keys()]) cancel(id);
+    },
+    nextRun: cronNextRun,
+    cronProblem,
+    scheduledIds: () => [...tasks.keys()],
+  };
+}
+
+/** Why `expression` is not a valid cron expression, in words, or undefined when it is. */
+export function cronProblem(expression: string): string | undefined {
+  const detailed = cron.validateDetailed(expression.trim());
+  if (detailed.valid) return undefined;
+  const first = detailed.errors[0];
+  if (!first) return `"${expression}" is not a cron expression`;
+  if (first.field === "expression") return `"${expression}" is not a cron expression: ${first.message}`;
+  return `the ${first.field} field "${first.value ?? ""}" of "${expression}" is not valid`;
+}
+
+// ---- next-run arithmetic: walk local calendar days, then the day's hours and minutes ----
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timezone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      hourCycle: "h23",
+    });
+    formatters.set(timezone, f);
+  }
+  return f;
+}
+
+function localParts(instant: number, timezone: string): LocalParts {
+  const out: Record<string, number> = {};
+  for (const p of formatter(timezone).formatToParts(new Date(instant))) if (p.type !== "literal") out[p.type] = Number(p.value);
+  return {
+    year: out.year ?? 0,
+    month: out.month ?? 0,
+    day: out.day ?? 0,
+    hour: (out.hour ?? 0) % 24,
+    minute: out.minute ?? 0,
+    second: out.second ?? 0,
+  };
+}
+
+const asUtc = (p: LocalParts): number => Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+
+/** The instant a local wall-clock time names in `timezone`, or undefined when it does not exist (DST gap). */
+function localToInstant(p: LocalParts, timezone: string): number | undefined {
+  const guess = asUtc(p);
+  // Two passes settle the offset on either side of a transition; the read-back rejects skipped times.
+  for (const offsetFrom of [guess, guess - (asUtc(localParts(guess, timezone)) - guess)]) {
+    const candidate = guess - (asUtc(localParts(offsetFrom, timezone)) - offsetFrom);
+    if (asUtc(localParts(candidate, timezone)) === guess) return candidate;
+  }
+  return undefined;
+}
+
+interface Matcher {
+  fields: ParsedFields;
+  numericDays: boolean;
+  /** node-cron's own matcher, for the L / W / # day tokens only. */
+  task?: ScheduledTask;
+}
+const matchers = new Map<string, Matcher>();
+
+function matcherFor(expression: string, timezone: string): Matcher | undefined {
+  const key = `${timezone}\u0000${expression}`;
+  const cached = matchers.get(key);
+  if (cached) return cached;
+  let fields: ParsedFields;
+  try {
+    fields = cron.parse(expression.trim());
+  } catch {
+    return undefined;
+  }
+  const numericDays = [...fields.dayOfMonth, ...fields.dayOfWeek].every((v) => typeof v === "number");
+  const matcher: Matcher = { fields, numericDays };
+  if (!numericDays) {
+    const task = cron.createTask(expression.trim(), () => undefined, { timezone });
+    void Promise.resolve(task.destroy()).catch(() => undefined); // off the registry; match() still works
+    matcher.task = task;
+  }
+  if (matchers.size > 5_000) matchers.clear();
+  matchers.set(key, matcher);
+  return matcher;
+}
+
+const MAX_DAYS = 366 * 8;
+const DAY_MS = 86_400_000;
+
+/** First instant strictly after `after` at which `expression` fires in `timezone`; undefined if none. */
+export function cronNextRun(expression: string, timezone: string, after: Date): Date | undefined {
+  const m = matcherFor(expression, timezone);
+  if (!m || Number.isNaN(after.getTime())) return undefined;
+  const { fields } = m;
+  const afterMs = Math.floor(after.getTime() / 1000) * 1000;
+  const start = localParts(afterMs, timezone);
+  const seconds = [...fields.second].sort((a, b) => a - b);
+  const minutes = [...fields.minute].sort((a, b) => a - b);
+  const hours = [...fields.hour].sort((a, b) => a - b);
+  // Candidates earlier than local "after" minus an hour (a DST shift) cannot be after `after`.
+  const floor = start.hour * 3600 + start.minute * 60 + start.second - 3600;
+  const startDay = Date.UTC(start.year, start.month - 1, start.day);
+  for (let i = 0; i < MAX_DAYS; i++) {
+    const d = new Date(startDay + i * DAY_MS);
+    const [year, month, day, weekday] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCDay()];
+    if (!fields.month.includes(month)) continue;
+    if (m.numericDays && !(fields.dayOfMonth.includes(day) && fields.dayOfWeek.includes(weekday))) continue;
+    for (const hour of hours) {
+      if (i === 0 && hour * 3600 + 3599 < floor) continue;
+      for (const minute of minutes) {
+        if (i === 0 && hour * 3600 + minute * 60 + 59 < floor) continue;
+        for (const second of seconds) {
+          const instant = localToInstant({ year, month, day, hour, minute, second }, timezone);
+          if (instant === undefined || instant <= afterMs) continue;
+          if (m.task && !m.task.match(new Date(instant))) continue;
+          return new Date(instant);
+        }
+      }
+    }
+  }
+  return undefined;
+}

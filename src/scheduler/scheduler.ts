@@ -1,0 +1,49 @@
+// The Scheduler port: cron entries by id, live add/change/remove, and next-run arithmetic in a time zone.
+
+/** What the scheduler calls at each tick; `firedAt` is the scheduled minute (not the wall clock). */
+export type ScheduledRun = (firedAt: Date) => Promise<void>;
+
+export interface Scheduler {
+  /** Creates or replaces the entry `id`; `cron` has 5 fields (or 6 with seconds), read in `timezone`. */
+  schedule(id: string, cron: string, timezone: string, run: ScheduledRun): void;
+  /** Removes the entry `id`; unknown ids are ignored. */
+  cancel(id: string): void;
+  cancelAll(): void;
+  /** The first time strictly after `after` at which `cron` fires in `timezone`; undefined if never (or invalid). */
+  nextRun(cron: string, timezone: string, after: Date): Date | undefined;
+  /** Why `cron` is not a valid expression ("hour 25 is out of range"), or undefined when it is. */
+  cronProblem(cron: string): string | undefined;
+  /** Ids currently scheduled (for settings, health and tests). */
+  scheduledIds(): readonly string[];
+}
+
+/** The most recent time at or before `at` (and after `notBefore`) at which `cron` fired, or undefined. */
+export function previousRun(
+  scheduler: Pick<Scheduler, "nextRun">,
+  cron: string,
+  timezone: string,
+  at: Date,
+  notBefore: Date,
+): Date | undefined {
+  let last: Date | undefined;
+  let cursor = new Date(notBefore.getTime() - 1);
+  // Bounded: a grace window holds few runs of any sane schedule; cap the walk anyway.
+  for (let i = 0; i < 10_000; i++) {
+    const next = scheduler.nextRun(cron, timezone, cursor);
+    if (next === undefined || next.getTime() > at.getTime()) return last;
+    last = next;
+    cursor = next;
+  }
+  return last;
+}
+
+/** True when `timezone` is an IANA zone Intl knows. */
+export function isTimeZone(timezone: string): boolean {
+  if (timezone.trim() === "") return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
