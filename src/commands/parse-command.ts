@@ -1,0 +1,185 @@
+// `/papers …` text → Command: the whole grammar; a bad input is a UsageError value, never a throw.
+import { isEmptyTopic, parseTopic } from "../digest/topic-filter.js";
+import { err, ok, type Result } from "../shared/result.js";
+import type { Command, LeaderboardPeriod, UsageError } from "./command.js";
+import {
+  forbiddenCharacter,
+  integerIn,
+  MAX_COMMAND_CHARS,
+  normalizeWhitespace,
+  straightenQuotes,
+  tokenize,
+  usage,
+  type Token,
+} from "./command-text.js";
+import { parseSource, parseSubscribeOptions } from "./parse-subscribe.js";
+
+const SEARCH_EXAMPLE = '/papers diffusion "world model" -survey';
+const NO_ARGUMENT = new Set(["today", "week", "month", "settings"]);
+const PERIODS: Readonly<Record<string, LeaderboardPeriod>> = {
+  week: "week",
+  weekly: "week",
+  month: "month",
+  monthly: "month",
+  all: "all",
+  "all-time": "all",
+  alltime: "all",
+  ever: "all",
+};
+const HELP_FLAGS = new Set(["--help", "-h", "-?", "?"]);
+
+/** The raw text after the first `count` tokens, quotes as typed (smart quotes straightened). */
+function textAfter(text: string, tokens: readonly Token[], count: number): string {
+  const next = tokens[count];
+  return next === undefined ? "" : straightenQuotes(text.slice(next.start)).trim();
+}
+
+function parseSearch(query: string): Result<Command, UsageError> {
+  const filter = parseTopic(query);
+  if (filter.words.length === 0 && filter.phrases.length === 0) {
+    const problem =
+      filter.excluded.length > 0
+        ? `"${query}" only excludes; add at least one word to look for.`
+        : `There is nothing to search for in "${query}".`;
+    return err(usage(problem, SEARCH_EXAMPLE));
+  }
+  return ok({ name: "search", query, filter });
+}
+
+function parseWatch(name: "watch" | "unwatch", rest: string): Result<Command, UsageError> {
+  const example = name === "watch" ? '/papers watch "world model" above 20' : '/papers unwatch "world model"';
+  let topic = rest;
+  let threshold: number | undefined;
+  const above = name === "watch" ? /(?:^|\s)above(?:\s+(\S+))?$/i.exec(rest) : null;
+  if (above) {
+    threshold = integerIn(above[1], 0, 100_000);
+    if (threshold === undefined) {
+      return err(
+        usage(`"above ${above[1] ?? ""}" needs a whole number of upvotes from 0 to 100000.`, example),
+      );
+    }
+    topic = rest.slice(0, above.index).trim();
+  }
+  if (topic === "" || isEmptyTopic(parseTopic(topic))) {
+    return err(usage(`"${name}" needs a topic: a word or a "quoted phrase".`, example));
+  }
+  return ok(threshold === undefined ? { name, topic } : { name, topic, threshold });
+}
+
+function parseTop(args: readonly Token[]): Result<Command, UsageError> {
+  const [first, extra] = args;
+  if (first === undefined) return ok({ name: "top", period: "week" });
+  const period = PERIODS[first.text.toLowerCase()];
+  if (period === undefined || extra !== undefined) {
+    const got = args.map((t) => t.text).join(" ");
+    return err(usage(`"top ${got}" is not a period; use week, month or all.`, "/papers top month"));
+  }
+  return ok({ name: "top", period });
+}
+
+function parseCatchup(args: readonly Token[]): Result<Command, UsageError> {
+  if (args.length === 0) return ok({ name: "catchup", days: 7 });
+  const words = args.map((t) => t.text.toLowerCase());
+  const joined = words.join(" ");
+  const m = /^(\S+?)\s*(?:d|days?)?$/.exec(joined);
+  const days = integerIn(m?.[1], 1, 90);
+  if (days === undefined) {
+    return err(
+      usage(
+        `"catchup ${args.map((t) => t.text).join(" ")}" needs a number of days from 1 to 90.`,
+        "/papers catchup 14",
+      ),
+    );
+  }
+  return ok({ name: "catchup", days });
+}
+
+function parseUnsubscribe(args: readonly Token[]): Result<Command, UsageError> {
+  const [first, extra] = args;
+  if (first === undefined) return ok({ name: "unsubscribe" });
+  const source = first.quoted ? undefined : parseSource(first.text);
+  if (source === undefined || extra !== undefined) {
+    const got = args.map((t) => t.text).join(" ");
+    return err(
+      usage(
+        `"unsubscribe ${got}": name one source (daily, weekly, monthly, recap or arxiv:<category>), or none for all.`,
+        "/papers unsubscribe daily",
+      ),
+    );
+  }
+  if (!source.ok) return source;
+  return ok({ name: "unsubscribe", source: source.value });
+}
+
+/** `--foo` or `-x` in front of everything: an option paperboy does not have. `-survey` is a search exclusion. */
+function unknownFlag(word: string): string | undefined {
+  if (/^--./.test(word) || /^-[A-Za-z0-9]$/.test(word) || /^-[A-Za-z0-9]=/.test(word))
+    return word.split("=")[0];
+  return undefined;
+}
+
+/**
+ * Reads `/papers` text. Keywords are case-insensitive, whitespace is normalised and smart quotes count
+ * as quotes. Anything that is not a subcommand is a search. Every problem comes back as a UsageError
+ * naming the wrong part and showing a correct example.
+ */
+export function parseCommand(input: string): Result<Command, UsageError> {
+  const bad = forbiddenCharacter(input);
+  if (bad !== undefined) return err(usage(`The text contains ${bad}; retype it without it.`, SEARCH_EXAMPLE));
+  const text = normalizeWhitespace(input);
+  const length = Array.from(text).length;
+  if (length > MAX_COMMAND_CHARS) {
+    return err(
+      usage(
+        `That query is ${String(length)} characters; the limit is ${String(MAX_COMMAND_CHARS)}.`,
+        SEARCH_EXAMPLE,
+      ),
+    );
+  }
+  const tokens = tokenize(text);
+  const first = tokens[0];
+  if (first === undefined) return ok({ name: "today" });
+  const keyword = first.quoted ? "" : first.text.toLowerCase();
+  const args = tokens.slice(1);
+  const rest = textAfter(text, tokens, 1);
+  if (HELP_FLAGS.has(keyword)) return ok({ name: "help" });
+  const flag = unknownFlag(first.quoted ? "" : first.text);
+  if (flag !== undefined) {
+    return err(usage(`Unknown option ${flag}; /papers takes words, not options.`, "/papers help"));
+  }
+  if (NO_ARGUMENT.has(keyword)) {
+    if (rest !== "") {
+      return err(
+        usage(
+          `"${keyword}" takes nothing after it (got "${rest}"). To search for those words: /papers search ${keyword} ${rest}`,
+          `/papers ${keyword}`,
+        ),
+      );
+    }
+    return ok({ name: keyword as "today" | "week" | "month" | "settings" });
+  }
+  switch (keyword) {
+    case "help": {
+      const topic = args[0]?.text.toLowerCase();
+      return ok(topic !== undefined && topic !== "" ? { name: "help", topic } : { name: "help" });
+    }
+    case "top":
+      return parseTop(args);
+    case "catchup":
+      return parseCatchup(args);
+    case "watch":
+    case "unwatch":
+      return parseWatch(keyword, rest);
+    case "subscribe": {
+      const options = parseSubscribeOptions(args);
+      return options.ok ? ok({ name: "subscribe", options: options.value }) : options;
+    }
+    case "unsubscribe":
+      return parseUnsubscribe(args);
+    case "search":
+      if (rest === "") return err(usage('"search" needs words to look for.', SEARCH_EXAMPLE));
+      return parseSearch(rest);
+    default:
+      return parseSearch(straightenQuotes(text));
+  }
+}
