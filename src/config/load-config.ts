@@ -25,11 +25,11 @@ const isTimeZone = (tz: string): boolean => {
 export const ConfigSchema = z
   .object({
     SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith("xoxb-"), {
-      message: "must be a bot token starting with xoxb- (Slack app → OAuth & Permissions → Bot User OAuth Token)",
+      error: "must be a bot token starting with xoxb- (Slack app → OAuth & Permissions → Bot User OAuth Token)",
     }),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith("xapp-"), {
-      message: "must be an app-level token starting with xapp- (Slack app → Basic Information → App-Level Tokens)",
+      error: "must be an app-level token starting with xapp- (Slack app → Basic Information → App-Level Tokens)",
     }),
     SLACK_CLIENT_ID: optionalString,
     SLACK_CLIENT_SECRET: optionalString,
@@ -46,10 +46,10 @@ export const ConfigSchema = z
       ),
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString.refine((s) => s === undefined || /^\d{15,22}$/.test(s), {
-      message: "must be the numeric application id (Discord Developer Portal → General Information)",
+      error: "must be the numeric application id (Discord Developer Portal → General Information)",
     }),
     DISCORD_GUILD_ID: optionalString.refine((s) => s === undefined || /^\d{15,22}$/.test(s), {
-      message: "must be a numeric server id (Discord: right-click the server → Copy Server ID)",
+      error: "must be a numeric server id (Discord: right-click the server → Copy Server ID)",
     }),
     DISCORD_API_URL: url("DISCORD_API_URL", "https://discord.com/api").optional(),
     HF_API_URL: url("HF_API_URL", "https://huggingface.co").default("https://huggingface.co"),
@@ -62,22 +62,22 @@ export const ConfigSchema = z
       .trim()
       .default("sqlite://data/paperboy.sqlite")
       .refine((s) => /^(sqlite:\/\/.+|redis(s)?:\/\/.+|memory:\/\/)$/.test(s), {
-        message: "must be sqlite://path/to/file.sqlite, redis://host:6379 or memory://",
+        error: "must be sqlite://path/to/file.sqlite, redis://host:6379 or memory://",
       }),
     PORT: z
       .string()
       .trim()
       .default("3000")
-      .refine((s) => /^\d+$/.test(s) && Number(s) <= 65535, { message: "must be a port number, e.g. 3000" })
+      .refine((s) => /^\d+$/.test(s) && Number(s) <= 65535, { error: "must be a port number, e.g. 3000" })
       .transform(Number),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
-      message: "must be one of fatal, error, warn, info, debug, trace, silent",
+      error: "must be one of fatal, error, warn, info, debug, trace, silent",
     }).default("info"),
     DEFAULT_TIMEZONE: z
       .string()
       .trim()
       .default("UTC")
-      .refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Berlin or America/New_York" }),
+      .refine(isTimeZone, { error: "must be an IANA time zone such as Europe/Berlin or America/New_York" }),
   })
   .superRefine((c, ctx) => {
     const need = (name: keyof typeof c, why: string) => {
@@ -112,7 +112,9 @@ export class ConfigError extends Error {
 
 /** Reads the environment once; a bad value throws a ConfigError listing every problem and its fix. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = ConfigSchema.safeParse(env);
+  // An empty value (`SLACK_APP_TOKEN=` in an env file) means "not set", as it does for a shell.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = ConfigSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(config)"}: ${i.message}`);
   throw new ConfigError(`paperboy cannot start; fix these settings:\n${problems.join("\n")}`);
