@@ -1,0 +1,40 @@
+// Discord API errors on posting → DeliveryOutcome values whose hints tell the channel what to fix.
+// @see https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
+import { DiscordAPIError, HTTPError } from "discord.js";
+import type { DeliveryOutcome } from "../../src/index.js";
+
+/** JSON error codes paperboy treats as "this channel cannot take our posts" rather than a failure. */
+export const DISCORD_ERROR_CODES = {
+  unknownChannel: 10003,
+  missingAccess: 50001,
+  missingPermissions: 50013,
+} as const;
+
+const PERMISSIONS = "View Channel, Send Messages, Embed Links, Add Reactions and Read Message History";
+
+/**
+ * Missing Access / Missing Permissions / Unknown Channel (or a bare 403/404) are rejections with a fix hint,
+ * so the core pauses the subscription instead of retrying into Discord's invalid-request ban (10,000 in 10 min).
+ * A 401 means the token was reset. Anything else is a failure worth retrying next time.
+ */
+export function outcomeFromDiscordError(error: unknown, channelLabel: string): DeliveryOutcome {
+  const code = error instanceof DiscordAPIError ? Number(error.code) : undefined;
+  const status = error instanceof DiscordAPIError || error instanceof HTTPError ? error.status : undefined;
+  const accessHint = `Give paperboy ${PERMISSIONS} in ${channelLabel}, then run /papers subscribe again.`;
+  if (code === DISCORD_ERROR_CODES.missingAccess || code === DISCORD_ERROR_CODES.missingPermissions || status === 403)
+    return { status: "rejected", reason: "no-access", hint: accessHint };
+  if (code === DISCORD_ERROR_CODES.unknownChannel || status === 404)
+    return {
+      status: "rejected",
+      reason: "channel-gone",
+      hint: `${channelLabel} was deleted or paperboy cannot see it; its digest is paused. Run /papers subscribe in a channel to start again.`,
+    };
+  if (status === 401)
+    return {
+      status: "rejected",
+      reason: "auth",
+      hint: "Discord refused DISCORD_TOKEN (reset or revoked); set a fresh bot token and restart paperboy.",
+    };
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: "failed", error: `Discord post failed: ${message}` };
+}

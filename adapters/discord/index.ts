@@ -1,0 +1,66 @@
+// The Discord adapter's wiring: one Client, its event handlers, and the ChatPlatform the core posts through.
+import { once } from "node:events";
+import { Events, type Client } from "discord.js";
+import { AppError, type ChatPlatform, type Config, type Logger, type Paperboy } from "../../src/index.js";
+import { createDiscordClient } from "./client.js";
+import { createDiscordChatPlatform } from "./discord-platform.js";
+import { createInteractionHandler } from "./interactions.js";
+import { createReactionHandler } from "./reactions.js";
+
+export { renderDiscordMessage, type DiscordMessagePayload } from "./render/embeds.js";
+
+export interface DiscordPlatform {
+  readonly platform: ChatPlatform;
+  /** Logs in and resolves once the gateway is READY. Each start opens a fresh Client. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The composition root registers `platform` with the core (`core.registerPlatform`) and calls start/stop. */
+export function createDiscordPlatform(
+  config: Config,
+  deps: { core: Paperboy; log: Logger; now?: () => Date },
+): DiscordPlatform {
+  const log = deps.log.child({ platform: "discord" });
+  const now = deps.now ?? (() => new Date());
+  let client: Client | undefined;
+  const platform = createDiscordChatPlatform({ client: () => client, log });
+  const platformWithLifecycle: ChatPlatform = { ...platform, start: () => start(), stop: () => stop() };
+
+  async function start(): Promise<void> {
+    const token = config.DISCORD_TOKEN;
+    if (token === undefined) throw new AppError("discord-config", "DISCORD_TOKEN is not set (Developer Portal → Bot → Reset Token)");
+    if (client) return;
+    const next = createDiscordClient(config.DISCORD_API_URL);
+    const onInteraction = createInteractionHandler({ core: deps.core, log });
+    const onReaction = createReactionHandler({ core: deps.core, log, client: next, now });
+    next.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
+    next.on(Events.MessageReactionAdd, (reaction, user) => void onReaction("added", reaction, user));
+    next.on(Events.MessageReactionRemove, (reaction, user) => void onReaction("removed", reaction, user));
+    next.on(Events.Error, (error) => {
+      log.error({ err: error }, "discord client error");
+    });
+    next.on(Events.Warn, (message) => {
+      log.warn(message);
+    });
+    const ready = once(next, Events.ClientReady);
+    client = next;
+    try {
+      await next.login(token);
+      await ready;
+    } catch (error) {
+      client = undefined;
+      await next.destroy();
+      throw new AppError("discord-login", "Discord login failed: check DISCORD_TOKEN and the bot's intents", { cause: error });
+    }
+    log.info({ user: next.user?.tag }, "discord gateway ready");
+  }
+
+  async function stop(): Promise<void> {
+    const current = client;
+    client = undefined;
+    if (current) await current.destroy();
+  }
+
+  return { platform: platformWithLifecycle, start, stop };
+}

@@ -1,0 +1,209 @@
+// OutboundMessage → a Discord message body (content, embeds, link buttons), within Discord's limits.
+// @see https://discord.com/developers/docs/resources/message#create-message
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+} from "discord.js";
+import { assertNever, type ButtonSpec, type Inline, type OutboundMessage, type PaperCard, type PaperId } from "../../../src/index.js";
+import { DISCORD_LIMITS, truncate } from "../limits.js";
+import { escapeDiscord, maskedLink, neutraliseMentions, safeUrl } from "./escape.js";
+
+/** Hugging Face yellow. */
+const PAPER_COLOUR = 0xffd21e;
+export const SHARE_PREFIX = "paperboy:share:";
+
+export interface DiscordMessagePayload {
+  content?: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+  allowed_mentions: { parse: [] };
+}
+
+export interface RenderedDiscordMessage {
+  readonly payload: DiscordMessagePayload;
+  /** slot → paper for the papers actually rendered (an overflowed paper is not votable here). */
+  readonly slots: Map<number, PaperId>;
+}
+
+export interface RenderOptions {
+  /** Where the overflow summary points: "+7 more: /papers today". */
+  readonly overflowHint?: string;
+}
+
+/** The CLI's `--format discord` and the interaction replies: the body Discord receives. */
+export function renderDiscordMessage(message: OutboundMessage, options: RenderOptions = {}): DiscordMessagePayload {
+  return renderDiscord(message, options).payload;
+}
+
+export function renderDiscord(message: OutboundMessage, options: RenderOptions = {}): RenderedDiscordMessage {
+  const lines: string[] = [];
+  const papers: { slot: number; paper: PaperCard }[] = [];
+  const buttons: ButtonSpec[] = [];
+  for (const block of message.blocks) {
+    switch (block.type) {
+      case "header":
+        lines.push(`### ${escapeDiscord(oneLine(block.text))}`);
+        break;
+      case "text":
+        lines.push(inlinesToMarkdown(block.content));
+        break;
+      case "context":
+        lines.push(`-# ${oneLine(inlinesToMarkdown(block.content))}`);
+        break;
+      case "paper":
+        papers.push({ slot: block.slot, paper: block.paper });
+        break;
+      case "actions":
+        buttons.push(...block.buttons);
+        break;
+      case "divider":
+        break;
+      default:
+        assertNever(block);
+    }
+  }
+
+  const maxEmbeds = DISCORD_LIMITS.embedsPerMessage;
+  let budget = DISCORD_LIMITS.embedsTotalBudget;
+  const embeds: APIEmbed[] = [];
+  const summaryRoom = 80; // room kept in `content` for "+N more: …"
+  let content = lines.join("\n").trim();
+  if (content.length > DISCORD_LIMITS.content - summaryRoom) {
+    // Too long for `content`: a leading embed carries it (4096), counted in the 6000 budget.
+    const lead: APIEmbed = { description: truncate(content, Math.min(DISCORD_LIMITS.description, budget / 2)) };
+    embeds.push(lead);
+    budget -= embedChars(lead);
+    content = "";
+  }
+
+  const slots = new Map<number, PaperId>();
+  const room = Math.min(papers.length, maxEmbeds - embeds.length);
+  const perPaper = room > 0 ? Math.floor(budget / room) : 0;
+  let shown = 0;
+  for (const { slot, paper } of papers) {
+    if (embeds.length >= maxEmbeds) break;
+    const embed = paperEmbed(slot, paper, { single: papers.length === 1, perPaper });
+    const size = embedChars(embed);
+    if (size > budget) break;
+    embeds.push(embed);
+    budget -= size;
+    slots.set(slot, paper.id);
+    shown++;
+  }
+  const overflow = papers.length - shown;
+  if (overflow > 0) {
+    const summary = `+${String(overflow)} more: ${escapeDiscord(options.overflowHint ?? "/papers today")}`;
+    content = [truncate(content, DISCORD_LIMITS.content - summary.length - 1), summary].filter((s) => s !== "").join("\n");
+  }
+
+  const single = papers.length === 1 ? papers[0]?.paper : undefined;
+  const linkButtons: ButtonSpec[] =
+    single && buttons.length === 0 ? single.links.map((l) => ({ kind: "link", text: l.label, url: l.url })) : [];
+  const components = buttonRows([...buttons, ...linkButtons]);
+
+  if (content === "" && embeds.length === 0) content = truncate(escapeDiscord(message.fallbackText), DISCORD_LIMITS.content) || "…";
+  const payload: DiscordMessagePayload = { embeds, components, allowed_mentions: { parse: [] } };
+  if (content !== "") payload.content = truncate(content, DISCORD_LIMITS.content);
+  return { payload, slots };
+}
+
+function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; perPaper: number }): APIEmbed {
+  const title = truncate(`${String(slot)}. ${escapeDiscord(oneLine(paper.title))}`, DISCORD_LIMITS.title);
+  const footer = paper.voteHint ? truncate(plain(paper.voteHint), DISCORD_LIMITS.footer) : undefined;
+  const meta = [
+    paper.authors,
+    paper.organization,
+    paper.date,
+    `▲ ${String(paper.upvotes)}`,
+    paper.githubStars !== undefined ? `★ ${String(paper.githubStars)}` : undefined,
+    paper.teamVotes ? `${String(paper.teamVotes)} team vote${paper.teamVotes === 1 ? "" : "s"}` : undefined,
+  ]
+    .filter((s): s is string => s !== undefined && s.trim() !== "")
+    .map((s) => escapeDiscord(oneLine(s)))
+    .join(" · ");
+  const links = opts.single
+    ? "" // a single paper gets link buttons instead
+    : paper.links
+        .map((l) => ({ label: l.label, url: safeUrl(l.url) }))
+        .filter((l): l is { label: string; url: string } => l.url !== undefined)
+        .map((l) => maskedLink(oneLine(l.label), l.url))
+        .join(" · ");
+  const tail = [meta, paper.reason ? `*${escapeDiscord(oneLine(paper.reason))}*` : "", links].filter((s) => s !== "").join("\n");
+  const cap = Math.max(0, Math.min(DISCORD_LIMITS.description, opts.perPaper - title.length - (footer?.length ?? 0)));
+  const summary = escapeDiscord(paper.summary.trim());
+  const summaryCap = Math.max(0, cap - tail.length - 2);
+  const description = truncate([summaryCap > 20 ? truncate(summary, summaryCap) : "", tail].filter((s) => s !== "").join("\n\n"), cap);
+
+  const embed: APIEmbed = { title, color: PAPER_COLOUR };
+  const url = safeUrl(paper.url);
+  if (url) embed.url = url;
+  if (description !== "") embed.description = description;
+  if (footer) embed.footer = { text: footer };
+  const thumbnail = safeUrl(paper.thumbnail);
+  if (thumbnail?.startsWith("https:")) embed.thumbnail = { url: thumbnail };
+  return embed;
+}
+
+/** Inline runs → Discord markdown; every piece of untrusted text is escaped here and nowhere else. */
+export function inlinesToMarkdown(runs: readonly Inline[]): string {
+  return runs
+    .map((run) => {
+      switch (run.type) {
+        case "text":
+          return escapeDiscord(run.text);
+        case "bold":
+          return `**${escapeDiscord(run.text)}**`;
+        case "italic":
+          return `*${escapeDiscord(run.text)}*`;
+        case "code":
+          return `\`${neutraliseMentions(run.text.replaceAll("`", "'").replace(/\n/g, " "))}\``;
+        case "link": {
+          const url = safeUrl(run.url);
+          return url ? maskedLink(run.text, url) : escapeDiscord(run.text);
+        }
+        default:
+          return assertNever(run);
+      }
+    })
+    .join("");
+}
+
+function buttonRows(specs: readonly ButtonSpec[]): APIActionRowComponent<APIButtonComponent>[] {
+  const buttons: APIButtonComponent[] = [];
+  for (const spec of specs) {
+    const label = truncate(plain(oneLine(spec.text)), DISCORD_LIMITS.buttonLabel) || "Open";
+    if (spec.kind === "link") {
+      const url = safeUrl(spec.url);
+      if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label, url });
+    } else {
+      const customId = `paperboy:${spec.actionId}:${spec.value}`;
+      if (customId.length <= DISCORD_LIMITS.customId)
+        buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: customId });
+    }
+  }
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  const max = DISCORD_LIMITS.buttonsPerRow * DISCORD_LIMITS.rows;
+  for (let i = 0; i < Math.min(buttons.length, max); i += DISCORD_LIMITS.buttonsPerRow)
+    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
+  return rows;
+}
+
+/** What Discord counts towards the 6000-character total of a message's embeds. */
+export function embedChars(embed: APIEmbed): number {
+  let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0);
+  n += (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
+  for (const f of embed.fields ?? []) n += f.name.length + f.value.length;
+  return n;
+}
+
+/** Text for places that do not render markdown (footers, button labels): no escapes shown, mentions inert. */
+function plain(text: string): string {
+  return neutraliseMentions(text.replace(/[\u202A-\u202E\u2066-\u2069]/g, ""));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}

@@ -1,0 +1,65 @@
+// Discord markdown escaping of untrusted text (titles, summaries, queries): no mention, no link we did not build.
+// @see https://discord.com/developers/docs/reference#message-formatting
+import { escapeMarkdown } from "discord.js";
+
+const ZWSP = "\u200b";
+
+// Bidi overrides and isolates reorder the text around them (a title could make a link label read backwards).
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Escapes untrusted text for a Discord message, embed title or description.
+ *
+ * `allowed_mentions: { parse: [] }` is the primary guard against pings; this is belt and braces, so the
+ * text stays inert even if it is ever sent without it: `@everyone`/`@here` and `<@…>`, `<@&…>`, `<#…>`
+ * get a zero-width space, masked links are escaped (all of them: discord.js escapes only the first `[` of
+ * a line), and bare URLs lose their autolink so a summary cannot carry a link we did not build.
+ */
+export function escapeDiscord(text: string): string {
+  const escaped = escapeMarkdown(text.replace(BIDI_CONTROLS, ""), {
+    maskedLink: true,
+    heading: true,
+    bulletedList: true,
+    numberedList: true,
+  });
+  return neutraliseLinks(neutraliseMentions(escapeBrackets(escaped)));
+}
+
+/** `@everyone` → `@\u200beveryone`; `<@123>`, `<@&1>`, `<#1>`, `</cmd:1>`, `<t:1>` → `<\u200b…` (inert text). */
+export function neutraliseMentions(text: string): string {
+  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(?=[@#/:!&a-z])/gi, `<${ZWSP}`);
+}
+
+/** `https://evil` → `https:\u200b//evil`: Discord no longer autolinks it, and it still reads as the address. */
+function neutraliseLinks(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*):\/\//gi, `$1:${ZWSP}//`);
+}
+
+/** Escapes every `[` and `]` that is not already escaped (an odd run of backslashes before it). */
+function escapeBrackets(text: string): string {
+  let out = "";
+  let backslashes = 0;
+  for (const ch of text) {
+    if ((ch === "[" || ch === "]") && backslashes % 2 === 0) out += "\\";
+    out += ch;
+    backslashes = ch === "\\" ? backslashes + 1 : 0;
+  }
+  return out;
+}
+
+/** Only http(s) URLs become links; anything else (javascript:, data:, relative) is refused. */
+export function safeUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A masked link we build ourselves: escaped label, URL with the characters that would end the link encoded. */
+export function maskedLink(label: string, url: string): string {
+  const target = url.replace(/[()\s<>[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return `[${escapeDiscord(label)}](${target})`;
+}
