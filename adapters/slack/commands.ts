@@ -1,0 +1,103 @@
+// `/papers …` → CommandInvocation → core → Block Kit through response_url; ack first, always.
+// @see https://docs.slack.dev/interactivity/implementing-slash-commands · PLATFORMS.md §3.3–3.4
+import type { App, webApi } from "@slack/bolt";
+import type { CommandInvocation, CommandReply, Logger, Paperboy } from "../../src/index.js";
+import { channelRef, MANAGING_COMMANDS } from "../../src/index.js";
+import { renderSlackMessage } from "./render/block-kit.js";
+
+const ADMIN_CACHE_MS = 5 * 60_000;
+
+export interface CommandDeps {
+  core: Paperboy;
+  /** SLACK_ADMIN_USERS: user ids that may manage subscriptions in any workspace. */
+  adminUsers: readonly string[];
+  log: Logger;
+  now: () => Date;
+  /** Remembers channel names from payloads, for fix hints when a post fails later. */
+  rememberChannel(teamId: string, channelId: string, name: string): void;
+}
+
+export const APOLOGY = "Sorry, paperboy hit a problem answering that. Please try again in a minute.";
+
+/** The command's first word, lower-cased: "subscribe", "top", … */
+export function firstWord(text: string): string {
+  return (text.trim().split(/\s+/)[0] ?? "").toLowerCase();
+}
+
+export function managersHint(adminUsers: readonly string[]): string {
+  return adminUsers.length > 0
+    ? "workspace admins and owners and the users in SLACK_ADMIN_USERS"
+    : "workspace admins and owners";
+}
+
+/** Decides `canManage`: SLACK_ADMIN_USERS, else users.info's is_admin/is_owner, cached for a few minutes. */
+export function createManagerCheck(deps: Pick<CommandDeps, "adminUsers" | "log" | "now">) {
+  const cache = new Map<string, { value: boolean; at: number }>();
+  return async (client: webApi.WebClient, teamId: string, userId: string): Promise<boolean> => {
+    if (deps.adminUsers.includes(userId)) return true;
+    const key = `${teamId}:${userId}`;
+    const at = deps.now().getTime();
+    const hit = cache.get(key);
+    if (hit !== undefined && at - hit.at < ADMIN_CACHE_MS) return hit.value;
+    try {
+      const info = await client.users.info({ user: userId });
+      const u = info.user;
+      const value = u?.is_admin === true || u?.is_owner === true || u?.is_primary_owner === true;
+      cache.set(key, { value, at });
+      if (cache.size > 5_000) cache.delete(cache.keys().next().value ?? key);
+      return value;
+    } catch (error) {
+      deps.log.warn(
+        { teamId, userId, err: String(error) },
+        "users.info failed; treating the user as not a manager",
+      );
+      return false;
+    }
+  };
+}
+
+/** The response_url body for a core reply. */
+export function replyBody(reply: CommandReply) {
+  const { text, blocks } = renderSlackMessage(reply.message);
+  return {
+    response_type: reply.visibility === "public" ? ("in_channel" as const) : ("ephemeral" as const),
+    text,
+    blocks,
+  };
+}
+
+export function registerCommands(app: App, deps: CommandDeps): void {
+  const canManage = createManagerCheck(deps);
+  const hint = managersHint(deps.adminUsers);
+  app.command("/papers", async ({ command, ack, respond, client }) => {
+    // Ack first and empty: Slack wants the 200 within 3 s; the answer follows through response_url.
+    await ack();
+    const log = deps.log.child({ team: command.team_id, channel: command.channel_id, user: command.user_id });
+    try {
+      if (command.channel_name !== "")
+        deps.rememberChannel(command.team_id, command.channel_id, command.channel_name);
+      const managing = MANAGING_COMMANDS.has(firstWord(command.text) as never);
+      const invocation: CommandInvocation = {
+        channel: channelRef("slack", command.team_id, command.channel_id),
+        userId: command.user_id,
+        text: command.text,
+        canManage: managing
+          ? await canManage(client, command.team_id, command.user_id)
+          : deps.adminUsers.includes(command.user_id),
+        managersHint: hint,
+        ...(command.channel_name !== "" ? { channelName: command.channel_name } : {}),
+      };
+      let body;
+      try {
+        body = replyBody(await deps.core.handleCommand(invocation));
+      } catch (error) {
+        log.error({ err: String(error) }, "/papers failed in the core");
+        body = { response_type: "ephemeral" as const, text: APOLOGY };
+      }
+      await respond(body);
+    } catch (error) {
+      // respond() throws RespondError on an expired response_url (Bolt 5); nothing more can be said then.
+      log.error({ err: String(error) }, "could not answer /papers");
+    }
+  });
+}

@@ -1,0 +1,75 @@
+// Slack Web API failures → DeliveryOutcome values whose hints tell the operator what to do next.
+// @see https://docs.slack.dev/reference/methods/chat.postMessage#errors
+import { webApi } from "@slack/bolt";
+import type { DeliveryOutcome } from "../../src/index.js";
+
+export interface ChannelLabel {
+  /** "#ml-papers" when the name is known, else "channel C0123". */
+  readonly channel: string;
+  /** The bot's @name in that workspace, e.g. "@paperboy". */
+  readonly bot: string;
+}
+
+function isPlatformError(error: unknown): error is webApi.WebAPIPlatformError {
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === webApi.ErrorCode.PlatformError &&
+    typeof (error as { data?: { error?: unknown } }).data?.error === "string"
+  );
+}
+
+/** The Slack error code (`not_in_channel`, …) of a failed call, when Slack gave one. */
+export function slackErrorCode(error: unknown): string | undefined {
+  return isPlatformError(error) ? error.data.error : undefined;
+}
+
+/** Maps a failed chat.postMessage to a rejected outcome (subscription paused) or a failed one (retry later). */
+export function postFailureOutcome(error: unknown, label: ChannelLabel): DeliveryOutcome {
+  const code = slackErrorCode(error);
+  const { channel, bot } = label;
+  switch (code) {
+    case "not_in_channel":
+      return {
+        status: "rejected",
+        reason: "not-in-channel",
+        hint: `invite ${bot} to ${channel} (type /invite ${bot} there), or grant the chat:write.public scope`,
+      };
+    case "channel_not_found":
+      return {
+        status: "rejected",
+        reason: "channel-gone",
+        hint: `${channel} was deleted or is private and ${bot} is not in it; invite ${bot}, then /papers subscribe again`,
+      };
+    case "is_archived":
+      return {
+        status: "rejected",
+        reason: "channel-gone",
+        hint: `${channel} is archived; unarchive it and run /papers subscribe there again`,
+      };
+    case "restricted_action":
+    case "restricted_action_read_only_channel":
+    case "restricted_action_thread_only_channel":
+    case "restricted_action_non_threadable_channel":
+    case "ekm_access_denied":
+    case "missing_scope":
+      return {
+        status: "rejected",
+        reason: "no-access",
+        hint: `${bot} may not post in ${channel} (${code}); ask a workspace admin to allow it or reinstall the app`,
+      };
+    case "account_inactive":
+    case "invalid_auth":
+    case "not_authed":
+    case "token_revoked":
+    case "token_expired":
+      return {
+        status: "rejected",
+        reason: "auth",
+        hint: `Slack refused ${bot}'s token (${code}): reinstall the app in this workspace (or update SLACK_BOT_TOKEN)`,
+      };
+    case undefined:
+      return { status: "failed", error: error instanceof Error ? error.message : String(error) };
+    default:
+      return { status: "failed", error: `Slack said "${code}"` };
+  }
+}

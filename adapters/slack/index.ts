@@ -1,0 +1,165 @@
+// The Slack adapter's entry: wires Bolt, the installation store, listeners and the ChatPlatform together.
+import type { AddressInfo, Server } from "node:net";
+import { webApi } from "@slack/bolt";
+import type { ChannelRef, ChatPlatform, Config, Logger, Paperboy, Store } from "../../src/index.js";
+import { AppError } from "../../src/index.js";
+import { registerActions } from "./actions.js";
+import { registerAppHome } from "./app-home.js";
+import { registerCommands } from "./commands.js";
+import { slackErrorCode } from "./errors.js";
+import { registerEvents } from "./events.js";
+import { createSlackInstallationStore } from "./installation-store.js";
+import { SLACK_POST_INTERVAL_MS } from "./limits.js";
+import { boltLogger, createSlackApp, type OpsHandler } from "./slack-app.js";
+import { createSlackChatPlatform } from "./slack-platform.js";
+
+export { renderSlackMessage, type SlackBlock } from "./render/block-kit.js";
+export { SLACK_BOT_SCOPES } from "./slack-app.js";
+
+export interface SlackPlatformDeps {
+  core: Paperboy;
+  store: Store;
+  log: Logger;
+  /** Mounted as GET /healthz and /metrics on the Slack HTTP server; resolves false when it did not answer. */
+  opsHandler?: OpsHandler;
+  /** Interface to listen on in HTTP mode (default: all). Tests use 127.0.0.1. */
+  host?: string;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** Minimum gap between two posts to one channel (default 1000 ms, Slack's ~1 message/s/channel). */
+  postIntervalMs?: number;
+}
+
+export interface SlackPlatformHandle {
+  platform: ChatPlatform;
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+const CHANNEL_NAME_TTL_MS = 30 * 24 * 60 * 60_000;
+
+export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): SlackPlatformHandle {
+  const log = deps.log.child({ adapter: "slack" });
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const installations = createSlackInstallationStore(deps.store.namespace("installations"));
+  const cache = deps.store.namespace("cache");
+  const apiUrl = config.SLACK_API_URL;
+  const clientOptions: webApi.WebClientOptions = {
+    ...(apiUrl !== undefined ? { slackApiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/` } : {}),
+    // 429s wait Retry-After inside the client (that counts as a retry); 5xx and network errors get two quick retries.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+    rejectRateLimitedCalls: false,
+    logger: boltLogger(log.child({ lib: "web-api" })),
+  };
+  const handle = createSlackApp({
+    config,
+    log,
+    clientOptions,
+    installationStore: installations,
+    opsHandler: deps.opsHandler,
+  });
+  const { app } = handle;
+
+  let started = false;
+  let authOk = false;
+  const botNames = new Map<string, string>();
+  const clients = new Map<string, webApi.WebClient>();
+  const channelNames = new Map<string, string>();
+
+  async function clientFor(teamId: string): Promise<webApi.WebClient | undefined> {
+    if (handle.auth === "token") return app.client;
+    const bot = await installations.botFor(teamId);
+    if (bot === undefined) return undefined;
+    let client = clients.get(bot.token);
+    if (client === undefined) {
+      client = new webApi.WebClient(bot.token, clientOptions);
+      clients.set(bot.token, client);
+    }
+    return client;
+  }
+
+  registerEvents(app, {
+    core: deps.core,
+    events: deps.store.namespace("events"),
+    log,
+    async forgetInstallation(teamId) {
+      if (handle.auth === "token") return;
+      const bot = await installations.botFor(teamId);
+      if (bot !== undefined) clients.delete(bot.token);
+      await installations.forget(teamId);
+    },
+  });
+  registerCommands(app, {
+    core: deps.core,
+    adminUsers: config.SLACK_ADMIN_USERS,
+    log,
+    now,
+    rememberChannel(teamId, channelId, name) {
+      const key = `slack:channel-name:${teamId}:${channelId}`;
+      if (channelNames.get(key) === name) return;
+      channelNames.set(key, name);
+      cache.set(key, name, CHANNEL_NAME_TTL_MS).catch((error: unknown) => {
+        log.warn({ err: String(error) }, "could not remember a channel name");
+      });
+    },
+  });
+  registerActions(app, { core: deps.core, log });
+  registerAppHome(app, { core: deps.core, log });
+
+  const platform = createSlackChatPlatform({
+    clientFor,
+    async channelName(ref: ChannelRef) {
+      const key = `slack:channel-name:${ref.workspace}:${ref.channel}`;
+      return channelNames.get(key) ?? (await cache.get<string>(key));
+    },
+    botName: (teamId) => `@${botNames.get(teamId) ?? "paperboy"}`,
+    isHealthy: () => started && authOk,
+    log,
+    now,
+    sleep,
+    intervalMs: deps.postIntervalMs ?? SLACK_POST_INTERVAL_MS,
+  });
+  // Adapters register themselves so the scheduler, shares and alerts can post.
+  deps.core.registerPlatform(platform);
+
+  return {
+    platform,
+    async start() {
+      if (handle.auth === "token") {
+        try {
+          const me = await app.client.auth.test();
+          if (me.team_id !== undefined && me.user !== undefined) botNames.set(me.team_id, me.user);
+        } catch (error) {
+          const code = slackErrorCode(error) ?? String(error);
+          throw new AppError(
+            "slack-auth",
+            `Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from your Slack app → OAuth & Permissions`,
+            { cause: error },
+          );
+        }
+      }
+      await app.init();
+      authOk = true;
+      if (handle.mode === "socket") {
+        await app.start();
+        started = true;
+        log.info({ mode: "socket", auth: handle.auth }, "Slack connected over Socket Mode");
+        return { port: config.PORT };
+      }
+      const server = (await app.start({
+        port: config.PORT,
+        ...(deps.host !== undefined ? { host: deps.host } : {}),
+      })) as Server;
+      started = true;
+      const port = (server.address() as AddressInfo).port;
+      log.info({ mode: "http", auth: handle.auth, port }, "Slack listening on /slack/events");
+      return { port };
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,263 @@
+// OutboundMessage → Block Kit: one exhaustive switch, limits from limits.ts, overflow summarised.
+// @see https://docs.slack.dev/reference/block-kit/blocks · STYLE.md §3.2–3.3
+import {
+  assertNever,
+  type ButtonSpec,
+  type MessageBlock,
+  type OutboundMessage,
+  type PaperCard,
+  type PaperId,
+} from "../../../src/index.js";
+import { PAPER_LIMITS, SLACK_LIMITS } from "../limits.js";
+import {
+  buttonUrl,
+  escapeMrkdwn,
+  inlinesToMrkdwn,
+  mrkdwnLink,
+  oneLine,
+  plainText,
+  truncate,
+} from "./mrkdwn.js";
+
+export interface SlackPlainText {
+  readonly type: "plain_text";
+  readonly text: string;
+  readonly emoji?: boolean;
+}
+export interface SlackMrkdwn {
+  readonly type: "mrkdwn";
+  readonly text: string;
+  readonly verbatim?: boolean;
+}
+export interface SlackButton {
+  readonly type: "button";
+  readonly text: SlackPlainText;
+  readonly action_id: string;
+  readonly url?: string;
+  readonly value?: string;
+  readonly style?: "primary" | "danger";
+}
+export type SlackBlock =
+  | { readonly type: "header"; readonly text: SlackPlainText }
+  | { readonly type: "section"; readonly text: SlackMrkdwn }
+  | { readonly type: "context"; readonly elements: readonly SlackMrkdwn[] }
+  | { readonly type: "actions"; readonly elements: readonly SlackButton[] }
+  | { readonly type: "divider" };
+
+export interface RenderedSlackMessage {
+  /** Plain-text fallback for notifications; always set, escaped like any mrkdwn. */
+  readonly text: string;
+  readonly blocks: SlackBlock[];
+  /** The paper slots really shown (after cutting to the limits): what a keycap can vote for. */
+  readonly slots: ReadonlyMap<number, PaperId>;
+  /** Papers the limits left out (summarised in the last block). */
+  readonly omitted: number;
+}
+
+/** Neutral action id → Slack action_id; actions.ts routes on these. */
+export const SLACK_ACTION_PREFIX = "paperboy:";
+export const LINK_ACTION_PREFIX = "paperboy:link:";
+
+const mrkdwn = (text: string): SlackMrkdwn => ({ type: "mrkdwn", text, verbatim: true });
+
+function button(spec: ButtonSpec, index: number): SlackButton | undefined {
+  const text: SlackPlainText = {
+    type: "plain_text",
+    text: truncate(plainText(oneLine(spec.text)) || "Open", SLACK_LIMITS.buttonText),
+    emoji: true,
+  };
+  switch (spec.kind) {
+    case "link": {
+      const url = buttonUrl(spec.url, SLACK_LIMITS.buttonUrl);
+      return url === undefined
+        ? undefined
+        : { type: "button", text, url, action_id: `${LINK_ACTION_PREFIX}${index}` };
+    }
+    case "action":
+      if (spec.value.length > SLACK_LIMITS.buttonValue) return undefined;
+      return { type: "button", text, action_id: `${SLACK_ACTION_PREFIX}${spec.actionId}`, value: spec.value };
+    default:
+      return assertNever(spec);
+  }
+}
+
+const LINK_BUTTON_KINDS = new Set(["huggingFace", "pdf", "code"]);
+
+function paperBlocks(slot: number, paper: PaperCard, extra: readonly ButtonSpec[]): SlackBlock[] {
+  const title = mrkdwnLink(paper.url, truncate(oneLine(paper.title), PAPER_LIMITS.title));
+  const summary = escapeMrkdwn(truncate(oneLine(paper.summary), PAPER_LIMITS.summary));
+  const head = `*${String(slot)}.* *${title}*`;
+  const blocks: SlackBlock[] = [
+    { type: "section", text: mrkdwn(summary === "" ? head : `${head}\n${summary}`) },
+  ];
+
+  const facts: string[] = [];
+  if (paper.authors.trim() !== "")
+    facts.push(escapeMrkdwn(truncate(oneLine(paper.authors), PAPER_LIMITS.authors)));
+  if (paper.organization !== undefined && paper.organization.trim() !== "")
+    facts.push(`🏛 ${escapeMrkdwn(truncate(oneLine(paper.organization), PAPER_LIMITS.organization))}`);
+  if (paper.date !== undefined) facts.push(escapeMrkdwn(paper.date));
+  facts.push(`▲ ${String(paper.upvotes)}`);
+  if (paper.githubStars !== undefined) facts.push(`★ ${String(paper.githubStars)}`);
+  if (paper.teamVotes !== undefined && paper.teamVotes > 0)
+    facts.push(`team votes: ${String(paper.teamVotes)}`);
+  if (paper.reason !== undefined)
+    facts.push(`_${escapeMrkdwn(truncate(oneLine(paper.reason), PAPER_LIMITS.reason))}_`);
+  if (paper.voteHint !== undefined)
+    facts.push(escapeMrkdwn(truncate(oneLine(paper.voteHint), PAPER_LIMITS.voteHint)));
+  blocks.push({
+    type: "context",
+    elements: [mrkdwn(truncate(facts.join("  ·  "), SLACK_LIMITS.sectionText))],
+  });
+
+  const specs: ButtonSpec[] = paper.links
+    .filter((l) => LINK_BUTTON_KINDS.has(l.kind))
+    .map((l) => ({ kind: "link", text: l.label, url: l.url }) as const);
+  specs.push(...extra);
+  const buttons = specs
+    .map((s, i) => button(s, slot * 100 + i))
+    .filter((b): b is SlackButton => b !== undefined)
+    .slice(0, SLACK_LIMITS.actionsElements);
+  if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
+  return blocks;
+}
+
+function otherBlocks(block: Exclude<MessageBlock, { type: "paper" }>, index: number): SlackBlock[] {
+  switch (block.type) {
+    case "header": {
+      const text = truncate(plainText(oneLine(block.text)), SLACK_LIMITS.headerText);
+      return text === "" ? [] : [{ type: "header", text: { type: "plain_text", text, emoji: true } }];
+    }
+    case "text": {
+      const text = inlinesToMrkdwn(block.content, SLACK_LIMITS.sectionText);
+      return text.trim() === "" ? [] : [{ type: "section", text: mrkdwn(text) }];
+    }
+    case "context": {
+      const text = inlinesToMrkdwn(block.content, SLACK_LIMITS.sectionText);
+      return text.trim() === "" ? [] : [{ type: "context", elements: [mrkdwn(text)] }];
+    }
+    case "actions": {
+      const buttons = block.buttons
+        .map((b, i) => button(b, 10_000 + index * 100 + i))
+        .filter((b): b is SlackButton => b !== undefined)
+        .slice(0, SLACK_LIMITS.actionsElements);
+      return buttons.length === 0 ? [] : [{ type: "actions", elements: buttons }];
+    }
+    case "divider":
+      return [{ type: "divider" }];
+    default:
+      return assertNever(block);
+  }
+}
+
+/** Characters of text a block carries, as Slack counts towards `msg_blocks_too_long`. */
+export function blockTextLength(block: SlackBlock): number {
+  switch (block.type) {
+    case "header":
+    case "section":
+      return block.text.text.length;
+    case "context":
+      return block.elements.reduce((n, e) => n + e.text.length, 0);
+    case "actions":
+      return block.elements.reduce((n, e) => n + e.text.text.length, 0);
+    case "divider":
+      return 0;
+    default:
+      return assertNever(block);
+  }
+}
+
+interface Group {
+  readonly paper?: { readonly slot: number; readonly id: PaperId };
+  readonly blocks: SlackBlock[];
+  readonly chars: number;
+}
+
+/** An actions block holding only action buttons for one paper: merged into that paper's own actions. */
+function actionsForPaper(block: MessageBlock | undefined, id: PaperId): readonly ButtonSpec[] | undefined {
+  if (block?.type !== "actions" || block.buttons.length === 0) return undefined;
+  return block.buttons.every((b) => b.kind === "action" && b.value === id) ? block.buttons : undefined;
+}
+
+/**
+ * Renders within `maxBlocks` blocks and the cumulative text budget. Non-paper blocks are kept; papers
+ * are kept in order while they fit, and the rest are summarised as "+N more …" in one context block.
+ */
+export function renderSlackBlocks(
+  message: OutboundMessage,
+  maxBlocks: number = SLACK_LIMITS.blocksPerMessage,
+): RenderedSlackMessage {
+  const groups: Group[] = [];
+  const source = message.blocks;
+  for (let i = 0; i < source.length; i++) {
+    const block = source[i];
+    if (block === undefined) continue;
+    let blocks: SlackBlock[];
+    let paper: Group["paper"];
+    if (block.type === "paper") {
+      const extra = actionsForPaper(source[i + 1], block.paper.id);
+      if (extra !== undefined) i++;
+      blocks = paperBlocks(block.slot, block.paper, extra ?? []);
+      paper = { slot: block.slot, id: block.paper.id };
+    } else {
+      blocks = otherBlocks(block, i);
+    }
+    const chars = blocks.reduce((n, b) => n + blockTextLength(b), 0);
+    groups.push(paper === undefined ? { blocks, chars } : { paper, blocks, chars });
+  }
+
+  const summaryReserve = { blocks: 1, chars: 120 };
+  let blocksLeft = maxBlocks - summaryReserve.blocks;
+  let charsLeft = SLACK_LIMITS.totalBlockText - summaryReserve.chars;
+  // Non-paper blocks first claim their share (cut to what is left if they alone are too much).
+  const keep = new Set<Group>();
+  for (const g of groups) {
+    if (g.paper !== undefined) continue;
+    if (g.blocks.length <= blocksLeft && g.chars <= charsLeft) {
+      keep.add(g);
+      blocksLeft -= g.blocks.length;
+      charsLeft -= g.chars;
+    }
+  }
+  let omitted = 0;
+  const papersTotal = groups.filter((g) => g.paper !== undefined).length;
+  for (const g of groups) {
+    if (g.paper === undefined) continue;
+    if (omitted === 0 && g.blocks.length <= blocksLeft && g.chars <= charsLeft) {
+      keep.add(g);
+      blocksLeft -= g.blocks.length;
+      charsLeft -= g.chars;
+    } else {
+      omitted++;
+    }
+  }
+
+  const blocks: SlackBlock[] = [];
+  const slots = new Map<number, PaperId>();
+  let lastPaperEnd = -1;
+  for (const g of groups) {
+    if (!keep.has(g)) continue;
+    if (g.paper !== undefined) slots.set(g.paper.slot, g.paper.id);
+    blocks.push(...g.blocks);
+    if (g.paper !== undefined) lastPaperEnd = blocks.length;
+  }
+  if (omitted > 0) {
+    const shown = papersTotal - omitted;
+    const note: SlackBlock = {
+      type: "context",
+      elements: [mrkdwn(`+${String(omitted)} more not shown (Slack fits ${String(shown)} in one message)`)],
+    };
+    blocks.splice(lastPaperEnd < 0 ? blocks.length : lastPaperEnd, 0, note);
+  }
+  const fallback = truncate(escapeMrkdwn(oneLine(message.fallbackText)), SLACK_LIMITS.fallbackText);
+  return { text: fallback === "" ? "paperboy" : fallback, blocks, slots, omitted };
+}
+
+/**
+ * What the CLI's `paperboy digest --format slack` prints and what chat.postMessage sends:
+ * Block Kit blocks plus the plain-text fallback.
+ */
+export function renderSlackMessage(message: OutboundMessage): { text: string; blocks: SlackBlock[] } {
+  const { text, blocks } = renderSlackBlocks(message);
+  return { text, blocks };
+}

@@ -1,0 +1,127 @@
+// Builds the Bolt App for the configured mode: Socket Mode or HTTP (/slack/events), one token or OAuth.
+// @see https://docs.slack.dev/tools/bolt-js/concepts/socket-mode · PLATFORMS.md §3.1–3.2
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  App,
+  LogLevel,
+  type AppOptions,
+  type CustomRoute,
+  type InstallationStore,
+  type Logger as BoltLogger,
+  type webApi,
+} from "@slack/bolt";
+import type { Config, Logger } from "../../src/index.js";
+
+/** Bot scopes and why each is needed (docs/slack.md explains them to installers). */
+export const SLACK_BOT_SCOPES = [
+  "commands", // /papers
+  "chat:write", // post digests, shared papers
+  "chat:write.public", // post in public channels without being invited first
+  "reactions:read", // reaction_added / reaction_removed → votes
+  "reactions:write", // seed 1️⃣…🔟 under compact digests
+  "users:read", // users.info: is this user a workspace admin/owner (subscribe/unsubscribe)?
+] as const;
+
+export type OpsHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export interface SlackAppOptions {
+  config: Config;
+  log: Logger;
+  clientOptions: webApi.WebClientOptions;
+  installationStore: InstallationStore;
+  opsHandler?: OpsHandler | undefined;
+}
+
+export interface SlackAppHandle {
+  app: App;
+  mode: "http" | "socket";
+  auth: "token" | "oauth";
+}
+
+/** Bolt's logger interface on top of ours (Bolt logs are strings). */
+export function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const text = (msg: unknown[]) =>
+    msg
+      .map((m) => (m instanceof Error ? m.message : typeof m === "string" ? m : JSON.stringify(m)))
+      .join(" ");
+  return {
+    debug: (...msg: unknown[]) => {
+      log.debug({ bolt: true }, text(msg));
+    },
+    info: (...msg: unknown[]) => {
+      log.info({ bolt: true }, text(msg));
+    },
+    warn: (...msg: unknown[]) => {
+      log.warn({ bolt: true }, text(msg));
+    },
+    error: (...msg: unknown[]) => {
+      log.error({ bolt: true }, text(msg));
+    },
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+function opsRoutes(handler: OpsHandler | undefined, log: Logger): CustomRoute[] {
+  if (handler === undefined) return [];
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    handler(req, res).then(
+      (handled) => {
+        if (!handled && !res.headersSent) res.writeHead(404).end();
+      },
+      (error: unknown) => {
+        log.error({ err: String(error), path: req.url }, "ops route failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      },
+    );
+  };
+  return [
+    { path: "/healthz", method: ["GET"], handler: serve },
+    { path: "/metrics", method: ["GET"], handler: serve },
+  ];
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackAppHandle {
+  const { config } = options;
+  const logger = boltLogger(options.log.child({ lib: "bolt" }));
+  const socketMode = config.SLACK_APP_TOKEN !== undefined;
+  const oauth = config.SLACK_CLIENT_ID !== undefined;
+  const customRoutes = opsRoutes(options.opsHandler, options.log);
+  const options_: AppOptions = {
+    logger,
+    clientOptions: options.clientOptions,
+    customRoutes,
+    // We call app.init() in start(), so a refused token is reported there with a fix hint.
+    deferInitialization: true,
+    processBeforeResponse: false,
+  };
+  if (config.SLACK_SIGNING_SECRET !== undefined) options_.signingSecret = config.SLACK_SIGNING_SECRET;
+  if (config.SLACK_APP_TOKEN !== undefined) {
+    options_.socketMode = true;
+    options_.appToken = config.SLACK_APP_TOKEN;
+  } else {
+    options_.port = config.PORT;
+  }
+  if (oauth) {
+    if (config.SLACK_CLIENT_ID !== undefined) options_.clientId = config.SLACK_CLIENT_ID;
+    if (config.SLACK_CLIENT_SECRET !== undefined) options_.clientSecret = config.SLACK_CLIENT_SECRET;
+    if (config.SLACK_STATE_SECRET !== undefined) options_.stateSecret = config.SLACK_STATE_SECRET;
+    options_.scopes = [...SLACK_BOT_SCOPES];
+    options_.installationStore = options.installationStore;
+    options_.installerOptions = {
+      installPath: "/slack/install",
+      redirectUriPath: "/slack/oauth_redirect",
+      directInstall: false,
+    };
+  } else if (config.SLACK_BOT_TOKEN !== undefined) {
+    options_.token = config.SLACK_BOT_TOKEN;
+  }
+  // In Socket Mode the custom routes (and OAuth pages) are served on installerOptions.port.
+  if (socketMode) options_.installerOptions = { ...options_.installerOptions, port: config.PORT };
+  const app = new App(options_);
+  return { app, mode: socketMode ? "socket" : "http", auth: oauth ? "oauth" : "token" };
+}
