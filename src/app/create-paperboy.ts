@@ -1,0 +1,278 @@
+// The core's facade: parses commands, routes them to the use cases, and answers every path with a message.
+import type { Command, LeaderboardPeriod, SubscribeOptions, SubscriptionSource, UsageError } from "../commands/command.js";
+import { MANAGING_COMMANDS } from "../commands/command.js";
+import { composeDigest, composePaperList } from "../digest/compose-digest.js";
+import { rankPapers } from "../digest/rank-papers.js";
+import type { Inline, OutboundMessage } from "../messages/outbound-message.js";
+import type { Paper, PaperId } from "../papers/paper.js";
+import { toPaperId } from "../papers/paper.js";
+import { addDays, isoWeek, lastCompletedBatchDate, monthOf, nyDate } from "../papers/sources/ny-date.js";
+import type { HuggingFaceSource, SourceResult } from "../papers/sources/paper-source.js";
+import { SourceUnavailableError } from "../papers/sources/paper-source.js";
+import type { ChannelRef, PlatformId } from "../platform/channel-ref.js";
+import type { ChatPlatform, PostRequest } from "../platform/chat-platform.js";
+import type { DeliveryOutcome, PostedMessage } from "../platform/delivery-outcome.js";
+import { DEFAULT_VOTE_EMOJI, KEYCAPS } from "../platform/emoji.js";
+import type { ActionInvocation, CommandInvocation, ReactionChanged } from "../platform/events.js";
+import type { Logger } from "../shared/logger.js";
+import type { Metrics } from "../shared/metrics.js";
+import type { Result } from "../shared/result.js";
+import type { CommandReply, Paperboy, VoteResult } from "./paperboy.js";
+
+type Reply = Promise<CommandReply>;
+
+/** The narrow slices of each use case the facade calls; the composition root passes the real ones. */
+export interface PaperboyDeps {
+  readonly parse: (text: string) => Result<Command, UsageError>;
+  readonly usage: (error?: UsageError) => OutboundMessage;
+  readonly help: (topic?: string) => OutboundMessage;
+  readonly hf: Pick<HuggingFaceSource, "daily" | "week" | "month" | "paper" | "baseUrl">;
+  readonly archive: {
+    get(id: PaperId | string): Paper | undefined;
+    upsert(papers: readonly Paper[]): Promise<void>;
+    suggest(prefix: string, limit: number): readonly { id: PaperId; title: string }[];
+  };
+  readonly search: {
+    search(
+      query: string,
+      options: { limit: number },
+    ): Promise<{ results: readonly { paper: Paper; score: number }[]; notice?: string }>;
+  };
+  readonly subscriptions: {
+    subscribe(inv: CommandInvocation, options: SubscribeOptions): Reply;
+    unsubscribe(inv: CommandInvocation, source?: SubscriptionSource): Reply;
+    settings(inv: CommandInvocation): Reply;
+    watch(inv: CommandInvocation, topic: string, threshold?: number): Reply;
+    unwatch(inv: CommandInvocation, topic: string): Reply;
+  };
+  readonly voteCommands: {
+    top(inv: CommandInvocation, period: LeaderboardPeriod): Reply;
+    catchup(inv: CommandInvocation, days: number): Reply;
+  };
+  readonly votes: {
+    handleReaction(event: ReactionChanged): Promise<VoteResult>;
+    tally(channel: ChannelRef, ids?: readonly PaperId[]): Promise<ReadonlyMap<PaperId, number>>;
+  };
+  readonly posts: {
+    record(
+      message: PostedMessage,
+      meta: { layout: "compact" | "cards"; kind: "digest" | "share" | "alert" | "search"; postedAt: Date },
+    ): Promise<void>;
+  };
+  readonly platforms: {
+    register(platform: ChatPlatform): void;
+    post(request: PostRequest): Promise<DeliveryOutcome>;
+    get(id: PlatformId): ChatPlatform | undefined;
+  };
+  readonly home: (platform: PlatformId, workspace: string, userId: string) => Promise<OutboundMessage>;
+  readonly forgetWorkspace: (platform: PlatformId, workspace: string) => Promise<void>;
+  readonly now: () => Date;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+const text = (value: string): Inline => ({ type: "text", text: value });
+const code = (value: string): Inline => ({ type: "code", text: value });
+
+export function plainMessage(...content: Inline[]): OutboundMessage {
+  return { fallbackText: content.map((run) => run.text).join(""), blocks: [{ type: "text", content }] };
+}
+
+const ephemeral = (message: OutboundMessage): CommandReply => ({ visibility: "ephemeral", message });
+
+const WEEKDAY = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "long", timeZone: "UTC" });
+
+function dayLabel(date: string): string {
+  return WEEKDAY.format(new Date(`${date}T12:00:00Z`));
+}
+
+export function createPaperboy(deps: PaperboyDeps): Paperboy {
+  const { log } = deps;
+
+  /** Today's batch, else the latest non-empty one of the last few days (weekends are empty). */
+  async function latestBatch(): Promise<{ result: SourceResult; date: string }> {
+    let date = nyDate(deps.now());
+    let last: { result: SourceResult; date: string } | undefined;
+    for (let back = 0; back < 5; back++) {
+      const result = await deps.hf.daily(date);
+      last = { result, date };
+      if (result.papers.length > 0) return last;
+      date = addDays(date, -1);
+    }
+    return last ?? { result: await deps.hf.daily(lastCompletedBatchDate(deps.now())), date };
+  }
+
+  async function periodPapers(name: "today" | "week" | "month"): Promise<{ result: SourceResult; title: string }> {
+    const now = deps.now();
+    if (name === "week") {
+      const week = isoWeek(nyDate(now));
+      return { result: await deps.hf.week(week), title: `Trending this week on Hugging Face (${week})` };
+    }
+    if (name === "month") {
+      const month = monthOf(nyDate(now));
+      return { result: await deps.hf.month(month), title: `Trending this month on Hugging Face (${month})` };
+    }
+    const { result, date } = await latestBatch();
+    return { result, title: `Trending on Hugging Face — ${dayLabel(date)}` };
+  }
+
+  /**
+   * /papers today|week|month: posted through the platform so the team can vote on it (keycaps seeded);
+   * when the bot cannot post there, the digest comes back as the reply instead, with the reason.
+   */
+  async function periodDigest(inv: CommandInvocation, name: "today" | "week" | "month"): Reply {
+    const { result, title } = await periodPapers(name);
+    await deps.archive.upsert(result.papers);
+    const ranked = rankPapers(result.papers, { now: deps.now() });
+    const teamVotes = await deps.votes.tally(inv.channel, ranked.map((r) => r.paper.id));
+    const notice = result.stale
+      ? `Hugging Face cannot be reached right now; these are from ${result.fetchedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and may be stale.`
+      : undefined;
+    const digest = composeDigest(ranked, {
+      title,
+      top: 5,
+      layout: "compact",
+      teamVotes,
+      moreCommand: `/papers ${name === "today" ? "week" : name}`,
+      ...(notice !== undefined ? { notice } : {}),
+    });
+    const [message] = digest.messages;
+    if (message === undefined || digest.shown.length === 0 || deps.platforms.get(inv.channel.platform) === undefined) {
+      return { visibility: "public", message: message ?? plainMessage(text("No papers yet.")) };
+    }
+    const seed = [KEYCAPS.slice(0, digest.shown.length).map((_k, i) => ({ kind: "keycap" as const, number: i + 1 }))];
+    const outcome = await deps.platforms.post({ channel: inv.channel, messages: [message], seed });
+    if (outcome.status === "posted") {
+      for (const posted of outcome.messages)
+        await deps.posts.record(posted, { layout: "compact", kind: "digest", postedAt: deps.now() });
+      return ephemeral(
+        plainMessage(text(`Posted ${String(digest.shown.length)} papers to the channel; react 1️⃣–${KEYCAPS[digest.shown.length - 1] ?? "🔟"} to vote.`)),
+      );
+    }
+    const why = outcome.status === "rejected" ? outcome.hint : "posting failed";
+    return {
+      visibility: "public",
+      message: {
+        fallbackText: message.fallbackText,
+        blocks: [...message.blocks, { type: "context", content: [text(`Votes are off for this copy: ${why}`)] }],
+      },
+    };
+  }
+
+  async function search(inv: CommandInvocation, query: string): Reply {
+    const { results, notice } = await deps.search.search(query, { limit: 5 });
+    const teamVotes = await deps.votes.tally(inv.channel, results.map((r) => r.paper.id));
+    return ephemeral(
+      composePaperList(
+        results.map((r) => r.paper),
+        { title: `Papers matching “${query}”`, query, shareButtons: true, teamVotes, ...(notice !== undefined ? { notice } : {}) },
+      ),
+    );
+  }
+
+  async function run(inv: CommandInvocation, command: Command): Reply {
+    if (MANAGING_COMMANDS.has(command.name) && !inv.canManage) {
+      const who = inv.managersHint ?? "channel managers";
+      return ephemeral(
+        plainMessage(text(`Sorry, only ${who} can change this channel's papers. Ask one of them, or try `), code("/papers settings"), text(" to see what is set up.")),
+      );
+    }
+    switch (command.name) {
+      case "help":
+        return ephemeral(deps.help(command.topic));
+      case "today":
+      case "week":
+      case "month":
+        return periodDigest(inv, command.name);
+      case "search":
+        return search(inv, command.query);
+      case "subscribe":
+        return deps.subscriptions.subscribe(inv, command.options);
+      case "unsubscribe":
+        return deps.subscriptions.unsubscribe(inv, command.source);
+      case "settings":
+        return deps.subscriptions.settings(inv);
+      case "watch":
+        return deps.subscriptions.watch(inv, command.topic, command.threshold);
+      case "unwatch":
+        return deps.subscriptions.unwatch(inv, command.topic);
+      case "top":
+        return deps.voteCommands.top(inv, command.period);
+      case "catchup":
+        return deps.voteCommands.catchup(inv, command.days);
+    }
+  }
+
+  function failureReply(error: unknown, commandName: string): CommandReply {
+    if (error instanceof SourceUnavailableError) {
+      return ephemeral(
+        plainMessage(text(`${error.message}. paperboy keeps working from its archive: try `), code("/papers <words>"), text(" to search what it has seen.")),
+      );
+    }
+    log.error({ err: error, command: commandName }, "command failed");
+    return ephemeral(plainMessage(text("Sorry, something went wrong answering that. It has been logged; please try again in a minute.")));
+  }
+
+  async function share(action: ActionInvocation): Reply {
+    const id = toPaperId(action.value);
+    const paper = id === undefined ? undefined : (deps.archive.get(id) ?? (await deps.hf.paper(id)));
+    if (paper === undefined) return ephemeral(plainMessage(text("That paper is no longer in paperboy's archive.")));
+    const teamVotes = await deps.votes.tally(action.channel, [paper.id]);
+    const digest = composeDigest([{ paper, score: 0 }], {
+      title: "Shared paper",
+      top: 1,
+      layout: "cards",
+      teamVotes,
+      voteEmoji: DEFAULT_VOTE_EMOJI,
+    });
+    const card = digest.messages.at(-1);
+    if (card === undefined) return ephemeral(plainMessage(text("Nothing to share.")));
+    const outcome = await deps.platforms.post({ channel: action.channel, messages: [card] });
+    if (outcome.status !== "posted") {
+      const why = outcome.status === "rejected" ? outcome.hint : "the platform did not accept the post; try again";
+      return ephemeral(plainMessage(text(`Could not share it: ${why}`)));
+    }
+    for (const posted of outcome.messages)
+      await deps.posts.record(posted, { layout: "cards", kind: "share", postedAt: deps.now() });
+    return ephemeral(plainMessage(text(`Shared “${paper.title}” with the channel; react ${DEFAULT_VOTE_EMOJI.join(" ")} on it to vote.`)));
+  }
+
+  return {
+    async handleCommand(inv) {
+      const parsed = deps.parse(inv.text);
+      const name = parsed.ok ? parsed.value.name : "usage";
+      deps.metrics.command(name, inv.channel.platform);
+      if (!parsed.ok) return ephemeral(deps.usage(parsed.error));
+      try {
+        return await run(inv, parsed.value);
+      } catch (error) {
+        return failureReply(error, name);
+      }
+    },
+    async handleReaction(event) {
+      try {
+        const result = await deps.votes.handleReaction(event);
+        if (result.status === "counted") deps.metrics.vote(event.change, event.message.channel.platform);
+        return result;
+      } catch (error) {
+        log.error({ err: error }, "reaction failed");
+        return { status: "ignored", reason: "internal error" };
+      }
+    },
+    async handleAction(action) {
+      try {
+        return await share(action);
+      } catch (error) {
+        return failureReply(error, `action:${action.actionId}`);
+      }
+    },
+    suggest(query, limit) {
+      return Promise.resolve(deps.archive.suggest(query, limit));
+    },
+    home: (platform, workspace, userId) => deps.home(platform, workspace, userId),
+    forgetWorkspace: (platform, workspace) => deps.forgetWorkspace(platform, workspace),
+    registerPlatform(platform) {
+      deps.platforms.register(platform);
+    },
+  };
+}
