@@ -1,0 +1,45 @@
+// The leaderboard's periods: a rolling week, a rolling month, or all time, by the injected clock.
+import { describe, expect, it } from "vitest";
+import { toPaperId, type PaperId } from "../../src/papers/paper.js";
+import { channelRef } from "../../src/platform/channel-ref.js";
+import { leaderboard, periodStart } from "../../src/votes/leaderboard.js";
+import { createPostStore } from "../../src/votes/post-store.js";
+import { createVoteService } from "../../src/votes/vote-service.js";
+import { createMemoryNamespace } from "../fakes/memory-namespace.js";
+
+const channel = channelRef("discord", "G1", "CH1");
+const DAY = 24 * 60 * 60 * 1000;
+const now = new Date("2026-06-30T12:00:00Z");
+const [recent, lastMonth, ancient] = ["2406.00001", "2406.00002", "2406.00003"].map((s) => toPaperId(s)!) as [PaperId, PaperId, PaperId];
+
+async function seeded() {
+  const posts = createPostStore(createMemoryNamespace());
+  const votes = createVoteService({ votes: createMemoryNamespace(), events: createMemoryNamespace(), posts, now: () => now });
+  const ref = { channel, id: "m1" };
+  await posts.record({ ref, slots: new Map([[1, recent], [2, lastMonth], [3, ancient]]) }, { layout: "compact", kind: "digest", postedAt: new Date(0) });
+  const vote = (user: string, slot: number, daysAgo: number) =>
+    votes.handleReaction({ message: ref, userId: user, emoji: { kind: "keycap", number: slot }, change: "added", at: new Date(now.getTime() - daysAgo * DAY) });
+  await vote("U1", 1, 2);
+  await vote("U1", 2, 20);
+  await vote("U2", 2, 25);
+  await vote("U1", 3, 90);
+  await vote("U2", 3, 95);
+  await vote("U3", 3, 100);
+  return votes;
+}
+
+describe("leaderboard", () => {
+  it("starts a week 7 days and a month 30 days before now; all time has no start", () => {
+    expect(periodStart("week", now)).toEqual(new Date(now.getTime() - 7 * DAY));
+    expect(periodStart("month", now)).toEqual(new Date(now.getTime() - 30 * DAY));
+    expect(periodStart("all", now)).toBeUndefined();
+  });
+
+  it("keeps papers whose last vote falls in the period, most votes first", async () => {
+    const votes = await seeded();
+    const ids = async (period: "week" | "month" | "all") => (await leaderboard(votes, channel, period, now)).map((e) => [e.paperId, e.votes]);
+    expect(await ids("week")).toEqual([[recent, 1]]);
+    expect(await ids("month")).toEqual([[lastMonth, 2], [recent, 1]]);
+    expect(await ids("all")).toEqual([[ancient, 3], [lastMonth, 2], [recent, 1]]);
+  });
+});
