@@ -1,0 +1,139 @@
+// Test support: a real Bolt app in HTTP mode on 127.0.0.1 against the fake Slack API, plus signed-request helpers.
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createSlackPlatform, type SlackPlatformHandle } from "../../../adapters/slack/index.js";
+import type { Paperboy, Store } from "../../../src/index.js";
+import { loadConfig, silentLogger } from "../../../src/index.js";
+import type { NamespaceName } from "../../../src/storage/key-value.js";
+import { startFakeSlackApi, type FakeSlackApi } from "../../fakes/fake-slack-api.js";
+import { createMemoryNamespace } from "../../fakes/memory-namespace.js";
+
+export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+export const ACME = { token: "xoxb-1111-acme-token", teamId: "T0001ACME", botUserId: "U0BOTUSER", botId: "B0BOT" } as const;
+
+export function slackFixture(name: string): any {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/slack/${name}`, import.meta.url), "utf8"));
+}
+
+export function createTestStore(): Store {
+  const spaces = new Map<NamespaceName, ReturnType<typeof createMemoryNamespace>>();
+  return {
+    namespace(name) {
+      let ns = spaces.get(name);
+      if (ns === undefined) {
+        ns = createMemoryNamespace();
+        spaces.set(name, ns);
+      }
+      return ns;
+    },
+    ping: async () => undefined,
+    close: async () => undefined,
+    displayUrl: "memory://",
+    shared: false,
+  };
+}
+
+export function signature(rawBody: string, ts: number, secret = SIGNING_SECRET): string {
+  return "v0=" + createHmac("sha256", secret).update(`v0:${String(ts)}:${rawBody}`).digest("hex");
+}
+
+export interface SignedOptions {
+  /** Seconds since epoch to sign with (default now). */
+  ts?: number;
+  secret?: string;
+}
+
+/** POSTs a signed request the way Slack does (exact Content-Type, v0 HMAC over the raw body). */
+export async function postSigned(url: string, rawBody: string, contentType: string, opts: SignedOptions = {}): Promise<Response> {
+  const ts = opts.ts ?? Math.floor(Date.now() / 1000);
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": contentType,
+      "x-slack-request-timestamp": String(ts),
+      "x-slack-signature": signature(rawBody, ts, opts.secret),
+    },
+    body: rawBody,
+  });
+}
+
+export function commandBody(fields: Record<string, string>): string {
+  return new URLSearchParams({ ...slackFixture("slash-command.json"), ...fields }).toString();
+}
+
+export function actionBody(payload: unknown): string {
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+export interface SlackHarness {
+  readonly fake: FakeSlackApi;
+  readonly store: Store;
+  readonly handle: SlackPlatformHandle;
+  readonly eventsUrl: string;
+  readonly origin: string;
+  command(text: string, extra?: Record<string, string>, opts?: SignedOptions): Promise<{ status: number; responseId: string }>;
+  event(envelope: unknown, opts?: SignedOptions): Promise<Response>;
+  action(payload: unknown, opts?: SignedOptions): Promise<Response>;
+  close(): Promise<void>;
+}
+
+let responseIds = 0;
+
+export async function startSlackHarness(options: {
+  core: Paperboy;
+  env?: Record<string, string>;
+  oauth?: boolean;
+  postIntervalMs?: number;
+  fake?: FakeSlackApi;
+  opsHandler?: Parameters<typeof createSlackPlatform>[1]["opsHandler"];
+}): Promise<SlackHarness> {
+  const fake = options.fake ?? (await startFakeSlackApi());
+  fake.addWorkspace(ACME);
+  const env: Record<string, string> = {
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: "0",
+    STORE_URL: "memory://",
+    ...(options.oauth === true
+      ? { SLACK_CLIENT_ID: "1111.2222", SLACK_CLIENT_SECRET: "client-secret", SLACK_STATE_SECRET: "state-secret-state-secret" }
+      : { SLACK_BOT_TOKEN: ACME.token }),
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const store = createTestStore();
+  const handle = createSlackPlatform(config, {
+    core: options.core,
+    store,
+    log: silentLogger,
+    host: "127.0.0.1",
+    postIntervalMs: options.postIntervalMs ?? 50,
+    ...(options.opsHandler !== undefined ? { opsHandler: options.opsHandler } : {}),
+  });
+  const { port } = await handle.start();
+  const origin = `http://127.0.0.1:${String(port)}`;
+  const eventsUrl = `${origin}/slack/events`;
+  return {
+    fake,
+    store,
+    handle,
+    eventsUrl,
+    origin,
+    async command(text, extra = {}, opts = {}) {
+      const responseId = `r${String(++responseIds)}`;
+      const body = commandBody({ text, response_url: fake.responseUrl(responseId), ...extra });
+      const res = await postSigned(eventsUrl, body, "application/x-www-form-urlencoded", opts);
+      await res.text();
+      return { status: res.status, responseId };
+    },
+    event(envelope, opts = {}) {
+      return postSigned(eventsUrl, JSON.stringify(envelope), "application/json", opts);
+    },
+    action(payload, opts = {}) {
+      return postSigned(eventsUrl, actionBody(payload), "application/x-www-form-urlencoded", opts);
+    },
+    async close() {
+      await handle.stop();
+      if (options.fake === undefined) await fake.close();
+    },
+  };
+}
