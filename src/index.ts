@@ -20,3 +20,7 @@ export * from "./digest/topic-filter.js";
 export * from "./digest/rank-papers.js";
 export * from "./digest/paper-card.js";
 export * from "./digest/compose-digest.js";
+export * from "./votes/post-store.js";
+export * from "./votes/vote-service.js";
+export * from "./votes/leaderboard.js";
+export * from "./app/vote-commands.js";

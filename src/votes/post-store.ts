@@ -42,7 +42,7 @@ interface StoredPost {
 }
 
 /** Per-channel prefix, so one channel's posts are a prefix scan. */
-export function channelPrefix(channel: ChannelRef): string {
+function channelPrefix(channel: ChannelRef): string {
   return `${channelKey(channel)}|`;
 }
 
