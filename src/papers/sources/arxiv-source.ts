@@ -166,21 +166,20 @@ export function parseArxivFeed(xml: string): { papers: Paper[]; dropped: number;
   return { papers, dropped, ...(Number.isFinite(total) && { totalResults: total }) };
 }
 
-/** One search term as an arXiv query clause: query syntax characters removed, boolean words quoted. */
-function termClause(term: string): string | undefined {
-  const cleaned = term.replace(/["()[\]{}:\\^~*?]/g, "").trim();
-  if (cleaned === "") return undefined;
-  const plain = /^[\p{L}\p{N}._'-]+$/u.test(cleaned) && !/^(AND|OR|ANDNOT|TO)$/.test(cleaned);
-  return plain ? `all:${cleaned}` : `all:"${cleaned}"`;
-}
-
-/** "all:a AND all:b" for the words of a free-text query (at most 12 words). */
+/**
+ * "all:a AND all:b" for the words of a free-text query (at most 12 words). Anything that is not a letter,
+ * digit, ".", "_", "'" or an inner "-" is query syntax to arXiv's Lucene (quotes, brackets, ":", "+", "*",
+ * leading "-"), so it becomes a word break; AND/OR/ANDNOT/TO are lower-cased so they stay words, not operators.
+ */
 export function arxivSearchQuery(query: string): string {
   return query
-    .split(/\s+/)
-    .map(termClause)
-    .filter((c): c is string => c !== undefined)
+    .replace(/[^\p{L}\p{N}._'-]+/gu, " ")
+    .split(" ")
+    .map((word) => word.replace(/^[-.']+|[-.']+$/g, ""))
+    .filter((word) => word !== "")
+    .map((word) => (/^(AND|OR|ANDNOT|NOT|TO)$/.test(word) ? word.toLowerCase() : word))
     .slice(0, MAX_TERMS)
+    .map((word) => `all:${word}`)
     .join(" AND ");
 }
 
