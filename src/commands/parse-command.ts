@@ -16,16 +16,17 @@ import { parseSource, parseSubscribeOptions } from "./parse-subscribe.js";
 
 const SEARCH_EXAMPLE = '/papers diffusion "world model" -survey';
 const NO_ARGUMENT = new Set(["today", "week", "month", "settings"]);
-const PERIODS: Readonly<Record<string, LeaderboardPeriod>> = {
-  week: "week",
-  weekly: "week",
-  month: "month",
-  monthly: "month",
-  all: "all",
-  "all-time": "all",
-  alltime: "all",
-  ever: "all",
-};
+// Maps, not object literals: "constructor" or "__proto__" typed by a user must not find a prototype member.
+const PERIODS: ReadonlyMap<string, LeaderboardPeriod> = new Map([
+  ["week", "week"],
+  ["weekly", "week"],
+  ["month", "month"],
+  ["monthly", "month"],
+  ["all", "all"],
+  ["all-time", "all"],
+  ["alltime", "all"],
+  ["ever", "all"],
+]);
 const HELP_FLAGS = new Set(["--help", "-h", "-?", "?"]);
 
 /** The raw text after the first `count` tokens, quotes as typed (smart quotes straightened). */
@@ -69,7 +70,7 @@ function parseWatch(name: "watch" | "unwatch", rest: string): Result<Command, Us
 function parseTop(args: readonly Token[]): Result<Command, UsageError> {
   const [first, extra] = args;
   if (first === undefined) return ok({ name: "top", period: "week" });
-  const period = PERIODS[first.text.toLowerCase()];
+  const period = PERIODS.get(first.text.toLowerCase());
   if (period === undefined || extra !== undefined) {
     const got = args.map((t) => t.text).join(" ");
     return err(usage(`"top ${got}" is not a period; use week, month or all.`, "/papers top month"));

@@ -1,5 +1,6 @@
 // `/papers subscribe …` and `/papers unsubscribe …` options: sources, at, tz, topic, top, min, layout, cron.
-import { isEmptyTopic, parseTopic } from "../digest/topic-filter.js";
+import type { TopicFilter } from "../digest/digest-types.js";
+import { formatTopic, isEmptyTopic, parseTopic } from "../digest/topic-filter.js";
 import type { Layout } from "../platform/chat-platform.js";
 import { err, ok, type Result } from "../shared/result.js";
 import type { SubscribeOptions, SubscriptionSource, UsageError } from "./command.js";
@@ -21,12 +22,12 @@ type OptionName = (typeof OPTION_NAMES)[number];
 const isOptionName = (word: string): word is OptionName => (OPTION_NAMES as readonly string[]).includes(word);
 const OPTIONS_LIST = "daily|weekly|monthly|recap|arxiv:<category>, at, tz, topic, top, min, layout, cron";
 
-const SOURCE_WORDS: Readonly<Record<string, SubscriptionSource>> = {
-  daily: { kind: "daily" },
-  weekly: { kind: "weekly" },
-  monthly: { kind: "monthly" },
-  recap: { kind: "recap" },
-};
+const SOURCE_WORDS: ReadonlyMap<string, SubscriptionSource> = new Map<string, SubscriptionSource>([
+  ["daily", { kind: "daily" }],
+  ["weekly", { kind: "weekly" }],
+  ["monthly", { kind: "monthly" }],
+  ["recap", { kind: "recap" }],
+]);
 
 export function describeSource(source: SubscriptionSource): string {
   return source.kind === "arxiv" ? `arxiv:${source.category}` : source.kind;
@@ -35,7 +36,7 @@ export function describeSource(source: SubscriptionSource): string {
 /** A source word: daily, weekly, monthly, recap or arxiv:<category>; undefined when the word is not one. */
 export function parseSource(word: string): Result<SubscriptionSource, UsageError> | undefined {
   const lower = word.toLowerCase();
-  const known = SOURCE_WORDS[lower];
+  const known = SOURCE_WORDS.get(lower);
   if (known) return ok(known);
   if (lower === "arxiv") {
     return err(usage('"arxiv" needs a category after a colon.', "/papers subscribe arxiv:cs.CL at 08:00"));
@@ -52,12 +53,24 @@ export function parseSource(word: string): Result<SubscriptionSource, UsageError
       );
 }
 
+/**
+ * A subscription's topic. `topic "world model"` means the phrase (as people read it), not "world" or
+ * "model"; quoted text with topic syntax (`topic "agents -survey"`) is read as a topic expression.
+ */
+function subscriptionTopic(raw: string, quoted: boolean): TopicFilter {
+  const filter = parseTopic(raw);
+  const plainWords = filter.phrases.length === 0 && filter.excluded.length === 0 && filter.words.length > 1;
+  return quoted && plainWords
+    ? { words: [], phrases: [raw.replace(/\s+/g, " ").trim()], excluded: [] }
+    : filter;
+}
+
 interface Draft {
   source?: SubscriptionSource;
   at?: string;
   cron?: string;
   timezone?: string;
-  topic?: { readonly text: string; readonly filter: ReturnType<typeof parseTopic> };
+  topic?: { readonly text: string; readonly filter: TopicFilter };
   top?: number;
   minUpvotes?: number;
   layout?: Layout;
@@ -93,10 +106,10 @@ function optionValue(name: OptionName, token: Token): Result<Partial<Draft>, Usa
         return err(
           usage(`The topic's quote is never closed: "${raw}`, '/papers subscribe topic "world model"'),
         );
-      const filter = parseTopic(raw);
+      const filter = subscriptionTopic(raw, token.quoted);
       return isEmptyTopic(filter)
         ? err(usage(`"topic" needs words to follow, got "${raw}".`, '/papers subscribe topic "world model"'))
-        : ok({ topic: { text: raw, filter } });
+        : ok({ topic: { text: formatTopic(filter), filter } });
     }
     case "top": {
       const top = integerIn(raw, 1, 10);

@@ -84,12 +84,12 @@ export const SUBSCRIBE_HELP: readonly { readonly option: string; readonly descri
   },
 ];
 
-const ALIASES: Readonly<Record<string, CommandName>> = {
-  find: "search",
-  query: "search",
-  leaderboard: "top",
-  alerts: "watch",
-};
+const ALIASES: ReadonlyMap<string, CommandName> = new Map<string, CommandName>([
+  ["find", "search"],
+  ["query", "search"],
+  ["leaderboard", "top"],
+  ["alerts", "watch"],
+]);
 
 const text = (value: string): Inline => ({ type: "text", text: value });
 const code = (value: string): Inline => ({ type: "code", text: value });
@@ -126,7 +126,7 @@ export function helpMessage(topic?: string): OutboundMessage {
     ?.trim()
     .toLowerCase()
     .replace(/^\/?papers\s+/, "");
-  const name = wanted === undefined || wanted === "" ? undefined : (ALIASES[wanted] ?? wanted);
+  const name = wanted === undefined || wanted === "" ? undefined : (ALIASES.get(wanted) ?? wanted);
   if (name === "subscribe") return subscribeHelp();
   const one = COMMAND_HELP.find((c) => c.name === name);
   if (one) {
