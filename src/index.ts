@@ -25,10 +25,23 @@ export * from "./votes/vote-service.js";
 export * from "./votes/leaderboard.js";
 export * from "./app/vote-commands.js";
 export { createHttpClient, HttpRequestError } from "./papers/sources/http-client.js";
-export type { HttpClient, HttpClientOptions, HttpResponse, HttpFailureKind } from "./papers/sources/http-client.js";
+export type {
+  HttpClient,
+  HttpClientOptions,
+  HttpResponse,
+  HttpFailureKind,
+} from "./papers/sources/http-client.js";
 export { parseHfItems, parseHfPaper } from "./papers/sources/hf-item.js";
 export { createHuggingFaceSource } from "./papers/sources/huggingface-source.js";
 export type { HuggingFaceSourceDeps } from "./papers/sources/huggingface-source.js";
 export { createArxivSource, parseArxivFeed, arxivSearchQuery } from "./papers/sources/arxiv-source.js";
 export type { ArxivSourceDeps } from "./papers/sources/arxiv-source.js";
-export { nyDate, lastCompletedBatchDate, batchDatesBetween, isoWeek, monthOf, isCalendarDate, addDays } from "./papers/sources/ny-date.js";
+export {
+  nyDate,
+  lastCompletedBatchDate,
+  batchDatesBetween,
+  isoWeek,
+  monthOf,
+  isCalendarDate,
+  addDays,
+} from "./papers/sources/ny-date.js";
