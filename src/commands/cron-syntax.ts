@@ -49,7 +49,7 @@ function itemProblem(item: string, spec: FieldSpec): string | undefined {
   if (base === "*") return undefined;
   if (base === "") return `"${item}" is empty`;
   const [from = "", to, more] = base.split("-");
-  if (more !== undefined) return `"${base}" is not a range`;
+  if (more !== undefined || from === "" || to === "") return `"${base}" is not a range`;
   const start = valueOf(from, spec);
   if (typeof start === "string") return start;
   if (to === undefined) return undefined;
