@@ -16,10 +16,22 @@ export * from "./shared/result.js";
 export * from "./shared/logger.js";
 export * from "./shared/app-error.js";
 export * from "./shared/metrics.js";
-export * from "./digest/topic-filter.js";
-export * from "./digest/rank-papers.js";
-export * from "./digest/paper-card.js";
-export * from "./digest/compose-digest.js";
+export {
+  EMPTY_TOPIC,
+  parseTopic,
+  matchesTopic,
+  describeTopic,
+  formatTopic,
+  isEmptyTopic,
+} from "./digest/topic-filter.js";
+export { rankPapers } from "./digest/rank-papers.js";
+export { toPaperCard, formatAuthors, formatCount, firstSentence } from "./digest/paper-card.js";
+export type { PaperCardOptions } from "./digest/paper-card.js";
+export { composeDigest, composePaperList, MAX_PAPERS_PER_DIGEST } from "./digest/compose-digest.js";
+export type { ComposedDigest, PaperListOptions } from "./digest/compose-digest.js";
+export { parseCommand } from "./commands/parse-command.js";
+export { describeSource } from "./commands/parse-subscribe.js";
+export { helpMessage, usageMessage } from "./commands/usage.js";
 export * from "./votes/post-store.js";
 export * from "./votes/vote-service.js";
 export * from "./votes/leaderboard.js";
