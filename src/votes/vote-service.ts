@@ -94,6 +94,16 @@ function anyOn(record: UserVoteRecord | undefined): boolean {
   return record ? Object.values(record.marks).some((m) => m.on) : false;
 }
 
+/**
+ * Does a change at `at` override the mark's stored state? An older event never overrides a newer
+ * one (a late "added" cannot resurrect a removed vote); at a tie "removed" wins, so the end state
+ * does not depend on delivery order.
+ */
+function overrides(previous: VoteMark, wantOn: boolean, at: number): boolean {
+  if (at !== previous.at) return at > previous.at;
+  return previous.on && !wantOn;
+}
+
 function ignored(reason: string): VoteResult {
   return { status: "ignored", reason };
 }
@@ -146,9 +156,7 @@ export function createVoteService(deps: VoteServiceDeps): VoteService {
     const decided: { outcome: MarkOutcome } = { outcome: "unchanged" };
     await deps.votes.update<UserVoteRecord>(userKey(channel, event.userId, paperId), (current) => {
       const previous = current?.marks[mark];
-      // An older event never overrides a newer one; at a tie, "removed" wins so the end state
-      // does not depend on delivery order.
-      if (previous && (previous.at > at || (previous.at === at && (previous.on === wantOn || wantOn)))) {
+      if (previous && !overrides(previous, wantOn, at)) {
         decided.outcome = previous.on === wantOn ? "unchanged" : "stale";
         return current;
       }
