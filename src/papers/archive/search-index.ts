@@ -1,7 +1,7 @@
-// The archive's full-text index over papers (MiniSearch): tokenising, query syntax ("phrases", -exclusions), ranking.
-import MiniSearch from "minisearch";
-import type { SearchOptions } from "minisearch";
+// The archive's full-text index over papers: tokenising, query syntax ("phrases", -exclusions), ranking.
 import type { Paper, PaperId } from "../paper.js";
+import { createInvertedIndex } from "./inverted-index.js";
+import type { QueryTerm, RawHit } from "./inverted-index.js";
 
 /** Field boosts: a title hit outranks a keyword hit, which outranks an author or abstract hit. */
 export const FIELD_BOOSTS = { title: 4, aiKeywords: 2.5, authors: 1.5, abstract: 1 } as const;
@@ -27,17 +27,19 @@ const SEPARATOR = /[^\p{L}\p{N}'’-]+/u;
 
 /** Lower-cases and strips diacritics: "Schrödinger" → "schrodinger". */
 export function foldText(text: string): string {
-  return text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
+  // Most text is ASCII; NFKD normalisation is by far the slowest step, so skip it when it cannot matter.
+  return ASCII.test(text) ? text.toLowerCase() : text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
 }
+const ASCII = /^[\t\n\r\x20-\x7e]*$/;
 
 /** Splits text into raw tokens (hyphenated words and contractions still whole, not yet folded). */
 function splitWords(text: string): string[] {
   return text.split(SEPARATOR).filter((t) => t.length > 0);
 }
 
-/** Index-side terms of one token: "Self-Supervised" → self, supervised, selfsupervised. */
+/** Index-side terms of one folded token: "self-supervised" → self, supervised, selfsupervised. */
 function indexTerms(token: string): string[] | null {
-  const parts = foldText(token)
+  const parts = token
     .split(/['’-]+/)
     .filter((p) => p.length > 0);
   if (parts.length === 0) return null;
@@ -149,10 +151,16 @@ export interface SearchIndexOptions {
   readonly lookup?: (id: PaperId) => Paper | undefined;
 }
 
-function extractField(paper: Paper, field: string): string {
-  switch (field as Field | "id") {
-    case "id":
-      return paper.id;
+// BM25-style saturation with fixed average field lengths (in terms), so a paper's impact does not
+// depend on what else is indexed and an upsert touches only that paper.
+const AVERAGE_LENGTH: Record<Field, number> = { title: 9, abstract: 130, aiKeywords: 16, authors: 10 };
+const K1 = 1.2;
+const B = 0.7;
+/** Impact units per score point: the best possible paper (all four fields) stays under 255. */
+const IMPACT_SCALE = 12;
+
+function fieldText(paper: Paper, field: Field): string {
+  switch (field) {
     case "title":
       return paper.title;
     case "abstract":
@@ -161,88 +169,88 @@ function extractField(paper: Paper, field: string): string {
       return paper.aiKeywords.join(" ; ");
     case "authors":
       return paper.authors.map((a) => a.name).join(" ; ");
-    default:
-      return "";
   }
 }
 
-// Prefix for the word being typed (the last one) and any word of 3+ letters; fuzzy (1 edit per 5
-// letters, at most 2) only for words of 4+ letters, where a typo is likelier than a different word.
-const prefixFor = (term: string, i: number, terms: string[]): boolean => i === terms.length - 1 || term.length >= 3;
-const fuzzyFor = (term: string): number | false => (term.length >= 4 ? 0.2 : false);
+/** A paper's index terms with their impact: Σ over fields of boost × saturated term frequency. */
+function docTerms(paper: Paper, fields: readonly Field[]): Map<string, number> {
+  const impact = new Map<string, number>();
+  for (const field of fields) {
+    const tf = new Map<string, number>();
+    let length = 0;
+    for (const token of splitWords(foldText(fieldText(paper, field)))) {
+      for (const term of indexTerms(token) ?? []) {
+        tf.set(term, (tf.get(term) ?? 0) + 1);
+        length++;
+      }
+    }
+    const norm = K1 * (1 - B + (B * length) / AVERAGE_LENGTH[field]);
+    for (const [term, f] of tf) {
+      const score = (FIELD_BOOSTS[field] * f * (K1 + 1)) / (f + norm);
+      impact.set(term, (impact.get(term) ?? 0) + score * IMPACT_SCALE);
+    }
+  }
+  for (const [term, v] of impact) impact.set(term, Math.round(v));
+  return impact;
+}
 
-const BASE_SEARCH: SearchOptions = {
-  boost: { ...FIELD_BOOSTS },
-  prefix: prefixFor,
-  fuzzy: fuzzyFor,
-  maxFuzzy: 2,
-  weights: { fuzzy: 0.3, prefix: 0.5 },
-  tokenize: splitWords,
-  processTerm: queryTerms,
-};
+// Prefix for the word being typed (the last one) and any word of 3+ letters; typo tolerance (one
+// edit per 5 letters, at most 2) only for words of 4+ letters, where a typo is likelier than a word.
+function toQueryTerms(terms: readonly string[], prefixAll: boolean): QueryTerm[] {
+  return terms.map((term, i) => ({
+    term,
+    prefix: prefixAll || i === terms.length - 1 || term.length >= 3,
+    fuzzy: term.length >= 4 ? Math.min(2, Math.round(term.length * 0.2)) : 0,
+  }));
+}
 
 /** Creates an empty full-text index; see {@link SearchIndex}. */
 export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex {
   const own = options.lookup ? undefined : new Map<PaperId, Paper>();
   const lookup = options.lookup ?? ((id: PaperId) => own?.get(id));
-  const mini = new MiniSearch<Paper>({
-    idField: "id",
-    fields: [...FIELDS],
-    storeFields: [],
-    extractField,
-    tokenize: splitWords,
-    processTerm: indexTerms,
-    searchOptions: BASE_SEARCH,
-    // Upserts leave discarded postings behind; MiniSearch vacuums them in the background.
-    autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.1, batchSize: 1000, batchWait: 10 },
-  });
+  const full = createInvertedIndex();
+  const titles = createInvertedIndex();
 
   function upsert(paper: Paper): void {
-    if (mini.has(paper.id)) mini.discard(paper.id);
-    mini.add(paper);
+    full.set(paper.id, docTerms(paper, FIELDS));
+    titles.set(paper.id, docTerms(paper, ["title"]));
     own?.set(paper.id, paper);
   }
 
-  function collect(terms: readonly string[], combineWith: "AND" | "OR", keep: (paper: Paper) => boolean, limit: number): IndexHit[] {
-    const found = mini.search(terms.join(" "), { combineWith });
-    const hits: IndexHit[] = [];
-    for (const r of found) {
-      const id = r.id as PaperId;
-      const paper = lookup(id);
-      if (!paper || !keep(paper)) continue;
-      hits.push({ id, score: r.score });
-      if (hits.length >= limit) break;
-    }
-    // MiniSearch sorts by score only; equal scores are ordered by id so answers are deterministic.
-    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  }
+  const toHits = (raw: readonly RawHit[]): IndexHit[] => raw.map((r) => ({ id: r.key as PaperId, score: r.score }));
 
   return {
     add(papers) {
       for (const paper of papers) upsert(paper);
+      full.compact();
+      titles.compact();
     },
     replace: upsert,
     search(query, { limit, filter }) {
       const parsed = parseQuery(query);
       if (parsed.terms.length === 0 || limit <= 0) return [];
-      const keep = (paper: Paper): boolean => matchesQueryFilters(paper, parsed) && (filter ? filter(paper) : true);
-      const all = collect(parsed.terms, "AND", keep, limit);
-      return all.length > 0 || parsed.terms.length === 1 ? all : collect(parsed.terms, "OR", keep, limit);
+      const terms = toQueryTerms(parsed.terms, false);
+      const textFilters = parsed.phrases.length > 0;
+      const keep =
+        textFilters || filter
+          ? (key: string): boolean => {
+              const paper = lookup(key as PaperId);
+              return !!paper && (!textFilters || matchesQueryFilters(paper, parsed)) && (!filter || filter(paper));
+            }
+          : undefined;
+      const base = { limit, exclude: parsed.excluded, ...(keep ? { keep } : {}) };
+      const all = full.search(terms, { ...base, all: true });
+      if (all.length > 0 || terms.length === 1) return toHits(all);
+      return toHits(full.search(terms, { ...base, all: false }));
     },
     searchTitles(prefix, limit) {
       const terms = textTerms(prefix);
       if (terms.length === 0 || limit <= 0) return [];
-      const found = mini.search(terms.join(" "), {
-        fields: ["title"],
-        prefix: true,
-        fuzzy: false,
-        combineWith: "AND",
-      });
-      return found.slice(0, limit).map((r) => ({ id: r.id as PaperId, score: r.score }));
+      return toHits(titles.search(toQueryTerms(terms, true).map((q) => ({ ...q, fuzzy: 0 })), { all: true, limit }));
     },
-    has: (id) => mini.has(id),
+    has: (id) => full.has(id),
     get size() {
-      return mini.documentCount;
+      return full.size;
     },
   };
 }
