@@ -52,6 +52,47 @@ describe("paperboy digest", () => {
     expect(io.stderr.join("\n")).toContain("1 malformed item(s)");
   });
 
+  it("prints Block Kit JSON with --format slack and Discord message JSON with --format discord", async () => {
+    const slack = capture();
+    expect(await runCli(["digest", "--source-file", daily, "--format", "slack", "--top", "2"], slack)).toBe(0);
+    const [slackMessage] = JSON.parse(slack.stdout.join("\n")) as { text: string; blocks: { type: string }[] }[];
+    expect(slackMessage?.text).toContain("EvoArena");
+    expect(slackMessage?.blocks[0]?.type).toBe("header");
+    expect(slackMessage?.blocks.some((b) => b.type === "section")).toBe(true);
+
+    const discord = capture();
+    expect(await runCli(["digest", "--source-file", daily, "--format", "discord", "--top", "2"], discord)).toBe(0);
+    const [discordMessage] = JSON.parse(discord.stdout.join("\n")) as {
+      embeds: { title: string }[];
+      allowed_mentions: { parse: string[] };
+    }[];
+    expect(discordMessage?.embeds[0]?.title).toContain("EvoArena");
+    expect(discordMessage?.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("GIVEN a hostile title THEN neither the Slack nor the Discord output carries a live mention or forged link", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "paperboy-cli-"));
+    const items = JSON.parse(readFixture(FIXTURES.daily)) as { title: string; paper: { title: string; upvotes: number } }[];
+    const evil = "<!channel> @everyone <https://evil.example|click> [free](https://evil.example)";
+    const first = items[0]!;
+    first.title = evil;
+    first.paper.title = evil;
+    first.paper.upvotes = 1000;
+    const file = join(dir, "evil.json");
+    writeFileSync(file, JSON.stringify(items));
+    const slack = capture();
+    expect(await runCli(["digest", "--source-file", file, "--format", "slack", "--top", "1"], slack)).toBe(0);
+    const slackOut = slack.stdout.join("\n");
+    expect(slackOut).not.toContain("<!channel>");
+    expect(slackOut).not.toContain("<https://evil.example|");
+    expect(slackOut).toContain("&lt;!channel&gt;");
+    const discord = capture();
+    expect(await runCli(["digest", "--source-file", file, "--format", "discord", "--top", "1"], discord)).toBe(0);
+    const discordOut = discord.stdout.join("\n");
+    expect(discordOut).not.toContain("[free](https://evil.example)");
+    expect(discordOut).not.toMatch(/(^|[^\u200b])@everyone/u);
+  });
+
   it.each([
     [["digest", "--top", "0"], "--top must be a whole number from 1 to 10"],
     [["digest", "--date", "2026-06-12", "--week", "2026-W24"], "at most one of --date, --week, --month"],
