@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { createNodeCronScheduler, cronNextRun, cronProblem } from "../../src/scheduler/node-cron-scheduler.js";
+import { previousRun } from "../../src/scheduler/scheduler.js";
+import { silentLogger } from "../../src/shared/logger.js";
+import { createStore } from "../../src/storage/keyv-stores.js";
+
+const iso = (d: Date | undefined): string | undefined => d?.toISOString();
+
+describe("next run in a time zone", () => {
+  it("fires a 09:00 Europe/Berlin subscription at 08:00 UTC before and 07:00 UTC after the last Sunday of March", () => {
+    expect(iso(cronNextRun("0 9 * * *", "Europe/Berlin", new Date("2026-03-28T12:00:00Z")))).toBe("2026-03-29T07:00:00.000Z");
+    expect(iso(cronNextRun("0 9 * * *", "Europe/Berlin", new Date("2026-03-27T12:00:00Z")))).toBe("2026-03-28T08:00:00.000Z");
+  });
+
+  it("fires a 09:00 Europe/Berlin subscription at 07:00 UTC before and 08:00 UTC after the last Sunday of October", () => {
+    expect(iso(cronNextRun("0 9 * * *", "Europe/Berlin", new Date("2026-10-24T12:00:00Z")))).toBe("2026-10-25T08:00:00.000Z");
+    expect(iso(cronNextRun("0 9 * * *", "Europe/Berlin", new Date("2026-10-23T12:00:00Z")))).toBe("2026-10-24T07:00:00.000Z");
+  });
+
+  it("skips the weekend for a weekday schedule", () => {
+    expect(iso(cronNextRun("0 9 * * 1-5", "Europe/Berlin", new Date("2026-11-27T12:00:00Z")))).toBe("2026-11-30T08:00:00.000Z");
+  });
+
+  it("skips a local time that does not exist on the spring-forward night", () => {
+    expect(iso(cronNextRun("30 2 * * *", "Europe/Berlin", new Date("2026-03-28T12:00:00Z")))).toBe("2026-03-30T00:30:00.000Z");
+  });
+
+  it("is strictly after the given instant", () => {
+    expect(iso(cronNextRun("0 9 * * *", "UTC", new Date("2026-06-15T09:00:00Z")))).toBe("2026-06-16T09:00:00.000Z");
+  });
+
+  it("handles the last-day token and leap days", () => {
+    expect(iso(cronNextRun("0 9 L * *", "UTC", new Date("2026-11-27T12:00:00Z")))).toBe("2026-11-30T09:00:00.000Z");
+    expect(iso(cronNextRun("0 0 29 2 *", "UTC", new Date("2026-11-27T12:00:00Z")))).toBe("2028-02-29T00:00:00.000Z");
+  });
+
+  it("finds the most recent scheduled time within a window", () => {
+    const scheduler = { nextRun: cronNextRun };
+    const at = new Date("2026-06-16T10:00:00Z");
+    expect(iso(previousRun(scheduler, "0 9 * * 1-5", "Europe/Berlin", at, new Date(at.getTime() - 6 * 3600_000)))).toBe("2026-06-16T07:00:00.000Z");
+    expect(previousRun(scheduler, "0 9 * * 1-5", "Europe/Berlin", at, new Date(at.getTime() - 2 * 3600_000))).toBeUndefined();
+  });
+
+  it("names the bad field of an invalid cron expression", () => {
+    expect(cronProblem("0 25 * * *")).toContain('hour field "25"');
+    expect(cronProblem("0 9 * *")).toContain("expected 5 or 6 fields");
+    expect(cronProblem("0 9 * * 1-5")).toBeUndefined();
+    expect(cronNextRun("nonsense", "UTC", new Date())).toBeUndefined();
+  });
+});
+
+describe("node-cron scheduler", () => {
+  // The one test that runs node-cron on the wall clock: two replicas share a lease store and a per-second schedule.
+  it("runs a per-second schedule for real on one replica per tick, and cancel stops it", async () => {
+    const store = await createStore("memory://");
+    const leases = store.namespace("leases");
+    const runs: { at: Date; replica: string }[] = [];
+    const replicas = ["a", "b"].map((replicaId) => createNodeCronScheduler({ log: silentLogger, leases, replicaId }));
+    for (const [i, s] of replicas.entries()) {
+      s.schedule("digest:x", "* * * * * *", "UTC", (at) => {
+        runs.push({ at, replica: String(i) });
+        return Promise.resolve();
+      });
+    }
+    expect(replicas[0]?.scheduledIds()).toEqual(["digest:x"]);
+    await new Promise((r) => setTimeout(r, 2_500));
+    replicas[0]?.cancel("digest:x");
+    replicas[1]?.cancelAll();
+    const ticks = runs.map((r) => r.at.toISOString());
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(ticks).size).toBe(ticks.length); // each scheduled second ran on exactly one replica
+    expect(runs.every((r) => r.at.getMilliseconds() === 0)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(runs.length).toBe(ticks.length);
+    expect(replicas[0]?.scheduledIds()).toEqual([]);
+    await store.close();
+  });
+});
