@@ -1,0 +1,45 @@
+// `npm run discord:register`: PUTs the /papers command to one guild (DISCORD_GUILD_ID, instant) or globally — never both.
+// @see https://discord.com/developers/docs/interactions/application-commands#registering-a-command
+import { pathToFileURL } from "node:url";
+import { REST, Routes } from "discord.js";
+import { loadConfig, type Config } from "../../src/index.js";
+import { DEFAULT_DISCORD_API_URL } from "./client.js";
+import { papersCommand } from "./commands/definition.js";
+
+export interface Registration {
+  readonly scope: "guild" | "global";
+  readonly route: string;
+}
+
+/**
+ * PUT is a bulk overwrite of the application's commands in that scope. Registering the same command both
+ * per guild and globally makes members see it twice, so exactly one scope is written per run.
+ */
+export async function registerCommands(config: Config): Promise<Registration> {
+  const token = config.DISCORD_TOKEN;
+  const appId = config.DISCORD_APPLICATION_ID;
+  if (token === undefined || appId === undefined)
+    throw new Error("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app) before registering commands.");
+  const rest = new REST({ version: "10", api: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL }).setToken(token);
+  const guildId = config.DISCORD_GUILD_ID;
+  const route = guildId !== undefined ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId);
+  await rest.put(route, { body: [papersCommand()] });
+  return { scope: guildId !== undefined ? "guild" : "global", route };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { scope } = await registerCommands(config);
+  console.log(
+    scope === "guild"
+      ? `Registered /papers in server ${config.DISCORD_GUILD_ID ?? ""} (visible at once). Unset DISCORD_GUILD_ID to register globally for production.`
+      : "Registered /papers globally (every server the bot is in; Discord may take a few minutes to show it).",
+  );
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
