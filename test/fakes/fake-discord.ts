@@ -106,6 +106,8 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
         return found ? { status: 200, body: found } : { status: 404, body: { message: "Unknown Message", code: 10008 } };
       },
     },
+    // Channels the bot can see come from GUILD_CREATE; any other id is one Discord does not know.
+    { method: "GET", path: /^\/channels\/\d+$/, handler: () => ({ status: 404, body: { message: "Unknown Channel", code: 10003 } }) },
     { method: "PUT", path: /^\/channels\/\d+\/messages\/\d+\/reactions\/[^/]+\/@me$/, handler: () => ({ status: 204 }) },
     { method: "PUT", path: /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/, handler: (r) => ({ status: 200, body: r.body }) },
   ];
