@@ -57,3 +57,23 @@ export {
   isCalendarDate,
   addDays,
 } from "./papers/sources/ny-date.js";
+export { createPlatformRegistry } from "./app/platform-registry.js";
+export type { PlatformRegistry } from "./app/platform-registry.js";
+export { createSubscriptionCommands } from "./app/subscription-commands.js";
+export type { SubscriptionCommands, SubscriptionCommandsDeps } from "./app/subscription-commands.js";
+export type { Scheduler, ScheduledRun } from "./scheduler/scheduler.js";
+export { createNodeCronScheduler, cronNextRun, cronProblem, TICK_LEASE_MS } from "./scheduler/node-cron-scheduler.js";
+export { createDeliveryLedger, CLAIM_LEASE_MS } from "./scheduler/delivery-ledger.js";
+export type { DeliveryLedger, DeliveryRecord, RecoveryReport } from "./scheduler/delivery-ledger.js";
+export { createDigestJob } from "./scheduler/digest-job.js";
+export type { DigestJob, DigestJobDeps, JobResult } from "./scheduler/digest-job.js";
+export { createSubscriptionRunner, DEFAULT_DELIVERY_CONCURRENCY } from "./scheduler/subscription-runner.js";
+export type { SubscriptionRunner } from "./scheduler/subscription-runner.js";
+export { startSubscriptions, catchUp, DEFAULT_GRACE_MS } from "./scheduler/catch-up.js";
+export { createWatchPoller, createWatchStore, DEFAULT_WATCH_THRESHOLD } from "./scheduler/watch-poller.js";
+export type { Watch, WatchStore, WatchPoller } from "./scheduler/watch-poller.js";
+export { createSubscriptionStore } from "./subscriptions/subscription-store.js";
+export type { SubscriptionStore } from "./subscriptions/subscription-store.js";
+export type { Subscription } from "./subscriptions/subscription.js";
+export { subscriptionId } from "./subscriptions/subscription.js";
+export { describeSchedule, formatRunTime } from "./subscriptions/describe-schedule.js";
