@@ -52,15 +52,22 @@ class TimeoutError extends Error {
 /** Runs `call` with an abort signal that fires after `ms`; rejects with a TimeoutError then. */
 async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ms);
+  // A call that ignores its signal still loses the race when the timer fires.
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
+    controller.signal.addEventListener("abort", () => {
       reject(new TimeoutError(`no answer within ${ms} ms`));
-    }, ms);
+    });
   });
   try {
     return await Promise.race([call(controller.signal), timeout]);
+  } catch (error) {
+    // The call may reject first, with its own "aborted" error: it is still a timeout.
+    throw timedOut ? new TimeoutError(`no answer within ${ms} ms`, { cause: error }) : error;
   } finally {
     clearTimeout(timer);
   }
