@@ -1,0 +1,140 @@
+// The real core end to end: commands, votes, shares, subscriptions and outages over a memory store and the loopback HF fake.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCore, type Core } from "../../src/app/create-core.js";
+import type { CommandReply } from "../../src/app/paperboy.js";
+import { channelRef, type ChannelRef } from "../../src/platform/channel-ref.js";
+import type { CommandInvocation } from "../../src/platform/events.js";
+import { silentLogger } from "../../src/shared/logger.js";
+import { createStore } from "../../src/storage/keyv-stores.js";
+import type { Store } from "../../src/storage/key-value.js";
+import { createFakePlatform, type FakePlatform } from "../fakes/fake-platform.js";
+import { createManualScheduler, type ManualScheduler } from "../fakes/manual-scheduler.js";
+import { startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+
+// Saturday 13 June 2026, 15:00 UTC: the last completed Hugging Face day is Friday 12 June (the recorded batch).
+const NOW = new Date("2026-06-13T15:00:00Z");
+const channel: ChannelRef = channelRef("console", "T1", "C1");
+
+function textOf(reply: CommandReply): string {
+  return JSON.stringify(reply.message.blocks);
+}
+
+describe("the core", () => {
+  let hf: PaperApiServer;
+  let store: Store;
+  let core: Core;
+  let platform: FakePlatform;
+  let scheduler: ManualScheduler;
+  let now: Date;
+
+  const ask = (text: string, extra: Partial<CommandInvocation> = {}) =>
+    core.paperboy.handleCommand({ channel, userId: "U1", text, canManage: true, ...extra });
+
+  beforeAll(async () => {
+    hf = await startPaperApiServer();
+  });
+  afterAll(() => hf.close());
+
+  beforeEach(async () => {
+    now = NOW;
+    hf.reset();
+    store = await createStore("memory://");
+    scheduler = createManualScheduler();
+    platform = createFakePlatform({ id: "console" });
+    core = await createCore({
+      config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },
+      store,
+      log: silentLogger,
+      now: () => now,
+      scheduler,
+      http: { timeoutMs: 500, retries: 0 },
+      arxivMinIntervalMs: 0,
+      hfSearchTimeoutMs: 300,
+    });
+    core.paperboy.registerPlatform(platform);
+    await core.start();
+  });
+  afterEach(async () => {
+    await core.stop();
+    await store.close();
+  });
+
+  it("GIVEN /papers today THEN the digest is posted with keycaps seeded and a keycap reaction votes for that slot", async () => {
+    const reply = await ask("today");
+    expect(reply.visibility).toBe("ephemeral");
+    expect(textOf(reply)).toContain("Posted 5 papers");
+    expect(platform.posted).toHaveLength(1);
+    const request = platform.posted[0]!;
+    expect(request.seed?.[0]?.map((e) => (e.kind === "keycap" ? e.number : 0))).toEqual([1, 2, 3, 4, 5]);
+    const first = request.messages[0]!.blocks.find((b) => b.type === "paper");
+    expect(first?.type === "paper" && first.paper.upvotes).toBe(118);
+
+    const message = { channel, id: "m1" };
+    const vote = await core.paperboy.handleReaction({ message, userId: "U2", emoji: { kind: "keycap", number: 1 }, change: "added" });
+    expect(vote).toMatchObject({ status: "counted", votes: 1 });
+    const top = await ask("top week");
+    expect(top.visibility).toBe("public");
+    expect(textOf(top)).toContain("EvoArena");
+  });
+
+  it("answers a search with share buttons, and a share posts a votable card", async () => {
+    const reply = await ask("kazakh");
+    expect(reply.visibility).toBe("ephemeral");
+    const share = reply.message.blocks.flatMap((b) => (b.type === "actions" ? b.buttons : [])).find((b) => b.kind === "action");
+    expect(share).toBeDefined();
+    if (share?.kind !== "action") throw new Error("no share button");
+    const shared = await core.paperboy.handleAction({ channel, userId: "U1", actionId: "share", value: share.value });
+    expect(textOf(shared)).toContain("Shared");
+    expect(platform.posted).toHaveLength(1);
+    const vote = await core.paperboy.handleReaction({
+      message: { channel, id: "m1" },
+      userId: "U3",
+      emoji: { kind: "unicode", value: "👍🏽" },
+      change: "added",
+    });
+    expect(vote).toMatchObject({ status: "counted", paperId: share.value, votes: 1 });
+  });
+
+  it("refuses subscription changes to non-managers and says who can", async () => {
+    const reply = await ask("subscribe daily", { canManage: false, managersHint: "workspace admins and owners" });
+    expect(textOf(reply)).toContain("only workspace admins and owners can");
+    expect(scheduler.entries.size).toBe(1); // only the hourly watch poll
+  });
+
+  it("GIVEN a subscription THEN its cron fire posts the last completed day once, and a second fire posts nothing new", async () => {
+    const reply = await ask("subscribe daily at 08:30 top 3");
+    expect(textOf(reply)).toContain("08:30");
+    const settings = await ask("settings");
+    expect(textOf(settings)).toContain("Europe/Berlin");
+    const [id] = [...scheduler.entries.keys()].filter((k) => k !== "watch-poll");
+    expect(id).toBeDefined();
+    await scheduler.fire(id!, NOW);
+    await core.runner.idle();
+    expect(platform.posted).toHaveLength(1);
+    expect(platform.posted[0]!.messages[0]!.blocks.filter((b) => b.type === "paper")).toHaveLength(3);
+    await scheduler.fire(id!, NOW);
+    await core.runner.idle();
+    expect(platform.posted).toHaveLength(1);
+  });
+
+  it("turns bad input into a usage message, never an exception", async () => {
+    for (const text of ["--frobnicate", "subscribe daily at 25:00", "x".repeat(300), "top \u0000", "subscribe tz Mars/Olympus"]) {
+      const reply = await ask(text);
+      expect(reply.visibility).toBe("ephemeral");
+      expect(reply.message.blocks.length).toBeGreaterThan(0);
+    }
+    expect(textOf(await ask("subscribe daily at 25:00"))).toContain("25:00");
+  });
+
+  it("GIVEN Hugging Face is down THEN /papers today names the URL and search answers from the archive", async () => {
+    await ask("today"); // archives the recorded batch
+    hf.respond("GET /api/daily_papers", { status: 500 });
+    hf.respond("GET /api/papers/search", { status: 500 });
+    now = new Date("2026-06-20T15:00:00Z"); // a week later: nothing cached for those dates
+    const today = await ask("today");
+    expect(textOf(today)).toContain(`Hugging Face cannot be reached at ${hf.url}`);
+    const search = await ask("sparse attention");
+    expect(textOf(search)).toContain("MiniMax Sparse Attention");
+    expect(textOf(search).toLowerCase()).toContain("archive");
+  });
+});
