@@ -6,14 +6,14 @@ import type { AddressInfo } from "node:net";
 export interface SlackApiCall {
   readonly method: string;
   readonly token: string | undefined;
-  readonly args: Record<string, any>;
+  readonly args: Record<string, unknown>;
   /** Arrival time (ms, wall clock). */
   readonly at: number;
 }
 
 export interface ResponseUrlPost {
   readonly id: string;
-  readonly body: any;
+  readonly body: Record<string, unknown>;
   readonly headers: IncomingMessage["headers"];
 }
 
@@ -25,7 +25,10 @@ export interface FakeWorkspace {
   readonly botName?: string;
 }
 
-export type ScriptedFailure = { readonly status: 429; readonly retryAfter: number } | { readonly error: string } | { readonly status: 500 };
+export type ScriptedFailure =
+  | { readonly status: 429; readonly retryAfter: number }
+  | { readonly error: string }
+  | { readonly status: 500 };
 
 export interface FakeSlackApi {
   /** Web API base for SLACK_API_URL, with the trailing slash. */
@@ -59,9 +62,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Form fields; JSON-looking values (blocks, view) are parsed, as Slack's client sends them as JSON strings. */
-function parseArgs(raw: string, contentType: string | undefined): Record<string, any> {
+function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> {
   if (contentType?.startsWith("application/json") === true) return raw === "" ? {} : JSON.parse(raw);
-  const args: Record<string, any> = {};
+  const args: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(raw)) {
     args[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
   }
@@ -74,7 +77,12 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const lastPost = new Map<string, number>();
   let tsCounter = 0;
 
-  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  const json = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
     res.end(JSON.stringify(body));
   };
@@ -120,7 +128,13 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     if (index >= 0) {
       const failure = failures.splice(index, 1)[0]!.failure;
       if ("error" in failure) return json(res, 200, { ok: false, error: failure.error });
-      if (failure.status === 429) return json(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": String(failure.retryAfter) });
+      if (failure.status === 429)
+        return json(
+          res,
+          429,
+          { ok: false, error: "ratelimited" },
+          { "retry-after": String(failure.retryAfter) },
+        );
       return json(res, 500, { ok: false, error: "internal_error" });
     }
     if (call.method.startsWith("oauth.")) {
@@ -153,7 +167,12 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         }
         tsCounter++;
         const ts = `${String(Math.floor(call.at / 1000))}.${String(tsCounter).padStart(6, "0")}`;
-        return json(res, 200, { ok: true, channel, ts, message: { type: "message", user: ws.botUserId, bot_id: ws.botId, text: call.args.text, ts } });
+        return json(res, 200, {
+          ok: true,
+          channel,
+          ts,
+          message: { type: "message", user: ws.botUserId, bot_id: ws.botId, text: call.args.text, ts },
+        });
       }
       case "reactions.add":
       case "views.publish":
@@ -163,7 +182,16 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         const flags = api.users.get(user) ?? {};
         return json(res, 200, {
           ok: true,
-          user: { id: user, team_id: ws.teamId, name: user.toLowerCase(), deleted: false, is_admin: flags.is_admin ?? false, is_owner: flags.is_owner ?? false, is_primary_owner: false, is_bot: false },
+          user: {
+            id: user,
+            team_id: ws.teamId,
+            name: user.toLowerCase(),
+            deleted: false,
+            is_admin: flags.is_admin ?? false,
+            is_owner: flags.is_owner ?? false,
+            is_primary_owner: false,
+            is_bot: false,
+          },
         });
       }
       default:
@@ -176,13 +204,22 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       const raw = await readBody(req);
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       if (url.pathname.startsWith("/respond/")) {
-        api.responses.push({ id: url.pathname.slice("/respond/".length), body: JSON.parse(raw), headers: req.headers });
+        api.responses.push({
+          id: url.pathname.slice("/respond/".length),
+          body: JSON.parse(raw),
+          headers: req.headers,
+        });
         return json(res, 200, { ok: true });
       }
       if (req.method !== "POST" || !url.pathname.startsWith("/api/")) return json(res, 404, { ok: false });
       const auth = req.headers.authorization;
       const args = parseArgs(raw, req.headers["content-type"]);
-      const token = auth?.startsWith("Bearer ") === true ? auth.slice(7) : typeof args.token === "string" ? args.token : undefined;
+      const token =
+        auth?.startsWith("Bearer ") === true
+          ? auth.slice(7)
+          : typeof args.token === "string"
+            ? args.token
+            : undefined;
       const call: SlackApiCall = { method: url.pathname.slice(5), token, args, at: Date.now() };
       api.calls.push(call);
       answer(call, res);

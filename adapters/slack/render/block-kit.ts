@@ -249,7 +249,10 @@ export function renderSlackBlocks(
     };
     blocks.splice(lastPaperEnd < 0 ? blocks.length : lastPaperEnd, 0, note);
   }
-  const fallback = truncate(escapeMrkdwn(message.fallbackText.replace(/[^\S\n]+/g, " ").trim()), SLACK_LIMITS.fallbackText);
+  const fallback = truncate(
+    escapeMrkdwn(message.fallbackText.replace(/[^\S\n]+/g, " ").trim()),
+    SLACK_LIMITS.fallbackText,
+  );
   return { text: fallback === "" ? "paperboy" : fallback, blocks, slots, omitted };
 }
 

@@ -29,11 +29,11 @@ export function escapeMrkdwn(s: string): string {
 }
 
 /**
- * Text for plain_text objects (headers, button labels): Slack parses no mentions there, but we
- * still break `<!…>`, `<@…>`, `<#…>` with a word joiner and neutralise broadcasts, in case.
+ * Text for plain_text objects (headers, button labels): Slack parses no mentions or links there, but
+ * we still break every `<…>` (`<!channel>`, `<https://…|…>`) with a word joiner and neutralise broadcasts.
  */
 export function plainText(s: string): string {
-  return neutralizeBroadcasts(stripControls(s).replace(/<(?=[!@#])/g, `<${WORD_JOINER}`));
+  return neutralizeBroadcasts(stripControls(s).replace(/</g, `<${WORD_JOINER}`));
 }
 
 /** An http(s) URL made safe inside `<url|label>`, or undefined for anything else. */
@@ -131,8 +131,11 @@ export function inlinesToMrkdwn(runs: readonly Inline[], max: number): string {
     if (run.type !== "link" && room > 8) {
       let raw = truncate(run.text, room);
       let cut = inlineToMrkdwn({ type: run.type, text: raw });
-      while (cut.length > room && raw.length > 1) {
-        raw = truncate(run.text, Math.max(1, raw.length - Math.max(1, cut.length - room)));
+      // Escaping can grow text up to 5× ("&" → "&amp;"): shrink in proportion until the escaped cut fits.
+      let max = room;
+      while (cut.length > room && max > 2) {
+        max = Math.min(max - 1, Math.floor((max * room) / cut.length));
+        raw = truncate(run.text, Math.max(2, max));
         cut = inlineToMrkdwn({ type: run.type, text: raw });
       }
       if (cut.length <= room) out += cut;

@@ -4,7 +4,13 @@ import type { PaperId, PlatformId, ReactionChanged } from "../../../src/index.js
 import { emojiKey } from "../../../src/index.js";
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { compactDigest } from "./sample-messages.js";
-import { ACME, slackFixture, startSlackHarness, type SlackHarness } from "./slack-harness.js";
+import {
+  ACME,
+  startSlackHarness,
+  eventFixture,
+  type EventEnvelope,
+  type SlackHarness,
+} from "./slack-harness.js";
 
 /** The core under test: swap for the real createPaperboy() once it lands. */
 const makeCore = (): ScriptedPaperboy => createScriptedPaperboy();
@@ -15,8 +21,8 @@ let forgotten: [PlatformId, string][];
 let eventNo = 0;
 
 /** A fixture envelope with a fresh event_id (Slack's ids are unique per delivery). */
-function envelope(name: string, patch: (e: any) => void = () => undefined): any {
-  const body = slackFixture(name);
+function envelope(name: string, patch: (e: EventEnvelope) => void = () => undefined): EventEnvelope {
+  const body = eventFixture(name);
   body.event_id = `Ev0TEST${String(++eventNo)}`;
   patch(body);
   return body;
@@ -39,11 +45,14 @@ beforeEach(() => {
 
 describe("reaction votes", () => {
   it("reads a recorded reaction_added with :three: as a vote for slot 3 on that message", async () => {
-    const res = await slack.event(slackFixture("reaction-added-keycap-3.json"));
+    const res = await slack.event(eventFixture("reaction-added-keycap-3.json"));
     expect(res.status).toBe(200);
     const [vote] = await slack.fake.waitFor(() => core.reactions.length === 1 && core.reactions);
     expect(vote).toEqual({
-      message: { channel: { platform: "slack", workspace: ACME.teamId, channel: "C2147483705" }, id: "1718000000.000100" },
+      message: {
+        channel: { platform: "slack", workspace: ACME.teamId, channel: "C2147483705" },
+        id: "1718000000.000100",
+      },
       userId: "U2147483697",
       emoji: { kind: "keycap", number: 3 },
       change: "added",
@@ -94,12 +103,18 @@ describe("reaction votes", () => {
   it("changes what /papers top shows (scripted tally of what reached the core)", async () => {
     // Post a digest, then react on it: the scripted core tallies keycap votes per slot of that message.
     const platform = core.platforms[0]!;
-    const outcome = await platform.post({ channel: { platform: "slack", workspace: ACME.teamId, channel: "C2147483705" }, messages: [compactDigest(3)] });
+    const outcome = await platform.post({
+      channel: { platform: "slack", workspace: ACME.teamId, channel: "C2147483705" },
+      messages: [compactDigest(3)],
+    });
     if (outcome.status !== "posted") throw new Error(outcome.status);
     const posted = outcome.messages[0]!;
     const tally = new Map<PaperId, Set<string>>();
     core.voteWith = (e: ReactionChanged) => {
-      const paper = e.emoji.kind === "keycap" && e.message.id === posted.ref.id ? posted.slots.get(e.emoji.number) : undefined;
+      const paper =
+        e.emoji.kind === "keycap" && e.message.id === posted.ref.id
+          ? posted.slots.get(e.emoji.number)
+          : undefined;
       if (paper === undefined || e.byBot === true) return { status: "ignored", reason: "not a vote" };
       const voters = tally.get(paper) ?? new Set<string>();
       if (e.change === "added") voters.add(`${e.userId}:${emojiKey(e.emoji)}`);
@@ -122,7 +137,8 @@ describe("reaction votes", () => {
       );
     const top = async () => {
       const { responseId } = await slack.command("top week");
-      return (await slack.fake.waitFor(() => slack.fake.responses.find((r) => r.id === responseId))).body.text;
+      return (await slack.fake.waitFor(() => slack.fake.responses.find((r) => r.id === responseId))).body
+        .text;
     };
     expect(await top()).toBe("no votes yet");
     await react("U1", "two");
@@ -142,20 +158,25 @@ describe("App Home", () => {
     const publish = await slack.fake.waitFor(() => slack.fake.callsOf("views.publish")[0]);
     expect(publish.token).toBe(ACME.token);
     expect(publish.args.user_id).toBe("U2147483697");
-    expect(publish.args.view.type).toBe("home");
-    expect(publish.args.view.blocks[0].text.text).toBe("home for U2147483697");
+    expect(publish.args).toMatchObject({
+      view: { type: "home", blocks: [{ text: { text: "home for U2147483697" } }] },
+    });
   });
 });
 
 describe("uninstalls", () => {
   it("forgets the workspace on app_uninstalled", async () => {
     await slack.event(envelope("app-uninstalled.json"));
-    expect(await slack.fake.waitFor(() => forgotten.length === 1 && forgotten)).toEqual([["slack", ACME.teamId]]);
+    expect(await slack.fake.waitFor(() => forgotten.length === 1 && forgotten)).toEqual([
+      ["slack", ACME.teamId],
+    ]);
   });
 
   it("forgets the workspace when the bot token is revoked", async () => {
     await slack.event(envelope("tokens-revoked.json"));
-    expect(await slack.fake.waitFor(() => forgotten.length === 1 && forgotten)).toEqual([["slack", ACME.teamId]]);
+    expect(await slack.fake.waitFor(() => forgotten.length === 1 && forgotten)).toEqual([
+      ["slack", ACME.teamId],
+    ]);
   });
 
   it("ignores tokens_revoked that only revokes user tokens", async () => {

@@ -3,12 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelRef, type ChatPlatform } from "../../../src/index.js";
 import { createScriptedPaperboy, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { compactDigest } from "./sample-messages.js";
-import { slackFixture, startSlackHarness, type SlackHarness } from "./slack-harness.js";
+import { eventFixture, slackFixture, startSlackHarness, type SlackHarness } from "./slack-harness.js";
 
 /** The core under test: swap for the real createPaperboy() once it lands. */
 const makeCore = (): ScriptedPaperboy => createScriptedPaperboy();
 
-const SOFTBALL = { token: "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy", teamId: "T9TK3CUKW", botUserId: "U0KRQLJ9H", botId: "B0SOFT" };
+const SOFTBALL = {
+  token: "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+  teamId: "T9TK3CUKW",
+  botUserId: "U0KRQLJ9H",
+  botId: "B0SOFT",
+};
 
 let core: ScriptedPaperboy;
 let slack: SlackHarness;
@@ -42,16 +47,26 @@ async function install(): Promise<Response> {
   );
   const state = url.searchParams.get("state")!;
   const cookie = page.headers.get("set-cookie")!.split(";")[0]!;
-  return fetch(`${slack.origin}/slack/oauth_redirect?code=code-from-slack&state=${encodeURIComponent(state)}`, {
-    headers: { cookie },
-    redirect: "manual",
-  });
+  return fetch(
+    `${slack.origin}/slack/oauth_redirect?code=code-from-slack&state=${encodeURIComponent(state)}`,
+    {
+      headers: { cookie },
+      redirect: "manual",
+    },
+  );
 }
 
 describe("OAuth installs", () => {
   it("refuses a post to a workspace that never installed paperboy, with a reinstall hint", async () => {
-    const outcome = await platform.post({ channel: channelRef("slack", "T0NOBODY", "C1"), messages: [compactDigest(1)] });
-    expect(outcome).toMatchObject({ status: "rejected", reason: "auth", hint: expect.stringContaining("/slack/install") });
+    const outcome = await platform.post({
+      channel: channelRef("slack", "T0NOBODY", "C1"),
+      messages: [compactDigest(1)],
+    });
+    expect(outcome).toMatchObject({
+      status: "rejected",
+      reason: "auth",
+      hint: expect.stringContaining("/slack/install"),
+    });
   });
 
   it("stores the installation from the OAuth redirect in the installations namespace", async () => {
@@ -59,8 +74,14 @@ describe("OAuth installs", () => {
     expect(done.status).toBe(200);
     const exchange = slack.fake.callsOf("oauth.v2.access")[0];
     expect(exchange?.args).toMatchObject({ code: "code-from-slack", client_id: "1111.2222" });
-    const stored = await slack.store.namespace("installations").get<any>(`slack:team:${SOFTBALL.teamId}`);
-    expect(stored?.bot).toMatchObject({ token: SOFTBALL.token, userId: SOFTBALL.botUserId, id: SOFTBALL.botId });
+    const stored = await slack.store
+      .namespace("installations")
+      .get<{ bot?: unknown }>(`slack:team:${SOFTBALL.teamId}`);
+    expect(stored?.bot).toMatchObject({
+      token: SOFTBALL.token,
+      userId: SOFTBALL.botUserId,
+      id: SOFTBALL.botId,
+    });
   });
 
   it("refuses a redirect whose state does not match the browser's cookie", async () => {
@@ -71,7 +92,10 @@ describe("OAuth installs", () => {
   });
 
   it("answers a slash command from the installed workspace with its own token", async () => {
-    const { status, responseId } = await slack.command("subscribe daily", { team_id: SOFTBALL.teamId, user_id: "U0INSTALLER" });
+    const { status, responseId } = await slack.command("subscribe daily", {
+      team_id: SOFTBALL.teamId,
+      user_id: "U0INSTALLER",
+    });
     expect(status).toBe(200);
     await slack.fake.waitFor(() => slack.fake.responses.find((r) => r.id === responseId));
     expect(core.commands.at(-1)).toMatchObject({ channel: { workspace: SOFTBALL.teamId }, canManage: true });
@@ -79,19 +103,25 @@ describe("OAuth installs", () => {
   });
 
   it("posts digests to the installed workspace with its bot token", async () => {
-    const outcome = await platform.post({ channel: channelRef("slack", SOFTBALL.teamId, "C0SOFT"), messages: [compactDigest(2)] });
+    const outcome = await platform.post({
+      channel: channelRef("slack", SOFTBALL.teamId, "C0SOFT"),
+      messages: [compactDigest(2)],
+    });
     expect(outcome.status).toBe("posted");
     expect(slack.fake.callsOf("chat.postMessage").at(-1)?.token).toBe(SOFTBALL.token);
   });
 
   it("deletes the installation and forgets the workspace on app_uninstalled", async () => {
-    const body = slackFixture("app-uninstalled.json");
+    const body = eventFixture("app-uninstalled.json");
     body.team_id = SOFTBALL.teamId;
-    body.authorizations[0].team_id = SOFTBALL.teamId;
+    body.authorizations[0]!.team_id = SOFTBALL.teamId;
     await slack.event(body);
     await slack.fake.waitFor(() => forgotten.includes(SOFTBALL.teamId));
     expect(await slack.store.namespace("installations").get(`slack:team:${SOFTBALL.teamId}`)).toBeUndefined();
-    const outcome = await platform.post({ channel: channelRef("slack", SOFTBALL.teamId, "C0SOFT"), messages: [compactDigest(1)] });
+    const outcome = await platform.post({
+      channel: channelRef("slack", SOFTBALL.teamId, "C0SOFT"),
+      messages: [compactDigest(1)],
+    });
     expect(outcome).toMatchObject({ status: "rejected", reason: "auth" });
   });
 });

@@ -4,7 +4,8 @@ import { channelRef, KEYCAPS, type ChatPlatform, type Emoji } from "../../../src
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { findLiveMarkup } from "./live-markup.js";
 import { card, compactDigest, paperId, searchAnswer } from "./sample-messages.js";
-import { ACME, slackFixture, startSlackHarness, type SlackHarness } from "./slack-harness.js";
+import type { SlackBlock } from "../../../adapters/slack/index.js";
+import { ACME, startSlackHarness, actionFixture, type SlackHarness } from "./slack-harness.js";
 
 /** The core under test: swap for the real createPaperboy() once it lands. */
 const makeCore = (): ScriptedPaperboy => createScriptedPaperboy();
@@ -15,7 +16,8 @@ let platform: ChatPlatform;
 let channelNo = 0;
 /** A fresh channel per test, so pacing from one test never delays another. */
 const freshChannel = () => channelRef("slack", ACME.teamId, `C0TEST${String(++channelNo).padStart(4, "0")}`);
-const keycaps = (n: number): Emoji[] => Array.from({ length: n }, (_, i) => ({ kind: "keycap", number: i + 1 }) as const);
+const keycaps = (n: number): Emoji[] =>
+  Array.from({ length: n }, (_, i) => ({ kind: "keycap", number: i + 1 }) as const);
 
 beforeAll(async () => {
   core = makeCore();
@@ -46,7 +48,7 @@ describe("posting a scheduled digest", () => {
     expect(call?.args).toMatchObject({ channel: channel.channel, text: "5 trending papers" });
     expect(call?.args.link_names).toBeUndefined();
     expect(call?.args.parse).toBeUndefined();
-    expect(call?.args.blocks[0]).toEqual({
+    expect((call?.args.blocks as SlackBlock[])[0]).toEqual({
       type: "header",
       text: { type: "plain_text", text: "Trending on Hugging Face — Fri 12 Jun", emoji: true },
     });
@@ -54,7 +56,9 @@ describe("posting a scheduled digest", () => {
     expect([...(posted?.slots ?? [])]).toEqual([1, 2, 3, 4, 5].map((i) => [i, paperId(i)]));
     const seeds = slack.fake.callsOf("reactions.add");
     expect(seeds.map((c) => c.args.name)).toEqual(["one", "two", "three", "four", "five"]);
-    expect(seeds.every((c) => c.args.timestamp === posted?.ref.id && c.args.channel === channel.channel)).toBe(true);
+    expect(
+      seeds.every((c) => c.args.timestamp === posted?.ref.id && c.args.channel === channel.channel),
+    ).toBe(true);
   });
 
   it("returns only the slots really shown and seeds no keycap for a paper that did not fit", async () => {
@@ -68,7 +72,11 @@ describe("posting a scheduled digest", () => {
   });
 
   it("posts cards as several messages, each with its own slots, and seeds the vote emoji by Slack name", async () => {
-    const votes: Emoji[] = [{ kind: "unicode", value: "👍" }, { kind: "unicode", value: "🔥" }, { kind: "unicode", value: "❤️" }];
+    const votes: Emoji[] = [
+      { kind: "unicode", value: "👍" },
+      { kind: "unicode", value: "🔥" },
+      { kind: "unicode", value: "❤️" },
+    ];
     const outcome = await platform.post({
       channel: freshChannel(),
       messages: [textMessage("Today's papers"), compactDigest(1), compactDigest(1, (i) => card(i + 1))],
@@ -76,13 +84,25 @@ describe("posting a scheduled digest", () => {
     });
     if (outcome.status !== "posted") throw new Error(outcome.status);
     expect(outcome.messages.map((m) => [...m.slots.values()])).toEqual([[], [paperId(1)], [paperId(2)]]);
-    const seededOn = (ts: string) => slack.fake.callsOf("reactions.add").filter((c) => c.args.timestamp === ts).map((c) => c.args.name);
-    expect(outcome.messages.map((m) => seededOn(m.ref.id))).toEqual([[], ["+1", "fire", "heart"], ["+1", "fire", "heart"]]);
+    const seededOn = (ts: string) =>
+      slack.fake
+        .callsOf("reactions.add")
+        .filter((c) => c.args.timestamp === ts)
+        .map((c) => c.args.name);
+    expect(outcome.messages.map((m) => seededOn(m.ref.id))).toEqual([
+      [],
+      ["+1", "fire", "heart"],
+      ["+1", "fire", "heart"],
+    ]);
   });
 
   it("still reports the post when seeding a reaction fails", async () => {
     slack.fake.failNext("reactions.add", { error: "too_many_reactions" });
-    const outcome = await platform.post({ channel: freshChannel(), messages: [compactDigest(3)], seed: [keycaps(3)] });
+    const outcome = await platform.post({
+      channel: freshChannel(),
+      messages: [compactDigest(3)],
+      seed: [keycaps(3)],
+    });
     expect(outcome.status).toBe("posted");
     expect(slack.fake.callsOf("reactions.add")).toHaveLength(3);
   });
@@ -123,7 +143,11 @@ describe("a post Slack refuses", () => {
     await slack.command("settings", { channel_id: "C0NOTIN", channel_name: "ml-papers" });
     await slack.fake.waitFor(() => core.commands.some((c) => c.channel.channel === "C0NOTIN"));
     slack.fake.failNext("chat.postMessage", { error: "not_in_channel" });
-    const outcome = await platform.post({ channel: channelRef("slack", ACME.teamId, "C0NOTIN"), messages: [compactDigest(3)], seed: [keycaps(3)] });
+    const outcome = await platform.post({
+      channel: channelRef("slack", ACME.teamId, "C0NOTIN"),
+      messages: [compactDigest(3)],
+      seed: [keycaps(3)],
+    });
     expect(outcome).toEqual({
       status: "rejected",
       reason: "not-in-channel",
@@ -155,10 +179,17 @@ describe("the Share button", () => {
   it("hands the paper id to the core, whose card is posted publicly, and confirms ephemerally", async () => {
     core.handleAction = async (action) => {
       core.actions.push(action);
-      const outcome = await platform.post({ channel: action.channel, messages: [compactDigest(1)], seed: [[{ kind: "unicode", value: "👍" }]] });
-      return { visibility: "ephemeral", message: textMessage(outcome.status === "posted" ? "Shared to the channel." : "Could not share.") };
+      const outcome = await platform.post({
+        channel: action.channel,
+        messages: [compactDigest(1)],
+        seed: [[{ kind: "unicode", value: "👍" }]],
+      });
+      return {
+        visibility: "ephemeral",
+        message: textMessage(outcome.status === "posted" ? "Shared to the channel." : "Could not share."),
+      };
     };
-    const payload = slackFixture("block-actions-share.json");
+    const payload = actionFixture("block-actions-share.json");
     payload.response_url = slack.fake.responseUrl("share-1");
     const res = await slack.action(payload);
     expect(res.status).toBe(200);
@@ -169,7 +200,11 @@ describe("the Share button", () => {
       actionId: "share",
       value: "2606.00467",
     });
-    expect(confirmation.body).toMatchObject({ response_type: "ephemeral", replace_original: false, text: "Shared to the channel." });
+    expect(confirmation.body).toMatchObject({
+      response_type: "ephemeral",
+      replace_original: false,
+      text: "Shared to the channel.",
+    });
     expect(slack.fake.callsOf("chat.postMessage")[0]?.args.channel).toBe("C2147483705");
   });
 
@@ -177,18 +212,17 @@ describe("the Share button", () => {
     core.replyWith = () => ({ visibility: "ephemeral", message: searchAnswer("diffusion", 3) });
     const { responseId } = await slack.command("diffusion");
     const answer = await slack.fake.waitFor(() => slack.fake.responses.find((r) => r.id === responseId));
-    const shares = answer.body.blocks
-      .filter((b: any) => b.type === "actions")
-      .flatMap((b: any) => b.elements)
-      .filter((e: any) => e.action_id === "paperboy:share");
-    expect(shares.map((e: any) => e.value)).toEqual([paperId(1), paperId(2), paperId(3)]);
+    const shares = (answer.body.blocks as SlackBlock[])
+      .flatMap((b) => (b.type === "actions" ? b.elements : []))
+      .filter((e) => e.action_id === "paperboy:share");
+    expect(shares.map((e) => e.value)).toEqual([paperId(1), paperId(2), paperId(3)]);
     expect(answer.body.response_type).toBe("ephemeral");
   });
 
   it("acknowledges link buttons so Slack shows no error", async () => {
-    const payload = slackFixture("block-actions-share.json");
-    payload.actions[0].action_id = "paperboy:link:101";
-    payload.actions[0].url = "https://arxiv.org/pdf/2606.00467";
+    const payload = actionFixture("block-actions-share.json");
+    payload.actions[0]!.action_id = "paperboy:link:101";
+    payload.actions[0]!.url = "https://arxiv.org/pdf/2606.00467";
     const res = await slack.action(payload);
     expect(res.status).toBe(200);
   });

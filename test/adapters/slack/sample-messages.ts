@@ -39,10 +39,21 @@ export function compactDigest(n: number, make: (i: number) => PaperCard = (i) =>
 
 /** A search answer: each paper followed by its Share button, as the core composes it. */
 export function searchAnswer(query: string, n: number): OutboundMessage {
-  const blocks: MessageBlock[] = [{ type: "text", content: [{ type: "text", text: "Results for " }, { type: "bold", text: query }] }];
+  const blocks: MessageBlock[] = [
+    {
+      type: "text",
+      content: [
+        { type: "text", text: "Results for " },
+        { type: "bold", text: query },
+      ],
+    },
+  ];
   for (let i = 1; i <= n; i++) {
     blocks.push({ type: "paper", slot: i, paper: card(i) });
-    blocks.push({ type: "actions", buttons: [{ kind: "action", text: "Share to channel", actionId: "share", value: paperId(i) }] });
+    blocks.push({
+      type: "actions",
+      buttons: [{ kind: "action", text: "Share to channel", actionId: "share", value: paperId(i) }],
+    });
   }
   return { fallbackText: `Results for ${query}`, blocks };
 }

@@ -9,10 +9,52 @@ import { startFakeSlackApi, type FakeSlackApi } from "../../fakes/fake-slack-api
 import { createMemoryNamespace } from "../../fakes/memory-namespace.js";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-export const ACME = { token: "xoxb-1111-acme-token", teamId: "T0001ACME", botUserId: "U0BOTUSER", botId: "B0BOT" } as const;
+export const ACME = {
+  token: "xoxb-1111-acme-token",
+  teamId: "T0001ACME",
+  botUserId: "U0BOTUSER",
+  botId: "B0BOT",
+} as const;
 
-export function slackFixture(name: string): any {
+/** The Events API envelope fields tests change. */
+export interface EventEnvelope {
+  team_id: string;
+  event_id: string;
+  event_time: number;
+  authorizations: { team_id: string }[];
+  event: {
+    type: string;
+    user: string;
+    reaction: string;
+    item_user?: string;
+    item: { type: string; channel: string; ts: string };
+    tokens: { oauth: string[]; bot: string[] };
+  };
+}
+
+/** The block_actions payload fields tests change. */
+export interface BlockActionsPayload {
+  response_url: string;
+  actions: { action_id: string; value?: string; url?: string }[];
+}
+
+function readFixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../../fixtures/slack/${name}`, import.meta.url), "utf8"));
+}
+
+/** A recorded-shape payload from test/fixtures/slack. */
+export function slackFixture(name: string): Record<string, unknown> {
+  return readFixture(name) as Record<string, unknown>;
+}
+
+/** An Events API envelope fixture. */
+export function eventFixture(name: string): EventEnvelope {
+  return readFixture(name) as EventEnvelope;
+}
+
+/** A block_actions payload fixture. */
+export function actionFixture(name: string): BlockActionsPayload {
+  return readFixture(name) as BlockActionsPayload;
 }
 
 export function createTestStore(): Store {
@@ -34,7 +76,12 @@ export function createTestStore(): Store {
 }
 
 export function signature(rawBody: string, ts: number, secret = SIGNING_SECRET): string {
-  return "v0=" + createHmac("sha256", secret).update(`v0:${String(ts)}:${rawBody}`).digest("hex");
+  return (
+    "v0=" +
+    createHmac("sha256", secret)
+      .update(`v0:${String(ts)}:${rawBody}`)
+      .digest("hex")
+  );
 }
 
 export interface SignedOptions {
@@ -44,7 +91,12 @@ export interface SignedOptions {
 }
 
 /** POSTs a signed request the way Slack does (exact Content-Type, v0 HMAC over the raw body). */
-export async function postSigned(url: string, rawBody: string, contentType: string, opts: SignedOptions = {}): Promise<Response> {
+export async function postSigned(
+  url: string,
+  rawBody: string,
+  contentType: string,
+  opts: SignedOptions = {},
+): Promise<Response> {
   const ts = opts.ts ?? Math.floor(Date.now() / 1000);
   return fetch(url, {
     method: "POST",
@@ -58,7 +110,10 @@ export async function postSigned(url: string, rawBody: string, contentType: stri
 }
 
 export function commandBody(fields: Record<string, string>): string {
-  return new URLSearchParams({ ...slackFixture("slash-command.json"), ...fields }).toString();
+  return new URLSearchParams({
+    ...(readFixture("slash-command.json") as Record<string, string>),
+    ...fields,
+  }).toString();
 }
 
 export function actionBody(payload: unknown): string {
@@ -71,7 +126,11 @@ export interface SlackHarness {
   readonly handle: SlackPlatformHandle;
   readonly eventsUrl: string;
   readonly origin: string;
-  command(text: string, extra?: Record<string, string>, opts?: SignedOptions): Promise<{ status: number; responseId: string }>;
+  command(
+    text: string,
+    extra?: Record<string, string>,
+    opts?: SignedOptions,
+  ): Promise<{ status: number; responseId: string }>;
   event(envelope: unknown, opts?: SignedOptions): Promise<Response>;
   action(payload: unknown, opts?: SignedOptions): Promise<Response>;
   close(): Promise<void>;
@@ -95,7 +154,11 @@ export async function startSlackHarness(options: {
     PORT: "0",
     STORE_URL: "memory://",
     ...(options.oauth === true
-      ? { SLACK_CLIENT_ID: "1111.2222", SLACK_CLIENT_SECRET: "client-secret", SLACK_STATE_SECRET: "state-secret-state-secret" }
+      ? {
+          SLACK_CLIENT_ID: "1111.2222",
+          SLACK_CLIENT_SECRET: "client-secret",
+          SLACK_STATE_SECRET: "state-secret-state-secret",
+        }
       : { SLACK_BOT_TOKEN: ACME.token }),
     ...options.env,
   };
