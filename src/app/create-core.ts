@@ -68,7 +68,7 @@ const TRENDING_MAX_DAYS = 14;
 /** Votes older than this no longer steer a channel's ranking. */
 const LIKED_WINDOW_DAYS = 30;
 
-export async function createCore(deps: CoreDeps): Promise<Core> {
+export function createCore(deps: CoreDeps): Core {
   const { store, log, config } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? noopMetrics;

@@ -41,7 +41,7 @@ describe("the core", () => {
     store = await createStore("memory://");
     scheduler = createManualScheduler();
     platform = createFakePlatform({ id: "console" });
-    core = await createCore({
+    core = createCore({
       config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },
       store,
       log: silentLogger,
