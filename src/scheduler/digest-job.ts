@@ -72,10 +72,11 @@ const skipped = (reason: string): JobResult => ({ status: "skipped", reason });
 /** "Fri 12 June" for a "YYYY-MM-DD" calendar date. */
 export function formatBatchDate(date: string): string {
   const d = new Date(`${date}T12:00:00Z`);
-  const weekday = d.toLocaleDateString("en-GB", { weekday: "short", timeZone: "UTC" });
-  const dayMonth = d.toLocaleDateString("en-GB", { day: "numeric", month: "long", timeZone: "UTC" });
-  return `${weekday} ${dayMonth}`;
+  return `${WEEKDAY.format(d)} ${DAY_MONTH.format(d)}`;
 }
+// Immutable formatters, built once: constructing Intl objects per digest dominated a 10,000-channel run.
+const WEEKDAY = new Intl.DateTimeFormat("en-GB", { weekday: "short", timeZone: "UTC" });
+const DAY_MONTH = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", timeZone: "UTC" });
 
 function merge(results: readonly SourceResult[]): { papers: Paper[]; stale: boolean } {
   return { papers: results.flatMap((r) => r.papers), stale: results.some((r) => r.stale) };
