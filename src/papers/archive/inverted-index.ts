@@ -32,6 +32,10 @@ interface Postings {
 const EMPTY = new Int32Array(0);
 const MAX_PREFIX_EXPANSIONS = 48;
 const MAX_FUZZY_EXPANSIONS = 16;
+/** Expansions of one query term read at most this many postings per indexed document. */
+const POSTINGS_BUDGET = 1.5;
+/** A word in at least this many documents is taken as meant, not as a typo. */
+const KNOWN_WORD_DF = 3;
 const PREFIX_WEIGHT = 0.55;
 const FUZZY_WEIGHT = [1, 0.4, 0.2] as const;
 
@@ -80,26 +84,35 @@ export function createInvertedIndex(): InvertedIndex {
     return true;
   }
 
+  /**
+   * The postings a query term reads, with weights. Work is bounded: prefix and typo expansions stop
+   * once they would read more than POSTINGS_BUDGET × documents postings, and typo expansions are
+   * skipped for a word the index knows well (a known word is seldom a typo).
+   */
   function expansions(q: QueryTerm): [Postings, number][] {
     const out: [Postings, number][] = [];
-    const seen = new Set<string>();
+    const seen = new Set<string>([q.term]);
     const exact = dict.get(q.term);
     if (exact) out.push([exact, 1]);
-    seen.add(q.term);
+    let budget = Math.max(20_000, POSTINGS_BUDGET * docNoOf.size);
     if (q.prefix) {
       const found: [string, Postings][] = [];
       for (const [term, postings] of dict.atPrefix(q.term)) if (!seen.has(term)) found.push([term, postings]);
       found.sort((a, b) => df(b[1]) - df(a[1]) || (a[0] < b[0] ? -1 : 1));
       for (const [term, postings] of found.slice(0, MAX_PREFIX_EXPANSIONS)) {
+        if (df(postings) > budget) continue;
+        budget -= df(postings);
         seen.add(term);
         // A longer completion is a weaker match for what was typed.
         out.push([postings, PREFIX_WEIGHT * Math.sqrt(q.term.length / term.length)]);
       }
     }
-    if (q.fuzzy > 0) {
+    if (q.fuzzy > 0 && (!exact || df(exact) < KNOWN_WORD_DF)) {
       const found = [...dict.fuzzyGet(q.term, q.fuzzy)].filter(([term]) => !seen.has(term));
       found.sort((a, b) => a[1][1] - b[1][1] || df(b[1][0]) - df(a[1][0]) || (a[0] < b[0] ? -1 : 1));
       for (const [, [postings, distance]] of found.slice(0, MAX_FUZZY_EXPANSIONS)) {
+        if (df(postings) > budget) continue;
+        budget -= df(postings);
         out.push([postings, FUZZY_WEIGHT[Math.min(distance, 2)] ?? 0.2]);
       }
     }
@@ -178,7 +191,7 @@ export function createInvertedIndex(): InvertedIndex {
       }
       grow();
       // Amortised: pack when the unpacked tail or the dead documents outgrow a share of the index.
-      if (pendingTail > Math.max(200_000, packedTotal / 2) || dead > Math.max(1_000, docNoOf.size / 5)) compact();
+      if (pendingTail > Math.max(100_000, packedTotal / 4) || dead > Math.max(1_000, docNoOf.size / 5)) compact();
     },
     delete: remove,
     has: (key) => docNoOf.has(key),
