@@ -9,7 +9,7 @@ import {
 } from "discord.js";
 import { assertNever, type ButtonSpec, type Inline, type OutboundMessage, type PaperCard, type PaperId } from "../../../src/index.js";
 import { DISCORD_LIMITS, truncate } from "../limits.js";
-import { escapeDiscord, maskedLink, neutraliseMentions, safeUrl } from "./escape.js";
+import { escapeCodeSpan, escapeDiscord, escapePlain, maskedLink, safeUrl } from "./escape.js";
 
 /** Hugging Face yellow. */
 const PAPER_COLOUR = 0xffd21e;
@@ -45,7 +45,7 @@ export function renderDiscord(message: OutboundMessage, options: RenderOptions =
   for (const block of message.blocks) {
     switch (block.type) {
       case "header":
-        lines.push(`### ${escapeDiscord(oneLine(block.text))}`);
+        lines.push(`### ${escapeDiscord(oneLine(block.text), DISCORD_LIMITS.title)}`);
         break;
       case "text":
         lines.push(inlinesToMarkdown(block.content));
@@ -111,7 +111,7 @@ export function renderDiscord(message: OutboundMessage, options: RenderOptions =
 }
 
 function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; perPaper: number }): APIEmbed {
-  const title = truncate(`${String(slot)}. ${escapeDiscord(oneLine(paper.title))}`, DISCORD_LIMITS.title);
+  const title = truncate(`${String(slot)}. ${escapeDiscord(oneLine(paper.title), DISCORD_LIMITS.title)}`, DISCORD_LIMITS.title);
   const footer = paper.voteHint ? truncate(plain(paper.voteHint), DISCORD_LIMITS.footer) : undefined;
   const meta = [
     paper.authors,
@@ -122,7 +122,7 @@ function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; per
     paper.teamVotes ? `${String(paper.teamVotes)} team vote${paper.teamVotes === 1 ? "" : "s"}` : undefined,
   ]
     .filter((s): s is string => s !== undefined && s.trim() !== "")
-    .map((s) => escapeDiscord(oneLine(s)))
+    .map((s) => escapeDiscord(oneLine(s), DISCORD_LIMITS.fieldValue))
     .join(" · ");
   const links = opts.single
     ? "" // a single paper gets link buttons instead
@@ -131,7 +131,7 @@ function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; per
         .filter((l): l is { label: string; url: string } => l.url !== undefined)
         .map((l) => maskedLink(oneLine(l.label), l.url))
         .join(" · ");
-  const tail = [meta, paper.reason ? `*${escapeDiscord(oneLine(paper.reason))}*` : "", links].filter((s) => s !== "").join("\n");
+  const tail = [meta, paper.reason ? `*${escapeDiscord(oneLine(paper.reason), DISCORD_LIMITS.fieldValue)}*` : "", links].filter((s) => s !== "").join("\n");
   const cap = Math.max(0, Math.min(DISCORD_LIMITS.description, opts.perPaper - title.length - (footer?.length ?? 0)));
   const summary = escapeDiscord(paper.summary.trim());
   const summaryCap = Math.max(0, cap - tail.length - 2);
@@ -159,7 +159,7 @@ export function inlinesToMarkdown(runs: readonly Inline[]): string {
         case "italic":
           return `*${escapeDiscord(run.text)}*`;
         case "code":
-          return `\`${neutraliseMentions(run.text.replaceAll("`", "'").replace(/\n/g, " "))}\``;
+          return `\`${escapeCodeSpan(run.text)}\``;
         case "link": {
           const url = safeUrl(run.url);
           return url ? maskedLink(run.text, url) : escapeDiscord(run.text);
@@ -199,10 +199,8 @@ export function embedChars(embed: APIEmbed): number {
   return n;
 }
 
-/** Text for places that do not render markdown (footers, button labels): no escapes shown, mentions inert. */
-function plain(text: string): string {
-  return neutraliseMentions(text.replace(/[\u202A-\u202E\u2066-\u2069]/g, ""));
-}
+/** Footers and button labels render no markdown: escapes would show, so only mentions and bidi are handled. */
+const plain = escapePlain;
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();

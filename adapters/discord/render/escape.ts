@@ -1,6 +1,7 @@
 // Discord markdown escaping of untrusted text (titles, summaries, queries): no mention, no link we did not build.
 // @see https://discord.com/developers/docs/reference#message-formatting
 import { escapeMarkdown } from "discord.js";
+import { DISCORD_LIMITS, truncate } from "../limits.js";
 
 const ZWSP = "\u200b";
 
@@ -15,14 +16,30 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
  * get a zero-width space, masked links are escaped (all of them: discord.js escapes only the first `[` of
  * a line), and bare URLs lose their autolink so a summary cannot carry a link we did not build.
  */
-export function escapeDiscord(text: string): string {
-  const escaped = escapeMarkdown(text.replace(BIDI_CONTROLS, ""), {
+export function escapeDiscord(text: string, maxInput: number = DISCORD_LIMITS.description): string {
+  // Nothing longer than a description can be shown, and discord.js's italic lookbehinds are quadratic in
+  // a long run without spaces (10,000 characters took seconds), so cut the raw text first.
+  const escaped = escapeMarkdown(truncate(text, maxInput).replace(BIDI_CONTROLS, ""), {
     maskedLink: true,
     heading: true,
     bulletedList: true,
     numberedList: true,
   });
   return neutraliseLinks(neutraliseMentions(escapeBrackets(escaped)));
+}
+
+/**
+ * Text inside an inline code span: markdown and links are not rendered there and backslashes would show,
+ * so only mentions, autolinks and bidi controls are neutralised (and backticks cannot close the span).
+ */
+export function escapeCodeSpan(text: string): string {
+  const flat = truncate(text, DISCORD_LIMITS.description).replace(BIDI_CONTROLS, "").replaceAll("`", "'").replace(/\s+/g, " ");
+  return neutraliseLinks(neutraliseMentions(flat));
+}
+
+/** Text where Discord renders no markdown (footers, button labels, choice names): mentions inert, no bidi controls. */
+export function escapePlain(text: string): string {
+  return neutraliseMentions(text.replace(BIDI_CONTROLS, ""));
 }
 
 /** `@everyone` → `@\u200beveryone`; `<@123>`, `<@&1>`, `<#1>`, `</cmd:1>`, `<t:1>` → `<\u200b…` (inert text). */
