@@ -31,7 +31,7 @@ export interface PaperArchive {
   readonly size: number;
   /** Full-text search over title, abstract, AI keywords and authors (see search-index.ts for syntax). */
   search(query: string, options: { limit: number; filter?: (paper: Paper) => boolean }): ArchiveHit[];
-  /** Autocomplete: papers whose id or title starts with (or has words starting with) `prefix`. */
+  /** Autocomplete: papers whose id or title starts with (or has words starting with) `prefix`; the newest when empty. */
   suggest(prefix: string, limit: number): TitleSuggestion[];
 }
 
@@ -86,6 +86,25 @@ export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logge
     const id = toPaperId(paper.id);
     if (!id) return undefined;
     return id === paper.id ? paper : { ...paper, id };
+  }
+
+  /** Newest Daily Papers batch first, most upvoted first within it: what an empty autocomplete shows. */
+  function newest(limit: number): Paper[] {
+    const rank = (a: Paper, b: Paper): number =>
+      (b.dailyDate ?? "").localeCompare(a.dailyDate ?? "") ||
+      b.upvotes - a.upvotes ||
+      (b.publishedAt ?? "").localeCompare(a.publishedAt ?? "") ||
+      (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+    const better = (a: Paper, b: Paper): boolean => rank(a, b) < 0;
+    const top: Paper[] = [];
+    for (const paper of byId.values()) {
+      if (top.length === limit && !better(paper, top[limit - 1] as Paper)) continue;
+      let i = top.length;
+      while (i > 0 && better(paper, top[i - 1] as Paper)) i--;
+      top.splice(i, 0, paper);
+      if (top.length > limit) top.pop();
+    }
+    return top;
   }
 
   function remember(paper: Paper): void {
@@ -170,6 +189,7 @@ export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logge
         const ids = [...byId.keys()].filter((id) => id.startsWith(trimmed)).sort().reverse();
         return ids.slice(0, limit).map((id) => ({ id, title: byId.get(id)?.title ?? "" }));
       }
+      if (trimmed === "") return newest(limit).map((p) => ({ id: p.id, title: p.title }));
       if (textTerms(trimmed).length === 0) return [];
       const folded = foldText(trimmed);
       const hits = index.searchTitles(trimmed, limit * 4).flatMap((hit) => {

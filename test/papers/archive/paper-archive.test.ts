@@ -150,9 +150,14 @@ describe("archive autocomplete", () => {
     ]);
   });
 
-  it("returns at most `limit` suggestions and nothing for an empty prefix", async () => {
+  it("returns at most `limit` suggestions, and the newest, most upvoted papers for an empty prefix", async () => {
     const archive = await loaded();
-    expect(archive.suggest("a", 3).length).toBeLessThanOrEqual(3);
-    expect(archive.suggest("", 5)).toEqual([]);
+    await archive.upsert([makePaper({ id: "2607.00001", title: "Tomorrow's paper", dailyDate: "2026-06-13" })]);
+    expect(archive.suggest("agent", 2)).toHaveLength(2);
+    const empty = archive.suggest("", 3).map((s) => s.id);
+    expect(empty[0]).toBe("2607.00001");
+    const mostUpvoted = [...fixture].sort((a, b) => b.upvotes - a.upvotes || (a.id < b.id ? 1 : -1))[0]!;
+    expect(empty[1]).toBe(mostUpvoted.id);
+    expect(empty).toHaveLength(3);
   });
 });
