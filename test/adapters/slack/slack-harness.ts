@@ -4,9 +4,8 @@ import { readFileSync } from "node:fs";
 import { createSlackPlatform, type SlackPlatformHandle } from "../../../adapters/slack/index.js";
 import type { Paperboy, Store } from "../../../src/index.js";
 import { loadConfig, silentLogger } from "../../../src/index.js";
-import type { NamespaceName } from "../../../src/storage/key-value.js";
+import { createStore } from "../../../src/storage/keyv-stores.js";
 import { startFakeSlackApi, type FakeSlackApi } from "../../fakes/fake-slack-api.js";
-import { createMemoryNamespace } from "../../fakes/memory-namespace.js";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 export const ACME = {
@@ -55,24 +54,6 @@ export function eventFixture(name: string): EventEnvelope {
 /** A block_actions payload fixture. */
 export function actionFixture(name: string): BlockActionsPayload {
   return readFixture(name) as BlockActionsPayload;
-}
-
-export function createTestStore(): Store {
-  const spaces = new Map<NamespaceName, ReturnType<typeof createMemoryNamespace>>();
-  return {
-    namespace(name) {
-      let ns = spaces.get(name);
-      if (ns === undefined) {
-        ns = createMemoryNamespace();
-        spaces.set(name, ns);
-      }
-      return ns;
-    },
-    ping: async () => undefined,
-    close: async () => undefined,
-    displayUrl: "memory://",
-    shared: false,
-  };
 }
 
 export function signature(rawBody: string, ts: number, secret = SIGNING_SECRET): string {
@@ -163,7 +144,7 @@ export async function startSlackHarness(options: {
     ...options.env,
   };
   const config = loadConfig(env);
-  const store = createTestStore();
+  const store: Store = await createStore("memory://");
   const handle = createSlackPlatform(config, {
     core: options.core,
     store,
@@ -196,6 +177,7 @@ export async function startSlackHarness(options: {
     },
     async close() {
       await handle.stop();
+      await store.close();
       if (options.fake === undefined) await fake.close();
     },
   };
