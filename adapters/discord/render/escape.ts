@@ -17,14 +17,18 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
  * a line), and bare URLs lose their autolink so a summary cannot carry a link we did not build.
  */
 export function escapeDiscord(text: string, maxInput: number = DISCORD_LIMITS.description): string {
-  // Nothing longer than a description can be shown, and discord.js's italic lookbehinds are quadratic in
-  // a long run without spaces (10,000 characters took seconds), so cut the raw text first.
+  // Nothing longer than a description can be shown, so the raw text is cut first. discord.js's bold, italic
+  // and underline escapes use lookbehinds that are quadratic on long runs without spaces (4,096 characters
+  // took ~350 ms), so those three are replaced by escaping every `*` and `_`, a linear superset.
   const escaped = escapeMarkdown(truncate(text, maxInput).replace(BIDI_CONTROLS, ""), {
     maskedLink: true,
     heading: true,
     bulletedList: true,
     numberedList: true,
-  });
+    bold: false,
+    italic: false,
+    underline: false,
+  }).replace(/[*_]/g, "\\$&");
   return neutraliseLinks(neutraliseMentions(escapeBrackets(escaped)));
 }
 
@@ -49,7 +53,7 @@ export function neutraliseMentions(text: string): string {
 
 /** `https://evil` → `https:\u200b//evil`: Discord no longer autolinks it, and it still reads as the address. */
 function neutraliseLinks(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*):\/\//gi, `$1:${ZWSP}//`);
+  return text.replaceAll("://", `:${ZWSP}//`);
 }
 
 /** Escapes every `[` and `]` that is not already escaped (an odd run of backslashes before it). */
