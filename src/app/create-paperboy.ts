@@ -1,5 +1,11 @@
 // The core's facade: parses commands, routes them to the use cases, and answers every path with a message.
-import type { Command, LeaderboardPeriod, SubscribeOptions, SubscriptionSource, UsageError } from "../commands/command.js";
+import type {
+  Command,
+  LeaderboardPeriod,
+  SubscribeOptions,
+  SubscriptionSource,
+  UsageError,
+} from "../commands/command.js";
 import { MANAGING_COMMANDS } from "../commands/command.js";
 import { composeDigest, composePaperList } from "../digest/compose-digest.js";
 import { rankPapers } from "../digest/rank-papers.js";
@@ -29,6 +35,7 @@ export interface PaperboyDeps {
   readonly hf: Pick<HuggingFaceSource, "daily" | "week" | "month" | "paper" | "baseUrl">;
   readonly archive: {
     get(id: PaperId | string): Paper | undefined;
+    all(): Iterable<Paper>;
     upsert(papers: readonly Paper[]): Promise<void>;
     suggest(prefix: string, limit: number): readonly { id: PaperId; title: string }[];
   };
@@ -78,9 +85,17 @@ export function plainMessage(...content: Inline[]): OutboundMessage {
   return { fallbackText: content.map((run) => run.text).join(""), blocks: [{ type: "text", content }] };
 }
 
+/** How many archived papers stand in for a period when Hugging Face is down. */
+const ARCHIVE_FALLBACK_PAPERS = 30;
+
 const ephemeral = (message: OutboundMessage): CommandReply => ({ visibility: "ephemeral", message });
 
-const WEEKDAY = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "long", timeZone: "UTC" });
+const WEEKDAY = new Intl.DateTimeFormat("en-GB", {
+  weekday: "short",
+  day: "numeric",
+  month: "long",
+  timeZone: "UTC",
+});
 
 function dayLabel(date: string): string {
   return WEEKDAY.format(new Date(`${date}T12:00:00Z`));
@@ -102,7 +117,29 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
     return last ?? { result: await deps.hf.daily(lastCompletedBatchDate(deps.now())), date };
   }
 
-  async function periodPapers(name: "today" | "week" | "month"): Promise<{ result: SourceResult; title: string }> {
+  /**
+   * When Hugging Face is down and nothing is cached, the newest papers paperboy has archived stand in,
+   * with a notice naming the URL it could not reach; an empty archive leaves the error to the caller.
+   */
+  async function periodPapers(
+    name: "today" | "week" | "month",
+  ): Promise<{ result: SourceResult; title: string }> {
+    try {
+      return await fetchPeriod(name);
+    } catch (error) {
+      if (!(error instanceof SourceUnavailableError)) throw error;
+      const newest = [...deps.archive.all()]
+        .sort((a, b) => (b.dailyDate ?? "").localeCompare(a.dailyDate ?? "") || b.upvotes - a.upvotes)
+        .slice(0, ARCHIVE_FALLBACK_PAPERS);
+      if (newest.length === 0) throw error;
+      const result: SourceResult = { papers: newest, stale: true, dropped: 0, fetchedAt: deps.now() };
+      return { result, title: `${error.message} — the newest papers in paperboy's archive` };
+    }
+  }
+
+  async function fetchPeriod(
+    name: "today" | "week" | "month",
+  ): Promise<{ result: SourceResult; title: string }> {
     const now = deps.now();
     if (name === "week") {
       const week = isoWeek(nyDate(now));
@@ -124,10 +161,16 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
     const { result, title } = await periodPapers(name);
     await deps.archive.upsert(result.papers);
     const ranked = rankPapers(result.papers, { now: deps.now() });
-    const teamVotes = await deps.votes.tally(inv.channel, ranked.map((r) => r.paper.id));
-    const notice = result.stale
-      ? `Hugging Face cannot be reached right now; these are from ${result.fetchedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and may be stale.`
-      : undefined;
+    const teamVotes = await deps.votes.tally(
+      inv.channel,
+      ranked.map((r) => r.paper.id),
+    );
+    const fromArchive = result.stale && result.fetchedAt.getTime() === deps.now().getTime();
+    const notice = fromArchive
+      ? "Hugging Face cannot be reached, so these come from paperboy's archive and may be out of date."
+      : result.stale
+        ? `Hugging Face cannot be reached right now; these are from ${result.fetchedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and may be stale.`
+        : undefined;
     const digest = composeDigest(ranked, {
       title,
       top: 5,
@@ -137,16 +180,26 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
       ...(notice !== undefined ? { notice } : {}),
     });
     const [message] = digest.messages;
-    if (message === undefined || digest.shown.length === 0 || deps.platforms.get(inv.channel.platform) === undefined) {
+    if (
+      message === undefined ||
+      digest.shown.length === 0 ||
+      deps.platforms.get(inv.channel.platform) === undefined
+    ) {
       return { visibility: "public", message: message ?? plainMessage(text("No papers yet.")) };
     }
-    const seed = [KEYCAPS.slice(0, digest.shown.length).map((_k, i) => ({ kind: "keycap" as const, number: i + 1 }))];
+    const seed = [
+      KEYCAPS.slice(0, digest.shown.length).map((_k, i) => ({ kind: "keycap" as const, number: i + 1 })),
+    ];
     const outcome = await deps.platforms.post({ channel: inv.channel, messages: [message], seed });
     if (outcome.status === "posted") {
       for (const posted of outcome.messages)
         await deps.posts.record(posted, { layout: "compact", kind: "digest", postedAt: deps.now() });
       return ephemeral(
-        plainMessage(text(`Posted ${String(digest.shown.length)} papers to the channel; react 1️⃣–${KEYCAPS[digest.shown.length - 1] ?? "🔟"} to vote.`)),
+        plainMessage(
+          text(
+            `Posted ${String(digest.shown.length)} papers to the channel; react 1️⃣–${KEYCAPS[digest.shown.length - 1] ?? "🔟"} to vote.`,
+          ),
+        ),
       );
     }
     const why = outcome.status === "rejected" ? outcome.hint : "posting failed";
@@ -154,18 +207,30 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
       visibility: "public",
       message: {
         fallbackText: message.fallbackText,
-        blocks: [...message.blocks, { type: "context", content: [text(`Votes are off for this copy: ${why}`)] }],
+        blocks: [
+          ...message.blocks,
+          { type: "context", content: [text(`Votes are off for this copy: ${why}`)] },
+        ],
       },
     };
   }
 
   async function search(inv: CommandInvocation, query: string): Reply {
     const { results, notice } = await deps.search.search(query, { limit: 5 });
-    const teamVotes = await deps.votes.tally(inv.channel, results.map((r) => r.paper.id));
+    const teamVotes = await deps.votes.tally(
+      inv.channel,
+      results.map((r) => r.paper.id),
+    );
     return ephemeral(
       composePaperList(
         results.map((r) => r.paper),
-        { title: `Papers matching “${query}”`, query, shareButtons: true, teamVotes, ...(notice !== undefined ? { notice } : {}) },
+        {
+          title: `Papers matching “${query}”`,
+          query,
+          shareButtons: true,
+          teamVotes,
+          ...(notice !== undefined ? { notice } : {}),
+        },
       ),
     );
   }
@@ -174,7 +239,11 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
     if (MANAGING_COMMANDS.has(command.name) && !inv.canManage) {
       const who = inv.managersHint ?? "channel managers";
       return ephemeral(
-        plainMessage(text(`Sorry, only ${who} can change this channel's papers. Ask one of them, or try `), code("/papers settings"), text(" to see what is set up.")),
+        plainMessage(
+          text(`Sorry, only ${who} can change this channel's papers. Ask one of them, or try `),
+          code("/papers settings"),
+          text(" to see what is set up."),
+        ),
       );
     }
     switch (command.name) {
@@ -206,17 +275,26 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
   function failureReply(error: unknown, commandName: string): CommandReply {
     if (error instanceof SourceUnavailableError) {
       return ephemeral(
-        plainMessage(text(`${error.message}. paperboy keeps working from its archive: try `), code("/papers <words>"), text(" to search what it has seen.")),
+        plainMessage(
+          text(`${error.message}. paperboy keeps working from its archive: try `),
+          code("/papers <words>"),
+          text(" to search what it has seen."),
+        ),
       );
     }
     log.error({ err: error, command: commandName }, "command failed");
-    return ephemeral(plainMessage(text("Sorry, something went wrong answering that. It has been logged; please try again in a minute.")));
+    return ephemeral(
+      plainMessage(
+        text("Sorry, something went wrong answering that. It has been logged; please try again in a minute."),
+      ),
+    );
   }
 
   async function share(action: ActionInvocation): Reply {
     const id = toPaperId(action.value);
     const paper = id === undefined ? undefined : (deps.archive.get(id) ?? (await deps.hf.paper(id)));
-    if (paper === undefined) return ephemeral(plainMessage(text("That paper is no longer in paperboy's archive.")));
+    if (paper === undefined)
+      return ephemeral(plainMessage(text("That paper is no longer in paperboy's archive.")));
     const teamVotes = await deps.votes.tally(action.channel, [paper.id]);
     const digest = composeDigest([{ paper, score: 0 }], {
       title: "Shared paper",
@@ -229,12 +307,19 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
     if (card === undefined) return ephemeral(plainMessage(text("Nothing to share.")));
     const outcome = await deps.platforms.post({ channel: action.channel, messages: [card] });
     if (outcome.status !== "posted") {
-      const why = outcome.status === "rejected" ? outcome.hint : "the platform did not accept the post; try again";
+      const why =
+        outcome.status === "rejected" ? outcome.hint : "the platform did not accept the post; try again";
       return ephemeral(plainMessage(text(`Could not share it: ${why}`)));
     }
     for (const posted of outcome.messages)
       await deps.posts.record(posted, { layout: "cards", kind: "share", postedAt: deps.now() });
-    return ephemeral(plainMessage(text(`Shared “${paper.title}” with the channel; react ${DEFAULT_VOTE_EMOJI.join(" ")} on it to vote.`)));
+    return ephemeral(
+      plainMessage(
+        text(
+          `Shared “${paper.title}” with the channel; react ${DEFAULT_VOTE_EMOJI.join(" ")} on it to vote.`,
+        ),
+      ),
+    );
   }
 
   return {

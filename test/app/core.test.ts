@@ -70,7 +70,12 @@ describe("the core", () => {
     expect(first?.type === "paper" && first.paper.upvotes).toBe(118);
 
     const message = { channel, id: "m1" };
-    const vote = await core.paperboy.handleReaction({ message, userId: "U2", emoji: { kind: "keycap", number: 1 }, change: "added" });
+    const vote = await core.paperboy.handleReaction({
+      message,
+      userId: "U2",
+      emoji: { kind: "keycap", number: 1 },
+      change: "added",
+    });
     expect(vote).toMatchObject({ status: "counted", votes: 1 });
     const top = await ask("top week");
     expect(top.visibility).toBe("public");
@@ -80,10 +85,17 @@ describe("the core", () => {
   it("answers a search with share buttons, and a share posts a votable card", async () => {
     const reply = await ask("kazakh");
     expect(reply.visibility).toBe("ephemeral");
-    const share = reply.message.blocks.flatMap((b) => (b.type === "actions" ? b.buttons : [])).find((b) => b.kind === "action");
+    const share = reply.message.blocks
+      .flatMap((b) => (b.type === "actions" ? b.buttons : []))
+      .find((b) => b.kind === "action");
     expect(share).toBeDefined();
     if (share?.kind !== "action") throw new Error("no share button");
-    const shared = await core.paperboy.handleAction({ channel, userId: "U1", actionId: "share", value: share.value });
+    const shared = await core.paperboy.handleAction({
+      channel,
+      userId: "U1",
+      actionId: "share",
+      value: share.value,
+    });
     expect(textOf(shared)).toContain("Shared");
     expect(platform.posted).toHaveLength(1);
     const vote = await core.paperboy.handleReaction({
@@ -96,7 +108,10 @@ describe("the core", () => {
   });
 
   it("refuses subscription changes to non-managers and says who can", async () => {
-    const reply = await ask("subscribe daily", { canManage: false, managersHint: "workspace admins and owners" });
+    const reply = await ask("subscribe daily", {
+      canManage: false,
+      managersHint: "workspace admins and owners",
+    });
     expect(textOf(reply)).toContain("only workspace admins and owners can");
     expect(scheduler.entries.size).toBe(1); // only the hourly watch poll
   });
@@ -117,8 +132,22 @@ describe("the core", () => {
     expect(platform.posted).toHaveLength(1);
   });
 
+  it("GIVEN Hugging Face is down and the archive is empty THEN /papers today says so plainly and names the URL", async () => {
+    hf.respond("GET /api/daily_papers", { status: 503 });
+    const today = await ask("today");
+    expect(today.visibility).toBe("ephemeral");
+    expect(textOf(today)).toContain(`Hugging Face cannot be reached at ${hf.url}`);
+    expect(platform.posted).toHaveLength(0);
+  });
+
   it("turns bad input into a usage message, never an exception", async () => {
-    for (const text of ["--frobnicate", "subscribe daily at 25:00", "x".repeat(300), "top \u0000", "subscribe tz Mars/Olympus"]) {
+    for (const text of [
+      "--frobnicate",
+      "subscribe daily at 25:00",
+      "x".repeat(300),
+      "top \u0000",
+      "subscribe tz Mars/Olympus",
+    ]) {
       const reply = await ask(text);
       expect(reply.visibility).toBe("ephemeral");
       expect(reply.message.blocks.length).toBeGreaterThan(0);
@@ -132,7 +161,11 @@ describe("the core", () => {
     hf.respond("GET /api/papers/search", { status: 500 });
     now = new Date("2026-06-20T15:00:00Z"); // a week later: nothing cached for those dates
     const today = await ask("today");
-    expect(textOf(today)).toContain(`Hugging Face cannot be reached at ${hf.url}`);
+    expect(textOf(today)).toContain("Posted");
+    const fallback = JSON.stringify(platform.posted.at(-1)?.messages);
+    expect(fallback).toContain(`Hugging Face cannot be reached at ${hf.url}`);
+    expect(fallback).toContain("paperboy's archive");
+    expect(fallback).toContain("EvoArena");
     const search = await ask("sparse attention");
     expect(textOf(search)).toContain("MiniMax Sparse Attention");
     expect(textOf(search).toLowerCase()).toContain("archive");

@@ -3,7 +3,15 @@ import type { SubscribeOptions } from "../../src/commands/command.js";
 import { createStore } from "../../src/storage/keyv-stores.js";
 import type { Store } from "../../src/storage/key-value.js";
 import { subscriptionId } from "../../src/subscriptions/subscription.js";
-import { CHANNEL, createClock, createHarness, daily, invocation, replyText, topic } from "../scheduler/harness.js";
+import {
+  CHANNEL,
+  createClock,
+  createHarness,
+  daily,
+  invocation,
+  replyText,
+  topic,
+} from "../scheduler/harness.js";
 
 const FRIDAY_NOON = "2026-11-27T12:00:00Z";
 const DAILY_ID = subscriptionId(CHANNEL, { kind: "daily" });
@@ -16,7 +24,8 @@ afterEach(async () => {
   await store.close();
 });
 
-const setup = (timezone = "Europe/Berlin") => createHarness(store, { now: createClock(FRIDAY_NOON).now, timezone });
+const setup = (timezone = "Europe/Berlin") =>
+  createHarness(store, { now: createClock(FRIDAY_NOON).now, timezone });
 
 describe("subscription commands", () => {
   it("subscribes with defaults, schedules it and says when the next digest comes in the channel's zone", async () => {
@@ -25,8 +34,18 @@ describe("subscription commands", () => {
     expect(reply.visibility).toBe("public");
     expect(replyText(reply)).toContain("Next digest: Mon 30 Nov 09:00 Europe/Berlin");
     const sub = await h.subscriptions.get(DAILY_ID);
-    expect(sub).toMatchObject({ cron: "0 9 * * 1-5", timezone: "Europe/Berlin", top: 5, minUpvotes: 0, layout: "compact", emptyNotice: false });
-    expect(h.scheduler.entries.get(DAILY_ID)).toMatchObject({ cron: "0 9 * * 1-5", timezone: "Europe/Berlin" });
+    expect(sub).toMatchObject({
+      cron: "0 9 * * 1-5",
+      timezone: "Europe/Berlin",
+      top: 5,
+      minUpvotes: 0,
+      layout: "compact",
+      emptyNotice: false,
+    });
+    expect(h.scheduler.entries.get(DAILY_ID)).toMatchObject({
+      cron: "0 9 * * 1-5",
+      timezone: "Europe/Berlin",
+    });
   });
 
   it("uses UTC when no default zone is configured", async () => {
@@ -42,20 +61,37 @@ describe("subscription commands", () => {
     await h.commands.subscribe(invocation(), { source: { kind: "monthly" }, at: "10:15" });
     await h.commands.subscribe(invocation(), { source: { kind: "recap" } });
     const crons = (await h.subscriptions.forChannel(CHANNEL)).map((s) => `${s.source.kind}=${s.cron}`).sort();
-    expect(crons).toEqual(["daily=45 7 * * 1-5", "monthly=15 10 1 * *", "recap=0 16 * * 5", "weekly=0 8 * * 1"]);
+    expect(crons).toEqual([
+      "daily=45 7 * * 1-5",
+      "monthly=15 10 1 * *",
+      "recap=0 16 * * 5",
+      "weekly=0 8 * * 1",
+    ]);
   });
 
   it("updates only the options given when subscribing again", async () => {
     const h = setup();
-    await h.commands.subscribe(invocation(), daily({ at: "08:00", topic: topic("agents"), top: 3, layout: "cards" }));
+    await h.commands.subscribe(
+      invocation(),
+      daily({ at: "08:00", topic: topic("agents"), top: 3, layout: "cards" }),
+    );
     const reply = await h.commands.subscribe(invocation(), daily({ minUpvotes: 10 }));
     expect(replyText(reply)).toContain("Updated");
-    expect(await h.subscriptions.get(DAILY_ID)).toMatchObject({ cron: "0 8 * * 1-5", top: 3, layout: "cards", minUpvotes: 10, topic: { text: "agents" } });
+    expect(await h.subscriptions.get(DAILY_ID)).toMatchObject({
+      cron: "0 8 * * 1-5",
+      top: 3,
+      layout: "cards",
+      minUpvotes: 10,
+      topic: { text: "agents" },
+    });
   });
 
   it("settings lists source, schedule in words and cron, zone, topic, numbers, layout and next run", async () => {
     const h = setup();
-    await h.commands.subscribe(invocation(), daily({ topic: topic("agents"), top: 7, minUpvotes: 4, timezone: "America/New_York" }));
+    await h.commands.subscribe(
+      invocation(),
+      daily({ topic: topic("agents"), top: 7, minUpvotes: 4, timezone: "America/New_York" }),
+    );
     const text = replyText(await h.commands.settings(invocation()));
     expect(text).toContain("Hugging Face daily papers");
     expect(text).toContain("weekdays at 09:00 0 9 * * 1-5 (America/New_York)");
@@ -72,7 +108,9 @@ describe("subscription commands", () => {
     expect(replyText(reply)).toContain("Unsubscribed");
     expect(h.scheduler.scheduledIds()).toEqual([]);
     expect(replyText(await h.commands.settings(invocation()))).toContain("no subscriptions");
-    expect(replyText(await h.commands.unsubscribe(invocation(), { kind: "daily" }))).toContain("not subscribed");
+    expect(replyText(await h.commands.unsubscribe(invocation(), { kind: "daily" }))).toContain(
+      "not subscribed",
+    );
   });
 
   const bad: [string, SubscribeOptions, string][] = [
@@ -125,7 +163,10 @@ describe("subscription commands", () => {
     expect(reply.visibility).toBe("ephemeral");
     expect(replyText(reply)).toContain("only workspace admins can change");
     expect(await h.subscriptions.get(DAILY_ID)).toBeUndefined();
-    for (const r of [await h.commands.unsubscribe(invocation(CHANNEL, false)), await h.commands.watch(invocation(CHANNEL, false), "agents")]) {
+    for (const r of [
+      await h.commands.unsubscribe(invocation(CHANNEL, false)),
+      await h.commands.watch(invocation(CHANNEL, false), "agents"),
+    ]) {
       expect(replyText(r)).toContain("only workspace admins");
     }
   });
@@ -143,13 +184,17 @@ describe("subscription commands", () => {
 
   it("watch and unwatch round trip through settings", async () => {
     const h = setup();
-    expect(replyText(await h.commands.watch(invocation(), "sparse attention", 50))).toContain("passes 50 upvotes");
+    expect(replyText(await h.commands.watch(invocation(), "sparse attention", 50))).toContain(
+      "passes 50 upvotes",
+    );
     await h.commands.watch(invocation(), "agents");
     const text = replyText(await h.commands.settings(invocation()));
     expect(text).toContain("“sparse attention”");
     expect(text).toContain("above 50 upvotes");
     expect(text).toContain("“agents” (agents) above 20 upvotes");
-    expect(replyText(await h.commands.unwatch(invocation(), "Sparse  Attention"))).toContain("No more alerts");
+    expect(replyText(await h.commands.unwatch(invocation(), "Sparse  Attention"))).toContain(
+      "No more alerts",
+    );
     expect(replyText(await h.commands.unwatch(invocation(), "sparse attention"))).toContain("no watch");
     expect(await h.watches.forChannel(CHANNEL)).toHaveLength(1);
   });

@@ -24,7 +24,13 @@ const cards = (m: OutboundMessage): PaperCard[] =>
   m.blocks.flatMap((b: MessageBlock) => (b.type === "paper" ? [b.paper] : []));
 const texts = (m: OutboundMessage): string =>
   m.blocks
-    .flatMap((b) => (b.type === "header" ? [b.text] : b.type === "text" || b.type === "context" ? b.content.map((i) => i.text) : []))
+    .flatMap((b) =>
+      b.type === "header"
+        ? [b.text]
+        : b.type === "text" || b.type === "context"
+          ? b.content.map((i) => i.text)
+          : [],
+    )
     .join("\n");
 
 let clock: number;
@@ -46,7 +52,12 @@ async function vote(userId: string, slot: number, daysAgo: number): Promise<void
 beforeEach(async () => {
   clock = Date.parse("2026-06-20T12:00:00Z");
   const posts = createPostStore(createMemoryNamespace());
-  votes = createVoteService({ votes: createMemoryNamespace(), events: createMemoryNamespace(), posts, now: () => new Date(clock) });
+  votes = createVoteService({
+    votes: createMemoryNamespace(),
+    events: createMemoryNamespace(),
+    posts,
+    now: () => new Date(clock),
+  });
   const archive = createPaperArchive({ papers: createMemoryNamespace(), log: silentLogger });
   await archive.upsert(fixture);
   trendingCalls = [];
@@ -76,9 +87,14 @@ describe("/papers top", () => {
     expect(reply.visibility).toBe("public");
     expect(reply.message.blocks[0]).toEqual({ type: "header", text: "Team favourites this week" });
     const shown = cards(reply.message);
-    expect(shown.map((c) => [c.id, c.teamVotes])).toEqual([[digestPapers[1]!.id, 2], [digestPapers[0]!.id, 1]]);
+    expect(shown.map((c) => [c.id, c.teamVotes])).toEqual([
+      [digestPapers[1]!.id, 2],
+      [digestPapers[0]!.id, 1],
+    ]);
     expect(shown[0]!.title).toBe(digestPapers[1]!.title.replace(/\s+/g, " ").trim());
-    expect(shown[0]!.links.map((l) => l.kind)).toEqual(expect.arrayContaining(["huggingFace", "arxiv", "pdf"]));
+    expect(shown[0]!.links.map((l) => l.kind)).toEqual(
+      expect.arrayContaining(["huggingFace", "arxiv", "pdf"]),
+    );
     expect(reply.message.fallbackText).toContain("(2 votes)");
     const month = cards((await commands.top(ask("U9"), "month")).message).map((c) => c.id);
     expect(month).toEqual([digestPapers[1]!.id, digestPapers[0]!.id, digestPapers[2]!.id]);
@@ -88,7 +104,9 @@ describe("/papers top", () => {
     await vote("U1", 1, 40);
     const reply = await commands.top(ask("U1"), "week");
     expect(cards(reply.message)).toEqual([]);
-    expect(texts(reply.message)).toContain("No votes yet this week — react to a digest with 1️⃣…🔟 or 👍 to vote.");
+    expect(texts(reply.message)).toContain(
+      "No votes yet this week — react to a digest with 1️⃣…🔟 or 👍 to vote.",
+    );
     expect(cards((await commands.top(ask("U1"), "all")).message)).toHaveLength(1);
   });
 
@@ -96,12 +114,32 @@ describe("/papers top", () => {
     const posts = createPostStore(createMemoryNamespace());
     const lonely = toPaperId("2312.99999")!;
     const ref = { channel, id: "x" };
-    await posts.record({ ref, slots: new Map([[1, lonely]]) }, { layout: "cards", kind: "share", postedAt: new Date(clock) });
-    const v = createVoteService({ votes: createMemoryNamespace(), events: createMemoryNamespace(), posts, now: () => new Date(clock) });
-    await v.handleReaction({ message: ref, userId: "U1", emoji: { kind: "unicode", value: "👍" }, change: "added" });
-    const c = createVoteCommands({ votes: v, papers: { getMany: () => [] }, trending: () => Promise.reject(new Error("down")), now: () => new Date(clock) });
+    await posts.record(
+      { ref, slots: new Map([[1, lonely]]) },
+      { layout: "cards", kind: "share", postedAt: new Date(clock) },
+    );
+    const v = createVoteService({
+      votes: createMemoryNamespace(),
+      events: createMemoryNamespace(),
+      posts,
+      now: () => new Date(clock),
+    });
+    await v.handleReaction({
+      message: ref,
+      userId: "U1",
+      emoji: { kind: "unicode", value: "👍" },
+      change: "added",
+    });
+    const c = createVoteCommands({
+      votes: v,
+      papers: { getMany: () => [] },
+      trending: () => Promise.reject(new Error("down")),
+      now: () => new Date(clock),
+    });
     const shown = cards((await c.top(ask("U1"), "week")).message);
-    expect(shown.map((p) => [p.title, p.url, p.teamVotes])).toEqual([["arXiv:2312.99999", "https://huggingface.co/papers/2312.99999", 1]]);
+    expect(shown.map((p) => [p.title, p.url, p.teamVotes])).toEqual([
+      ["arXiv:2312.99999", "https://huggingface.co/papers/2312.99999", 1],
+    ]);
   });
 });
 
@@ -122,7 +160,12 @@ describe("/papers catchup", () => {
     expect(ids).not.toContain(digestPapers[3]!.id);
     expect(ids).not.toContain(digestPapers[2]!.id);
     const voted = new Set([digestPapers[3]!.id, digestPapers[4]!.id]);
-    expect(ids.slice(2)).toEqual(trendingPapers.filter((p) => !voted.has(p.id)).slice(0, 5).map((p) => p.id));
+    expect(ids.slice(2)).toEqual(
+      trendingPapers
+        .filter((p) => !voted.has(p.id))
+        .slice(0, 5)
+        .map((p) => p.id),
+    );
     expect(new Set(ids).size).toBe(ids.length);
     expect(texts(reply.message)).toContain("Your team voted for");
     expect(texts(reply.message)).toContain("Trending on Hugging Face");
@@ -162,6 +205,9 @@ describe("liked papers", () => {
     await vote("U1", 5, 2);
     await vote("U2", 5, 2);
     await vote("U3", 3, 20);
-    expect((await commands.likedPapers(channel, 7)).map((p) => p.id)).toEqual([digestPapers[4]!.id, digestPapers[1]!.id]);
+    expect((await commands.likedPapers(channel, 7)).map((p) => p.id)).toEqual([
+      digestPapers[4]!.id,
+      digestPapers[1]!.id,
+    ]);
   });
 });

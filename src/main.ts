@@ -1,0 +1,120 @@
+// The composition root: config, store, core, the enabled chat platforms (or the console), ops endpoints, shutdown.
+import { createConsoleAdapter } from "../adapters/console/index.js";
+import { createDiscordPlatform } from "../adapters/discord/index.js";
+import { createSlackPlatform } from "../adapters/slack/index.js";
+import { createCore } from "./app/create-core.js";
+import { ConfigError, discordEnabled, loadConfig, slackEnabled, type Config } from "./config/load-config.js";
+import { createLogger } from "./ops/logger.js";
+import { createPrometheusMetrics } from "./ops/metrics.js";
+import { createOpsHandler, startOpsServer } from "./ops/ops-server.js";
+import { createShutdown } from "./ops/shutdown.js";
+import { createStore } from "./storage/keyv-stores.js";
+import type { Store } from "./storage/key-value.js";
+
+/** How long SIGTERM waits for in-flight deliveries and each closing step. */
+const DRAIN_TIMEOUT_MS = 30_000;
+
+function fail(message: string): number {
+  process.stderr.write(`${message}\n`);
+  return 1;
+}
+
+async function openStore(config: Config, log: ReturnType<typeof createLogger>): Promise<Store | string> {
+  try {
+    return await createStore(config.STORE_URL, { log });
+  } catch (error) {
+    return `paperboy cannot start: ${error instanceof Error ? error.message : String(error)}\n  STORE_URL: check that the store is running and reachable, or unset STORE_URL to use sqlite://data/paperboy.sqlite`;
+  }
+}
+
+async function main(): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message);
+    throw error;
+  }
+  const chat = slackEnabled(config) || discordEnabled(config);
+  // In the console, logs would interleave with the conversation: only warnings and worse go to stderr there.
+  const log = createLogger({
+    level: chat ? config.LOG_LEVEL : config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL,
+    ...(chat ? {} : { destination: process.stderr }),
+  });
+  const opened = await openStore(config, log);
+  if (typeof opened === "string") return fail(opened);
+  const store = opened;
+  const metrics = createPrometheusMetrics();
+  const core = createCore({ config, store, log, metrics });
+
+  if (!chat) {
+    const console = createConsoleAdapter({ input: process.stdin, output: process.stdout });
+    core.paperboy.registerPlatform(console.platform);
+    await core.start();
+    await console.run(core.paperboy);
+    await core.stop();
+    await store.close();
+    return 0;
+  }
+
+  const shutdown = createShutdown({
+    log,
+    timeoutMs: DRAIN_TIMEOUT_MS,
+    exit: (code) => {
+      log.flush();
+      process.exit(code);
+    },
+  });
+  const opsHandler = createOpsHandler({
+    store,
+    platforms: () => core.platforms.all(),
+    metrics,
+    isShuttingDown: () => shutdown.isShuttingDown(),
+  });
+
+  // Slack's HTTP mode owns PORT and mounts /healthz and /metrics; otherwise a small server of our own does.
+  let slackServesPort = false;
+  if (slackEnabled(config)) {
+    const slack = createSlackPlatform(config, { core: core.paperboy, store, log, opsHandler });
+    await slack.start();
+    slackServesPort = config.SLACK_APP_TOKEN === undefined;
+    shutdown.onClose("slack", () => slack.stop());
+  }
+  if (discordEnabled(config)) {
+    const discord = createDiscordPlatform(config, { core: core.paperboy, log });
+    core.paperboy.registerPlatform(discord.platform);
+    await discord.start();
+    shutdown.onClose("discord", () => discord.stop());
+  }
+  if (!slackServesPort) {
+    const ops = await startOpsServer(opsHandler, config.PORT);
+    log.info({ port: ops.port }, "health and metrics on /healthz and /metrics");
+    shutdown.onClose("ops server", () => ops.close());
+  }
+  shutdown.onStopIntake("scheduler", () => core.stop());
+  shutdown.onClose("store", () => store.close());
+
+  const report = await core.start();
+  log.info(
+    {
+      scheduled: report.scheduled,
+      caughtUp: report.caughtUp.size,
+      platforms: core.platforms.all().map((p) => p.id),
+    },
+    "paperboy is running",
+  );
+  return new Promise<number>(() => undefined); // runs until a signal; shutdown exits the process
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // The console is done (end of input) or start-up failed: leftover timers must not keep the process up.
+    if (code !== 0 || !process.stdin.isTTY) setTimeout(() => process.exit(code), 200).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`paperboy stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Timers (cron tasks, sockets) would keep a broken process alive: end it.
+    process.exit(1);
+  },
+);
