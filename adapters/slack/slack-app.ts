@@ -90,7 +90,9 @@ export function createSlackApp(options: SlackAppOptions): SlackAppHandle {
   const logger = boltLogger(options.log.child({ lib: "bolt" }));
   const socketMode = config.SLACK_APP_TOKEN !== undefined;
   const oauth = config.SLACK_CLIENT_ID !== undefined;
-  const customRoutes = opsRoutes(options.opsHandler, options.log);
+  // In Socket Mode the composition root serves /healthz and /metrics on PORT itself, so mounting them here
+  // would open a second server on the same port.
+  const customRoutes = socketMode ? [] : opsRoutes(options.opsHandler, options.log);
   const options_: AppOptions = {
     logger,
     clientOptions: options.clientOptions,
