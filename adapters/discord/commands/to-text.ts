@@ -28,7 +28,7 @@ function word(value: OptionValue): string {
 function source(options: TypedCommand["options"]): string[] {
   const s = options.source;
   if (s === undefined) return [];
-  return s === "arxiv" && options.category !== undefined ? ["arxiv", word(options.category)] : [word(s)];
+  return s === "arxiv" && options.category !== undefined ? [`arxiv:${word(options.category)}`] : [word(s)];
 }
 
 export function commandToText(command: TypedCommand): string {
@@ -62,7 +62,7 @@ export function commandToText(command: TypedCommand): string {
       break;
     case "watch":
       parts.push(quoted(String(o.topic ?? "")));
-      add("threshold", o.threshold);
+      add("above", o.threshold);
       break;
     case "unwatch":
       parts.push(quoted(String(o.topic ?? "")));
