@@ -111,12 +111,18 @@ export function firstSentence(text: string): string {
   return flat;
 }
 
+// Building a Segmenter is costly: one for the process. A text no longer than `max` UTF-16 units has at
+// most `max` graphemes, so short texts (most summaries) skip segmentation entirely.
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
 /** Cuts at the last word boundary at or before `max` graphemes and adds "…". */
 export function capText(text: string, max = SUMMARY_MAX_CHARS): string {
-  const chars = Array.from(
-    new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text),
-    (s) => s.segment,
-  );
+  if (text.length <= max) return text;
+  const chars: string[] = [];
+  for (const { segment } of graphemes.segment(text)) {
+    chars.push(segment);
+    if (chars.length > max) break;
+  }
   if (chars.length <= max) return text;
   const head = chars.slice(0, max - 1).join("");
   const cut = head.lastIndexOf(" ");
