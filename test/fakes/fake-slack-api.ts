@@ -9,6 +9,8 @@ export interface SlackApiCall {
   readonly args: Record<string, unknown>;
   /** Arrival time (ms, wall clock). */
   readonly at: number;
+  /** The message ts the fake answered a successful chat.postMessage with. */
+  ts?: string;
 }
 
 export interface ResponseUrlPost {
@@ -167,6 +169,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         }
         tsCounter++;
         const ts = `${String(Math.floor(call.at / 1000))}.${String(tsCounter).padStart(6, "0")}`;
+        call.ts = ts;
         return json(res, 200, {
           ok: true,
           channel,
