@@ -36,9 +36,9 @@ async function main(): Promise<number> {
     throw error;
   }
   const chat = slackEnabled(config) || discordEnabled(config);
-  // In the console, logs would interleave with the conversation: only warnings and worse go to stderr there.
+  // In the console, logs would interleave with the conversation: only errors go to stderr there unless LOG_LEVEL asks for more.
   const log = createLogger({
-    level: chat ? config.LOG_LEVEL : config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL,
+    level: chat ? config.LOG_LEVEL : config.LOG_LEVEL === "info" ? "error" : config.LOG_LEVEL,
     ...(chat ? {} : { destination: process.stderr }),
   });
   const opened = await openStore(config, log);

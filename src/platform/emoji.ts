@@ -12,7 +12,7 @@ export const DEFAULT_VOTE_EMOJI = ["👍", "🔥", "❤️", "⬆️"] as const;
 
 /** Strips variation selectors and skin tones so "❤" and "❤️", "👍🏽" and "👍" compare equal. */
 export function normalizeUnicodeEmoji(value: string): string {
-  return value.replace(/[\u{FE0E}\u{FE0F}\u{1F3FB}-\u{1F3FF}]/gu, "");
+  return value.replace(/\u{FE0E}|\u{FE0F}|\u{1F3FB}|\u{1F3FC}|\u{1F3FD}|\u{1F3FE}|\u{1F3FF}/gu, "");
 }
 
 export function emojiKey(emoji: Emoji): string {
