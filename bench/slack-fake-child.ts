@@ -1,9 +1,10 @@
 // Child process for bench/slack.bench.ts: runs the fake Slack Web API on its own core and answers stats over IPC.
-import { startFakeSlackApi } from "../test/fakes/fake-slack-api.js";
+import { startFakeSlackApi, type FakeWorkspace } from "../test/fakes/fake-slack-api.js";
 
 const workspaces = Number(process.env.BENCH_WORKSPACES ?? "10");
 const fake = await startFakeSlackApi();
-fake.perChannelIntervalMs = Number(process.env.BENCH_INTERVAL_MS ?? "1000");
+const interval = Number(process.env.BENCH_INTERVAL_MS ?? "1000");
+fake.perChannelIntervalMs = interval > 0 ? interval : undefined;
 for (let w = 0; w < workspaces; w++) {
   fake.addWorkspace({
     token: `xoxb-bench-${String(w)}`,
@@ -12,18 +13,22 @@ for (let w = 0; w < workspaces; w++) {
     botId: `B0BOT${String(w)}`,
   });
 }
+if (process.env.BENCH_EXTRA_WORKSPACE !== undefined)
+  fake.addWorkspace(JSON.parse(process.env.BENCH_EXTRA_WORKSPACE) as FakeWorkspace);
 process.on("message", (msg: unknown) => {
   if (msg === "stats") {
     process.send?.({
       posts: fake.calls.filter((c) => c.method === "chat.postMessage").length,
       reactions: fake.calls.filter((c) => c.method === "reactions.add").length,
+      responses: fake.responses.length,
       violations: fake.rateViolations,
     });
   } else if (msg === "reset") {
     fake.calls.length = 0;
+    fake.responses.length = 0;
     fake.rateViolations = 0;
   } else if (msg === "stop") {
     void fake.close().then(() => process.exit(0));
   }
 });
-process.send?.({ apiUrl: fake.apiUrl });
+process.send?.({ apiUrl: fake.apiUrl, origin: fake.origin });
