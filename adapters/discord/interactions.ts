@@ -41,7 +41,7 @@ export function createInteractionHandler(deps: { core: Paperboy; log: Logger }):
       managersHint: MANAGERS_HINT,
       ...(channelName !== undefined ? { channelName } : {}),
     });
-    await interaction.editReply(toEditReply(reply));
+    await answer(interaction, reply, ephemeral);
   }
 
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -65,7 +65,7 @@ export function createInteractionHandler(deps: { core: Paperboy; log: Logger }):
       actionId: "share",
       value: paperId,
     });
-    await interaction.editReply(toEditReply(reply));
+    await answer(interaction, reply, true);
   }
 
   return async (interaction) => {
@@ -84,6 +84,32 @@ export function createInteractionHandler(deps: { core: Paperboy; log: Logger }):
 function subcommandOptions(data: readonly CommandInteractionOption[]): readonly CommandInteractionOption[] {
   const first = data[0];
   return first?.options ?? data;
+}
+
+/**
+ * Edits the deferred reply, or, when the core's answer needs the other visibility (a deferral's cannot change),
+ * sends it as a follow-up with the right one and deletes the placeholder: "Posted 5 papers" stays with the
+ * asker, and a digest paperboy could not post itself still reaches the channel.
+ */
+async function answer(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  reply: CommandReply,
+  deferredEphemeral: boolean,
+): Promise<void> {
+  const wantEphemeral = reply.visibility === "ephemeral";
+  if (wantEphemeral === deferredEphemeral) {
+    await interaction.editReply(toEditReply(reply));
+    return;
+  }
+  const body = toEditReply(reply);
+  await interaction.followUp({
+    content: body.content ?? "",
+    embeds: body.embeds ?? [],
+    components: body.components ?? [],
+    allowedMentions: { parse: [] },
+    ...(wantEphemeral ? { flags: MessageFlags.Ephemeral } : {}),
+  });
+  await interaction.deleteReply();
 }
 
 function toEditReply(reply: CommandReply): InteractionEditReplyOptions {

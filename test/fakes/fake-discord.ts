@@ -93,6 +93,13 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       path: /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/,
       handler: (r) => ({ status: 200, body: message(FAKE_IDS.channel, r.body as Record<string, unknown>) }),
     },
+    // Follow-ups are new webhook messages; deleting the deferred @original answers 204.
+    {
+      method: "POST",
+      path: /^\/webhooks\/\d+\/[^/]+$/,
+      handler: (r) => ({ status: 200, body: message(FAKE_IDS.channel, r.body as Record<string, unknown>) }),
+    },
+    { method: "DELETE", path: /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/, handler: () => ({ status: 204 }) },
     {
       method: "POST",
       path: /^\/channels\/(\d+)\/messages$/,

@@ -10,8 +10,11 @@ export interface TypedCommand {
   readonly options: Readonly<Record<string, OptionValue | undefined>>;
 }
 
-/** Which subcommands answer only the asking user; the rest answer the channel. */
-export const EPHEMERAL_SUBCOMMANDS: ReadonlySet<string> = new Set(["search", "help", "settings", "catchup"]);
+/**
+ * Which subcommands defer privately (the asker alone sees the answer); the rest defer publicly. today/week/month
+ * post the digest themselves and answer the asker "Posted N papers"; a reply of the other visibility becomes a follow-up.
+ */
+export const EPHEMERAL_SUBCOMMANDS: ReadonlySet<string> = new Set(["search", "help", "settings", "catchup", "today", "week", "month"]);
 /** Subcommands that change the channel's settings (need Manage Channels). */
 export const MANAGING_SUBCOMMANDS: ReadonlySet<string> = new Set(["subscribe", "unsubscribe", "watch", "unwatch"]);
 

@@ -49,9 +49,10 @@ describe("Discord gateway session", () => {
 describe("/papers subcommands", () => {
   const cases: [string, Record<string, string | number>, string, "ephemeral" | "public"][] = [
     ["search", { query: "llama herd" }, "search llama herd", "ephemeral"],
-    ["today", {}, "today", "public"],
-    ["week", {}, "week", "public"],
-    ["month", {}, "month", "public"],
+    // today/week/month post the digest themselves; the asker alone gets "Posted N papers".
+    ["today", {}, "today", "ephemeral"],
+    ["week", {}, "week", "ephemeral"],
+    ["month", {}, "month", "ephemeral"],
     [
       "subscribe",
       { source: "daily", at: "09:30", tz: "Europe/Berlin", topic: "rlhf", top: 5, min: 10, layout: "cards" },
@@ -62,7 +63,7 @@ describe("/papers subcommands", () => {
     ["settings", {}, "settings", "ephemeral"],
     ["top", { period: "month" }, "top month", "public"],
     ["catchup", { days: 3 }, "catchup 3", "ephemeral"],
-    ["watch", { topic: "diffusion", threshold: 20 }, 'watch "diffusion" threshold 20', "public"],
+    ["watch", { topic: "diffusion", threshold: 20 }, 'watch "diffusion" above 20', "public"],
     ["unwatch", { topic: "diffusion" }, 'unwatch "diffusion"', "public"],
     ["help", {}, "help", "ephemeral"],
   ];
