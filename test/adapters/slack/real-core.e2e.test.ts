@@ -253,7 +253,7 @@ describe("search, Share and votes on the shared card", () => {
     const answer = await papers("kazakh", MEMBER);
     expect(answer.response_type).toBe("ephemeral");
     const buttons = (answer.blocks as SlackBlock[])
-      .flatMap((b) => (b.type === "actions" ? (b as { elements: { action_id: string; value?: string }[] }).elements : []))
+      .flatMap((b) => (b.type === "actions" ? b.elements : []))
       .filter((e) => e.action_id === "paperboy:share");
     const value = buttons[0]?.value;
     expect(value).toMatch(/^\d{4}\.\d{4,5}$/);
@@ -275,5 +275,16 @@ describe("search, Share and votes on the shared card", () => {
     const top = String((await papers("top week", MEMBER)).text).split("\n");
     expect(top).toHaveLength(2);
     expect(top[1]).toMatch(/\(1 vote\)$/);
+  });
+});
+
+describe("/papers today", () => {
+  it("GIVEN /papers today THEN the digest is posted to the channel with keycaps and the asker alone gets the confirmation", async () => {
+    const answer = await papers("today", MEMBER);
+    expect(answer.response_type).toBe("ephemeral");
+    expect(String(answer.text)).toContain("Posted 5 papers");
+    expect(posts()).toHaveLength(1);
+    expect(posts()[0]?.args.channel).toBe(CHANNEL);
+    expect(fake.callsOf("reactions.add").map((c) => c.args.name)).toEqual(["one", "two", "three", "four", "five"]);
   });
 });
