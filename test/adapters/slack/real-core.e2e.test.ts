@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SlackBlock } from "../../../adapters/slack/index.js";
 import { createCore, type Core } from "../../../src/app/create-core.js";
-import { silentLogger } from "../../../src/index.js";
+import { channelRef, silentLogger } from "../../../src/index.js";
 import { createStore } from "../../../src/storage/keyv-stores.js";
 import type { Store } from "../../../src/storage/key-value.js";
 import { startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from "../../fakes/fake-slack-api.js";
@@ -117,6 +117,26 @@ function reactionEvent(
   return body;
 }
 
+/**
+ * Bolt acks events before its listeners finish: poll the core's leaderboard (directly, unsigned) until it
+ * matches, so the signed `/papers top` that follows sees every vote. Returns the last fallback text.
+ */
+async function votesReach(expected: RegExp): Promise<string> {
+  let last = "";
+  for (let i = 0; i < 200; i++) {
+    const reply = await core.paperboy.handleCommand({
+      channel: channelRef("slack", ACME.teamId, CHANNEL),
+      userId: MEMBER,
+      text: "top week",
+      canManage: false,
+    });
+    last = reply.message.fallbackText;
+    if (expected.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return last;
+}
+
 const posts = (): SlackApiCall[] => fake.callsOf("chat.postMessage");
 const blocksOf = (call: SlackApiCall | undefined): SlackBlock[] => (call?.args.blocks ?? []) as SlackBlock[];
 
@@ -174,6 +194,7 @@ describe("a scheduled digest", () => {
     await slack.event(reactionEvent(ts, "U0BOB", "two"));
     await slack.event(reactionEvent(ts, "U0CAT", "two"));
     await slack.event(reactionEvent(ts, ACME.botUserId, "two")); // the bot's own seed never counts
+    await votesReach(/\(2 votes\)[^]*\(1 vote\)/);
 
     const top = await papers("top week", MEMBER);
     expect(top.response_type).toBe("in_channel");
@@ -183,6 +204,7 @@ describe("a scheduled digest", () => {
     expect(lines[2]).toMatch(/^2\. .+ \(1 vote\)$/);
 
     await slack.event(reactionEvent(ts, "U0CAT", "two", "reaction_removed"));
+    await votesReach(/^[^(]*\(1 vote\)[^(]*\(1 vote\)$/);
     const after = String((await papers("top week", MEMBER)).text).split("\n");
     expect(after.slice(1).map((l) => /\((\d+) votes?\)$/.exec(l)?.[1])).toEqual(["1", "1"]);
   });
@@ -272,6 +294,7 @@ describe("search, Share and votes on the shared card", () => {
     expect(visible(blocksOf(card))).toContain(value);
     const ts = card?.ts ?? "";
     await slack.event(reactionEvent(ts, "U0ANN", "+1::skin-tone-3"));
+    await votesReach(/\(1 vote\)/);
     const top = String((await papers("top week", MEMBER)).text).split("\n");
     expect(top).toHaveLength(2);
     expect(top[1]).toMatch(/\(1 vote\)$/);
@@ -286,5 +309,35 @@ describe("/papers today", () => {
     expect(posts()).toHaveLength(1);
     expect(posts()[0]?.args.channel).toBe(CHANNEL);
     expect(fake.callsOf("reactions.add").map((c) => c.args.name)).toEqual(["one", "two", "three", "four", "five"]);
+  });
+});
+
+describe("App Home and uninstall", () => {
+  it("GIVEN a subscription and a vote THEN App Home lists the channel and the user's vote", async () => {
+    await fire(await subscribeDaily());
+    await slack.event(reactionEvent(posts()[0]?.ts ?? "", "U2147483697", "one"));
+    await votesReach(/\(1 vote\)/);
+    const opened = eventFixture("app-home-opened.json");
+    opened.event_id = `Ev0CORE${String(++eventNo)}`;
+    await slack.event(opened);
+    const publish = await fake.waitFor(() => fake.callsOf("views.publish")[0]);
+    expect(publish.args.user_id).toBe("U2147483697");
+    const view = publish.args.view as { type: string; blocks: SlackBlock[] };
+    expect(view.type).toBe("home");
+    expect(view.blocks.length).toBeGreaterThan(0);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const text = visible(view);
+    expect(text).toContain(CHANNEL);
+    expect(text).toContain("EvoArena");
+  });
+
+  it("GIVEN the app is uninstalled THEN the workspace's subscriptions are forgotten and no longer scheduled", async () => {
+    await subscribeDaily();
+    const uninstalled = eventFixture("app-uninstalled.json");
+    uninstalled.event_id = `Ev0CORE${String(++eventNo)}`;
+    expect((await slack.event(uninstalled)).status).toBe(200);
+    await fake.waitFor(() => scheduler.entries.size === 1);
+    expect([...scheduler.entries.keys()]).toEqual(["watch-poll"]);
+    expect(visible(await papers("settings", MEMBER))).toContain("no subscriptions");
   });
 });
