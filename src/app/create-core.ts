@@ -50,6 +50,10 @@ export interface CoreDeps {
   readonly graceMs?: number;
   /** Deliveries in flight at once across channels (200). */
   readonly deliveryConcurrency?: number;
+  /** How long a dead replica's delivery claim blocks a takeover (10 min; multi-replica tests shorten it). */
+  readonly claimLeaseMs?: number;
+  /** How long a replica's tick lease lives on a shared store (10 min; multi-replica tests shorten it). */
+  readonly tickLeaseMs?: number;
 }
 
 export interface Core {
@@ -133,10 +137,20 @@ export function createCore(deps: CoreDeps): Core {
   }
 
   const voteCommands = createVoteCommands({ votes, papers: archive, trending, now });
-  const ledger = createDeliveryLedger({ deliveries: store.namespace("deliveries"), now, log, owner });
+  const ledger = createDeliveryLedger({
+    deliveries: store.namespace("deliveries"),
+    now,
+    log,
+    owner,
+    ...(deps.claimLeaseMs !== undefined ? { leaseMs: deps.claimLeaseMs } : {}),
+  });
   const scheduler =
     deps.scheduler ??
-    createNodeCronScheduler({ log, ...(store.shared ? { leases: store.namespace("leases"), replicaId: owner } : {}) });
+    createNodeCronScheduler({
+      log,
+      ...(store.shared ? { leases: store.namespace("leases"), replicaId: owner } : {}),
+      ...(deps.tickLeaseMs !== undefined ? { leaseMs: deps.tickLeaseMs } : {}),
+    });
   const job = createDigestJob({
     subscriptions,
     hf,
