@@ -14,7 +14,7 @@ import {
   startPaperApiServer,
   type PaperApiServer,
 } from "../../fakes/paper-api-server.js";
-import { chatInput, discordConfig, reaction, type InteractionPayload } from "./payloads.js";
+import { autocomplete, chatInput, discordConfig, reaction, shareButton, type InteractionPayload } from "./payloads.js";
 
 // Saturday 13 June 2026, 15:00 UTC: the last completed Hugging Face day is Friday 12 June (the recorded batch).
 const NOW = new Date("2026-06-13T15:00:00Z");
@@ -243,5 +243,41 @@ describe("answers whose visibility differs from the deferral", () => {
     expect(JSON.stringify(followUp.body)).toContain("25:00");
     expect(fake.requests.some(editOf(payload))).toBe(false);
     expect([...scheduler.entries.keys()]).toEqual(["watch-poll"]);
+  });
+});
+
+describe("search, autocomplete, Share and votes on the shared card", () => {
+  it("GIVEN /papers search THEN the private answer carries Share buttons; a press posts a card whose 👍 counts and whose removal takes it back", async () => {
+    const found = await papers("search", { query: "kazakh" });
+    expect(found.callback.body).toEqual({ type: 5, data: { flags: 64 } });
+    const shareId = /"custom_id":"(paperboy:share:[^"]+)"/.exec(found.text)?.[1];
+    expect(shareId).toBeDefined();
+    const paperId = shareId!.slice("paperboy:share:".length);
+
+    const press = shareButton(paperId);
+    const known = new Set(fake.messages.keys());
+    fake.dispatch("INTERACTION_CREATE", press);
+    const confirmation = await fake.waitFor(editOf(press));
+    expect((await fake.waitFor(callbackOf(press))).body).toEqual({ type: 5, data: { flags: 64 } });
+    expect(JSON.stringify(confirmation.body)).toContain("Shared");
+    expect(channelPosts()).toHaveLength(1);
+    expect(JSON.stringify(channelPosts()[0]?.body)).toContain(paperId);
+    // The card is the new message linking the paper (the confirmation edit is a message too, without the link).
+    const isCard = (k: string) => !known.has(k) && JSON.stringify(fake.messages.get(k)).includes(`huggingface.co/papers/${paperId}`);
+    const cardId = [...fake.messages.keys()].find(isCard) ?? "";
+
+    fake.dispatch("MESSAGE_REACTION_ADD", reaction("add", { messageId: cardId, emoji: { id: null, name: "👍" } }));
+    expect(await topShows(/1 team vote\b/)).toContain(paperId);
+    fake.dispatch("MESSAGE_REACTION_REMOVE", reaction("remove", { messageId: cardId, emoji: { id: null, name: "👍" } }));
+    expect(await topShows(/No votes yet/)).toContain("No votes yet");
+  });
+
+  it("GIVEN the archive holds the recorded batch THEN autocomplete suggests its titles", async () => {
+    await papers("today"); // archives the batch
+    const payload = autocomplete("evoar");
+    fake.dispatch("INTERACTION_CREATE", payload);
+    const callback = await fake.waitFor(callbackOf(payload));
+    expect(callback.body).toMatchObject({ type: 8, data: { choices: [{ value: "2606.13681" }] } });
+    expect(JSON.stringify(callback.body)).toContain("EvoArena");
   });
 });
