@@ -193,7 +193,7 @@ describe("a scheduled digest", () => {
   });
 
   it("GIVEN @everyone in a paper title THEN the digest allows no mentions and the text is neutralised", async () => {
-    const batch = batchWithTopTitle("@everyone @here <@&1278000000000000001> read this now");
+    const batch = batchWithTopTitle(`@everyone @here <@&1278000000000000001> read this now ${"@everyone ".repeat(1_000)}`);
     hf.respond("GET /api/daily_papers", (req) => (req.query.date === RECORDED_BATCH.date ? { json: batch } : undefined));
     await fire(await subscribeDaily());
     const body = channelPosts()[0]?.body;
@@ -202,6 +202,11 @@ describe("a scheduled digest", () => {
     expect(raw).toContain("read this now");
     expect(raw).not.toMatch(/(^|[^\u200b])@(everyone|here)|<@&\d/);
     expect(raw).toContain("@\u200beveryone");
+    // …and Discord's limits hold with a 10,000-character title.
+    const { content, embeds } = body as { content?: string; embeds: { title?: string; description?: string; footer?: { text: string } }[] };
+    expect(content?.length ?? 0).toBeLessThanOrEqual(2_000);
+    expect(embeds.every((e) => (e.title?.length ?? 0) <= 256 && (e.description?.length ?? 0) <= 4_096)).toBe(true);
+    expect(embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0), 0)).toBeLessThanOrEqual(6_000);
   });
 });
 

@@ -267,6 +267,13 @@ describe("a scheduled digest", () => {
     expect(total).toBeLessThanOrEqual(11_500);
     expect(String(post?.args.text).length).toBeLessThanOrEqual(3_000);
     expect(fake.callsOf("reactions.add").length).toBeGreaterThan(0);
+
+    // The title comes back in /papers top once someone votes for it: still inert there.
+    await slack.event(reactionEvent(post?.ts ?? "", "U0ANN", "one"));
+    await votesReach(/\(1 vote\)/);
+    const top = await papers("top week", MEMBER);
+    expect(visible(top)).toContain("&lt;!channel&gt;");
+    expect(findLiveMarkup(top)).toEqual([]);
   });
 });
 
