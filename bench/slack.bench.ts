@@ -23,6 +23,11 @@ import { ACME, startSlackHarness } from "../test/adapters/slack/slack-harness.js
 const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
+/** CPU the adapter's process used (user + system ms) since `from`: a figure that depends less on the machine's load. */
+const cpuSince = (from: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
 const load = (): string => `load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
 
 function forkChild(file: string, env: Record<string, string> = {}): ChildProcess {
@@ -93,10 +98,12 @@ async function ackLatency(label: string, core: Paperboy, fake: FakeChild, texts:
   };
   await burst("w", 20); // warm up Bolt, the core's caches and the connection pools
   const before = load();
+  const cpu0 = process.cpuUsage();
   const { latencies } = await burst("b", N);
+  const cpu = cpuSince(cpu0);
   console.log(
     `ack latency, ${String(N)} concurrent signed /papers (${label}): p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}, ` +
-      `max ${ms(latencies.at(-1) ?? NaN)} (Slack's deadline: 3000 ms) [${before}]`,
+      `max ${ms(latencies.at(-1) ?? NaN)} (Slack's deadline: 3000 ms); adapter CPU ${(cpu / N).toFixed(2)} ms per command incl. answering [${before}]`,
   );
   loader.send("stop");
   await slack.close();
@@ -151,6 +158,7 @@ async function digestToChannels(fake: FakeChild, core: ReturnType<typeof createS
   for (const [s, scenario] of scenarios.entries()) {
     fake.reset();
     const before = load();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const outcomes = await Promise.all(
       Array.from({ length: CHANNELS }, (_, c) =>
@@ -161,6 +169,7 @@ async function digestToChannels(fake: FakeChild, core: ReturnType<typeof createS
       ),
     );
     const wall = performance.now() - t0;
+    const cpu = cpuSince(cpu0);
     const stats = await fake.stats();
     const delivered = outcomes.filter((o) => o.status === "posted").length;
     const calls = stats.posts + stats.reactions;
@@ -171,7 +180,7 @@ async function digestToChannels(fake: FakeChild, core: ReturnType<typeof createS
     console.log(
       `digest, ${scenario.label}; ${String(CHANNELS)} channels in ${String(WORKSPACES)} workspaces, fake enforcing 1 msg/s/channel: ` +
         `${String(delivered)}/${String(CHANNELS)} delivered, ${String(stats.posts)} posts, ${String(stats.reactions)} reactions, ` +
-        `${String(stats.violations)} 429s; wall ${ms(wall)}; ${ratio} [${before}]`,
+        `${String(stats.violations)} 429s; wall ${ms(wall)}; ${ratio}; adapter CPU ${(cpu / calls).toFixed(3)} ms per call [${before}]`,
     );
   }
   await slack.close();

@@ -10,6 +10,7 @@ import { slackErrorCode } from "./errors.js";
 import { registerEvents } from "./events.js";
 import { createSlackInstallationStore } from "./installation-store.js";
 import { SLACK_POST_INTERVAL_MS } from "./limits.js";
+import { createSlackApiCaller } from "./slack-api-caller.js";
 import { boltLogger, createSlackApp, type OpsHandler } from "./slack-app.js";
 import { createSlackChatPlatform } from "./slack-platform.js";
 
@@ -28,6 +29,8 @@ export interface SlackPlatformDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Minimum gap between two posts to one channel (default 1000 ms, Slack's ~1 message/s/channel). */
   postIntervalMs?: number;
+  /** reactions.add calls in flight per workspace when seeding votes (default 4). */
+  seedConcurrency?: number;
 }
 
 export interface SlackPlatformHandle {
@@ -64,19 +67,25 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
   let started = false;
   let authOk = false;
   const botNames = new Map<string, string>();
-  const clients = new Map<string, webApi.WebClient>();
   const channelNames = new Map<string, string>();
+  // Posting and seeding bypass WebClient (see slack-api-caller.ts); everything else uses Bolt's clients.
+  const api = createSlackApiCaller({
+    apiUrl: clientOptions.slackApiUrl ?? "https://slack.com/api/",
+    retries: 2,
+    minTimeoutMs: 200,
+    maxTimeoutMs: 2_000,
+    rateLimitRetries: 5,
+    timeoutMs: 30_000,
+    maxSockets: 100,
+    sleep,
+    onRateLimited(method, retryAfterSec) {
+      log.info({ method, retryAfterSec }, "Slack rate-limited a call; waiting Retry-After");
+    },
+  });
 
-  async function clientFor(teamId: string): Promise<webApi.WebClient | undefined> {
-    if (handle.auth === "token") return app.client;
-    const bot = await installations.botFor(teamId);
-    if (bot === undefined) return undefined;
-    let client = clients.get(bot.token);
-    if (client === undefined) {
-      client = new webApi.WebClient(bot.token, clientOptions);
-      clients.set(bot.token, client);
-    }
-    return client;
+  async function tokenFor(teamId: string): Promise<string | undefined> {
+    if (handle.auth === "token") return config.SLACK_BOT_TOKEN;
+    return (await installations.botFor(teamId))?.token;
   }
 
   registerEvents(app, {
@@ -85,8 +94,6 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
     log,
     async forgetInstallation(teamId) {
       if (handle.auth === "token") return;
-      const bot = await installations.botFor(teamId);
-      if (bot !== undefined) clients.delete(bot.token);
       await installations.forget(teamId);
     },
   });
@@ -108,7 +115,9 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
   registerAppHome(app, { core: deps.core, log });
 
   const platform = createSlackChatPlatform({
-    clientFor,
+    tokenFor,
+    api,
+    seedConcurrency: deps.seedConcurrency ?? 4,
     async channelName(ref: ChannelRef) {
       const key = `slack:channel-name:${ref.workspace}:${ref.channel}`;
       return channelNames.get(key) ?? (await cache.get<string>(key));
@@ -160,6 +169,7 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
       if (!started) return;
       started = false;
       await app.stop();
+      api.close();
     },
   };
 }
