@@ -1,16 +1,16 @@
-// Scheduler benchmark: 10,000 subscriptions due in the same minute, through the real digest job and HF source.
-// Figures: wall time, upstream requests (one per distinct source period, not per channel), RSS; medians of 3.
-// Env: BENCH_SUBS (10000), BENCH_LATENCY_MS (50, per post), BENCH_CONCURRENCY (200), BENCH_BASELINE (1 = run it).
+// Scheduler benchmark: 10,000 subscriptions due in the same minute, through createCore as production wires it.
+// Figures: wall time (median of 3), deliveries/s, HF upstream requests (one per distinct source period), RSS.
+// Env: BENCH_SUBS (10000), BENCH_LATENCY_MS (50, per post), BENCH_CONCURRENCY (200), BENCH_STORE (memory://),
+// BENCH_VOTING (every 10th channel has liked papers, so similarity boosts and team tallies do real work).
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createPlatformRegistry } from "../src/app/platform-registry.js";
+import { createCore } from "../src/app/create-core.js";
 import type { SubscriptionSource } from "../src/commands/command.js";
-import type { HuggingFaceSource } from "../src/papers/sources/paper-source.js";
-import { createHuggingFaceSource } from "../src/papers/sources/huggingface-source.js";
-import { channelRef } from "../src/platform/channel-ref.js";
+import { createPaperArchive } from "../src/papers/archive/paper-archive.js";
+import { channelRef, type ChannelRef } from "../src/platform/channel-ref.js";
 import { DEFAULT_VOTE_EMOJI } from "../src/platform/emoji.js";
-import { createDeliveryLedger } from "../src/scheduler/delivery-ledger.js";
-import { createDigestJob } from "../src/scheduler/digest-job.js";
-import { createSubscriptionRunner } from "../src/scheduler/subscription-runner.js";
 import { silentLogger } from "../src/shared/logger.js";
 import type { Store } from "../src/storage/key-value.js";
 import { createStore } from "../src/storage/keyv-stores.js";
@@ -18,30 +18,38 @@ import { createSubscriptionStore } from "../src/subscriptions/subscription-store
 import { subscriptionId, type Subscription } from "../src/subscriptions/subscription.js";
 import { createPostStore } from "../src/votes/post-store.js";
 import { createFakePlatform } from "../test/fakes/fake-platform.js";
+import { hfFixturePapers } from "../test/fakes/hf-fixture-papers.js";
 import { createManualScheduler } from "../test/fakes/manual-scheduler.js";
-import { createMemoryNamespace } from "../test/fakes/memory-namespace.js";
 import { startPaperApiServer, type PaperApiServer } from "../test/fakes/paper-api-server.js";
 
 const SUBS = Number(process.env.BENCH_SUBS ?? 10_000);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
+const STORE = process.env.BENCH_STORE ?? "memory://";
+const VOTING_EVERY = Number(process.env.BENCH_VOTING ?? 10);
 const WORKSPACES = 10;
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 // Saturday 09:00 Berlin: the last completed batch is the recorded Fri 2026-06-12 (week 2026-W24, month 2026-06).
 const NOW = new Date("2026-06-13T07:00:00Z");
-const now = (): Date => NOW;
+const BEFORE = new Date(NOW.getTime() - 60_000);
 
 /** 70 % daily, 20 % weekly, 10 % monthly: three distinct source periods across all channels. */
 function sourceOf(i: number): SubscriptionSource {
   const r = i % 10;
   return r < 7 ? { kind: "daily" } : r < 9 ? { kind: "weekly" } : { kind: "monthly" };
 }
+const channelOf = (i: number): ChannelRef => channelRef("slack", `T${String(i % WORKSPACES)}`, `C${String(i)}`);
 
-async function seed(store: Store): Promise<string[]> {
+const gc = (): void => {
+  (globalThis as { gc?: () => void }).gc?.();
+};
+const mb = (bytes: number): number => bytes / 1_048_576;
+
+async function seedSubscriptions(store: Store): Promise<string[]> {
   const subs = createSubscriptionStore(store.namespace("subscriptions"));
   const ids: string[] = [];
   for (let i = 0; i < SUBS; i++) {
-    const channel = channelRef("slack", `T${String(i % WORKSPACES)}`, `C${String(i)}`);
+    const channel = channelOf(i);
     const source = sourceOf(i);
     const sub: Subscription = {
       id: subscriptionId(channel, source),
@@ -53,7 +61,7 @@ async function seed(store: Store): Promise<string[]> {
       top: 5,
       layout: i % 2 === 0 ? "compact" : "cards",
       voteEmoji: [...DEFAULT_VOTE_EMOJI],
-      createdAt: NOW.toISOString(),
+      createdAt: BEFORE.toISOString(),
       emptyNotice: false,
     };
     await subs.put(sub);
@@ -62,80 +70,111 @@ async function seed(store: Store): Promise<string[]> {
   return ids;
 }
 
+/** Papers some channels voted for last month (in the archive), so boostsFor and tally have work to do. */
+const LIKED = hfFixturePapers("papers_search_q-llama-3-herd_2025-05-18.json").slice(0, 9);
+
 interface Figures {
   wallMs: number;
   upstream: number;
   posted: number;
-  rssMb: number;
+  peakRssMb: number;
+  rssAfterGcMb: number;
+  heapAfterGcMb: number;
+  boosted: number;
+  voted: number;
 }
 
-async function runOnce(server: PaperApiServer, coldCachePerChannel: boolean): Promise<Figures> {
+async function runOnce(server: PaperApiServer): Promise<Figures> {
   server.reset();
-  const store = await createStore("memory://");
-  const ids = await seed(store);
-  // Baseline: a brand-new source with an empty cache per call, i.e. every channel fetching its own copy.
-  const coldSource = (): HuggingFaceSource =>
-    createHuggingFaceSource({ baseUrl: server.url, cache: createMemoryNamespace(), now, log: silentLogger });
-  const hf: Pick<HuggingFaceSource, "daily" | "week" | "month"> = coldCachePerChannel
-    ? { daily: (d) => coldSource().daily(d), week: (w) => coldSource().week(w), month: (m) => coldSource().month(m) }
-    : createHuggingFaceSource({ baseUrl: server.url, cache: store.namespace("cache"), now, log: silentLogger });
-  const platform = createFakePlatform({ id: "slack", latencyMs: LATENCY_MS });
-  const platforms = createPlatformRegistry();
-  platforms.register(platform);
-  const job = createDigestJob({
-    subscriptions: createSubscriptionStore(store.namespace("subscriptions")),
-    hf,
-    posts: createPostStore(store.namespace("posts")),
-    seen: store.namespace("seen"),
-    ledger: createDeliveryLedger({ deliveries: store.namespace("deliveries"), now, log: silentLogger, owner: "bench" }),
-    platforms,
-    now,
-    log: silentLogger,
-  });
+  const dir = STORE.startsWith("sqlite://") ? mkdtempSync(join(tmpdir(), "paperboy-bench-")) : undefined;
+  const store = await createStore(dir ? `sqlite://${join(dir, "bench.sqlite")}` : STORE);
+  let clock = BEFORE;
   const scheduler = createManualScheduler();
-  const runner = createSubscriptionRunner({ scheduler, job, concurrency: CONCURRENCY });
-  const subs = await createSubscriptionStore(store.namespace("subscriptions")).all();
-  for (const s of subs) runner.schedule(s);
+  const platform = createFakePlatform({ id: "slack", latencyMs: LATENCY_MS });
+  const core = createCore({
+    config: { HF_API_URL: server.url, ARXIV_API_URL: server.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },
+    store,
+    log: silentLogger,
+    now: () => clock,
+    scheduler,
+    deliveryConcurrency: CONCURRENCY,
+  });
+  core.paperboy.registerPlatform(platform);
 
+  // Votes first (shares of liked papers, two users each), then the subscriptions.
+  await createPaperArchive({ papers: store.namespace("papers"), log: silentLogger }).upsert(LIKED);
+  const posts = createPostStore(store.namespace("posts"));
+  let voted = 0;
+  for (let i = 0; VOTING_EVERY > 0 && i < SUBS; i += VOTING_EVERY) {
+    const channel = channelOf(i);
+    for (let k = 0; k < 3; k++) {
+      const paper = LIKED[(i + k) % LIKED.length];
+      if (!paper) continue;
+      const ref = { channel, id: `share-${String(k)}` };
+      await posts.record({ ref, slots: new Map([[1, paper.id]]) }, { layout: "cards", kind: "share", postedAt: BEFORE });
+      for (const userId of ["U1", "U2"]) {
+        await core.paperboy.handleReaction({ message: ref, userId, emoji: { kind: "unicode", value: "👍" }, change: "added", at: BEFORE });
+      }
+    }
+    voted++;
+  }
+  const ids = await seedSubscriptions(store);
+  await core.start(); // schedules every subscription on the manual scheduler; nothing is due yet
+  clock = NOW;
+  gc();
+
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
   const start = performance.now();
   // The same minute: every entry fires at once, as node-cron would at 09:00:00.
   await Promise.all(ids.map((id) => scheduler.fire(id, NOW)));
-  await runner.idle();
+  await core.runner.idle();
   const wallMs = performance.now() - start;
-  const rssMb = process.memoryUsage().rss / 1_048_576;
-  const upstream = server.requestsTo("/api/daily_papers").length;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+
+  const boosted = platform.posted.filter((r) => JSON.stringify(r.messages).includes("which you voted for")).length;
   const posted = platform.posted.length;
+  platform.posted.length = 0; // the fake keeps every request; production does not
+  platform.requests.length = 0;
+  gc();
+  const after = process.memoryUsage();
+  const upstream = server.requestsTo("/api/daily_papers").length;
+  await core.stop();
   await store.close();
-  return { wallMs, upstream, posted, rssMb };
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  return { wallMs, upstream, posted, peakRssMb: mb(peak), rssAfterGcMb: mb(after.rss), heapAfterGcMb: mb(after.heapUsed), boosted, voted };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 async function main(): Promise<void> {
   const server = await startPaperApiServer();
+  const loadBefore = load();
   try {
     const runs: Figures[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const f = await runOnce(server, false);
+      const f = await runOnce(server);
       if (f.posted !== SUBS) throw new Error(`expected ${String(SUBS)} posts, got ${String(f.posted)}`);
       runs.push(f);
-      (globalThis as { gc?: () => void }).gc?.();
+      gc();
     }
     const wall = median(runs.map((r) => r.wallMs));
     const upstream = median(runs.map((r) => r.upstream));
     const lowerBound = (SUBS * LATENCY_MS) / CONCURRENCY;
-    console.log(`subscriptions            ${String(SUBS)} across ${String(WORKSPACES)} workspaces (70% daily, 20% weekly, 10% monthly)`);
+    const first = runs[0];
+    console.log(`subscriptions            ${String(SUBS)} across ${String(WORKSPACES)} workspaces (70% daily, 20% weekly, 10% monthly), store ${STORE}`);
+    console.log(`wiring                   createCore: archive upsert, seen, similarity boosts, team tallies; ${String(first?.voted ?? 0)} channels with liked papers`);
     console.log(`post latency / parallel  ${String(LATENCY_MS)} ms / ${String(CONCURRENCY)}`);
-    console.log(`wall time (median of 3)  ${wall.toFixed(0)} ms  [runs: ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")}]`);
-    console.log(`posts                    ${String(runs[0]?.posted ?? 0)} (${(SUBS / (wall / 1000)).toFixed(0)} deliveries/s)`);
+    console.log(`wall time (median of ${String(RUNS)})  ${wall.toFixed(0)} ms  [runs: ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")}]`);
+    console.log(`posts                    ${String(first?.posted ?? 0)} (${(SUBS / (wall / 1000)).toFixed(0)} deliveries/s; ${String(first?.boosted ?? 0)} with a "you voted for" boost)`);
     console.log(`HF upstream requests     ${String(upstream)} (distinct source periods: 3)`);
-    console.log(`RSS                      ${median(runs.map((r) => r.rssMb)).toFixed(0)} MB`);
+    console.log(`RSS peak / after GC      ${median(runs.map((r) => r.peakRssMb)).toFixed(0)} MB / ${median(runs.map((r) => r.rssAfterGcMb)).toFixed(0)} MB (heap after GC ${median(runs.map((r) => r.heapAfterGcMb)).toFixed(0)} MB)`);
     console.log(`lower bound              ${lowerBound.toFixed(0)} ms (subs × latency / concurrency); wall / bound = ${(wall / lowerBound).toFixed(2)}`);
-    if (process.env.BENCH_BASELINE !== "0") {
-      const cold = await runOnce(server, true);
-      console.log(`baseline: cold cache per channel (1 run): ${cold.wallMs.toFixed(0)} ms, ${String(cold.upstream)} upstream requests`);
-      console.log(`coalescing saves         ${(cold.upstream / Math.max(1, upstream)).toFixed(0)}× requests, ${(cold.wallMs / wall).toFixed(2)}× wall time`);
-    }
+    console.log(`load average (1/5/15)    before ${loadBefore}, after ${load()} (${String(availableParallelism())} CPUs)`);
   } finally {
     await server.close();
   }
