@@ -180,8 +180,11 @@ export function cronNextRun(expression: string, timezone: string, after: Date): 
   const seconds = [...fields.second].sort((a, b) => a - b);
   const minutes = [...fields.minute].sort((a, b) => a - b);
   const hours = [...fields.hour].sort((a, b) => a - b);
-  // Candidates earlier than local "after" minus an hour (a DST shift) cannot be after `after`.
-  const floor = start.hour * 3600 + start.minute * 60 + start.second - 3600;
+  // Candidates earlier than local "after" cannot be after `after` — unless the clocks go back within the next
+  // hours (DST), when an hour earlier still can. Skipping them by arithmetic keeps a per-second cron cheap.
+  const later = afterMs + 3 * 3600_000;
+  const offsetChanges = asUtc(localParts(later, timezone)) - later !== asUtc(start) - afterMs;
+  const floor = start.hour * 3600 + start.minute * 60 + start.second - (offsetChanges ? 3600 : 0);
   const startDay = Date.UTC(start.year, start.month - 1, start.day);
   for (let i = 0; i < MAX_DAYS; i++) {
     const d = new Date(startDay + i * DAY_MS);
@@ -193,6 +196,7 @@ export function cronNextRun(expression: string, timezone: string, after: Date): 
       for (const minute of minutes) {
         if (i === 0 && hour * 3600 + minute * 60 + 59 < floor) continue;
         for (const second of seconds) {
+          if (i === 0 && hour * 3600 + minute * 60 + second < floor) continue;
           const instant = localToInstant({ year, month, day, hour, minute, second }, timezone);
           if (instant === undefined || instant <= afterMs) continue;
           if (m.task && !m.task.match(new Date(instant))) continue;

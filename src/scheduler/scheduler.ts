@@ -25,16 +25,27 @@ export function previousRun(
   at: Date,
   notBefore: Date,
 ): Date | undefined {
-  let last: Date | undefined;
-  let cursor = new Date(notBefore.getTime() - 1);
-  // Bounded: a grace window holds few runs of any sane schedule; cap the walk anyway.
-  for (let i = 0; i < 10_000; i++) {
-    const next = scheduler.nextRun(cron, timezone, cursor);
-    if (next === undefined || next.getTime() > at.getTime()) return last;
-    last = next;
-    cursor = next;
+  const atMs = at.getTime();
+  const floorMs = notBefore.getTime() - 1;
+  // Look back 1 s, 2 s, 4 s … until a run falls in (from, at], then walk forward to the last one: a few
+  // dozen nextRun calls whatever the window, where walking the whole window would take one per run
+  // (21,600 for a per-second cron over six hours).
+  for (let back = 1_000; Number.isFinite(atMs); back *= 2) {
+    const from = Math.max(atMs - back, floorMs);
+    const first = scheduler.nextRun(cron, timezone, new Date(from));
+    if (first !== undefined && first.getTime() <= atMs) {
+      let last = first;
+      // Bounded: (from, at - back / 2] holds few runs of any sane schedule; cap the walk anyway.
+      for (let i = 0; i < 10_000; i++) {
+        const next = scheduler.nextRun(cron, timezone, last);
+        if (next === undefined || next.getTime() > atMs) return last;
+        last = next;
+      }
+      return last;
+    }
+    if (from <= floorMs) return undefined;
   }
-  return last;
+  return undefined;
 }
 
 /** True when `timezone` is an IANA zone Intl knows. */

@@ -41,6 +41,30 @@ describe("next run in a time zone", () => {
     expect(previousRun(scheduler, "0 9 * * 1-5", "Europe/Berlin", at, new Date(at.getTime() - 2 * 3600_000))).toBeUndefined();
   });
 
+  it("finds the last second of a per-second cron over a six-hour window in a few dozen nextRun calls", () => {
+    // Walking the window run by run took 10,000 calls (and ~20 minutes of blocked event loop at start-up).
+    let calls = 0;
+    const scheduler = {
+      nextRun: (cron: string, tz: string, after: Date) => {
+        calls++;
+        return cronNextRun(cron, tz, after);
+      },
+    };
+    const at = new Date("2026-06-16T10:00:00.400Z");
+    expect(iso(previousRun(scheduler, "* * * * * *", "UTC", at, new Date(at.getTime() - 6 * 3600_000)))).toBe("2026-06-16T10:00:00.000Z");
+    expect(calls).toBeLessThan(50);
+    calls = 0;
+    expect(iso(previousRun(scheduler, "0 9 * * 1-5", "Europe/Berlin", at, new Date(at.getTime() - 6 * 3600_000)))).toBe("2026-06-16T07:00:00.000Z");
+    expect(calls).toBeLessThan(50);
+  });
+
+  it("keeps the repeated hour when the clocks go back, also for a per-second cron", () => {
+    // 02:59:59 CEST is followed by 02:00:00 CET: a local time earlier than the start is still the next run.
+    expect(iso(cronNextRun("* * * * * *", "Europe/Berlin", new Date("2026-10-25T00:59:59Z")))).toBe("2026-10-25T01:00:00.000Z");
+    expect(iso(cronNextRun("0 30 2 * * *", "Europe/Berlin", new Date("2026-10-25T00:45:00Z")))).toBe("2026-10-25T01:30:00.000Z");
+    expect(iso(cronNextRun("* * * * * *", "America/New_York", new Date("2026-06-15T12:00:00.400Z")))).toBe("2026-06-15T12:00:01.000Z");
+  });
+
   it("names the bad field of an invalid cron expression", () => {
     expect(cronProblem("0 25 * * *")).toContain('hour field "25"');
     expect(cronProblem("0 9 * *")).toContain("expected 5 or 6 fields");
