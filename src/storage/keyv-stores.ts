@@ -67,8 +67,17 @@ function memoryStore(): Store {
     }
     return kv;
   };
+  // Prefix scans read the Map's keys (no values), then fetch only the matches.
+  const keysWith = (name: NamespaceName, prefix: string): Promise<string[]> => {
+    const map = keyvFor(name).store as Map<string, unknown>;
+    const head = `${name}:${prefix}`;
+    const keys: string[] = [];
+    for (const key of map.keys()) if (key.startsWith(head)) keys.push(key.slice(name.length + 1));
+    return Promise.resolve(keys);
+  };
   return {
-    namespace: (name) => keyvNamespace(name, () => keyvFor(name), locks, closed, undefined),
+    namespace: (name) =>
+      keyvNamespace(name, () => keyvFor(name), locks, closed, undefined, (prefix) => keysWith(name, prefix)),
     ping: () =>
       closed.value ? Promise.reject(new StoreClosedError("store memory:// is closed")) : Promise.resolve(),
     close: () => {
@@ -131,9 +140,19 @@ async function sqliteStore(
     }
     return kv;
   };
+  // Prefix scans are one range query on the primary key (keys only); the values then come in one getMany.
+  const keysWith = async (name: NamespaceName, prefix: string): Promise<string[] | undefined> => {
+    const low = `${name}:${prefix}`;
+    const last = low.charCodeAt(low.length - 1);
+    if (last >= 0xd800 && last <= 0xdfff) return undefined; // a surrogate: let keyv's iterator do it
+    const high = `${low.slice(0, -1)}${String.fromCharCode(last + 1)}`;
+    const rows = (await shared.query("SELECT key FROM keyv WHERE key >= ? AND key < ?", low, high)) as { key: string }[];
+    return rows.filter((r) => r.key.startsWith(low)).map((r) => r.key.slice(name.length + 1));
+  };
   let closing: Promise<void> | undefined;
   return {
-    namespace: (name) => keyvNamespace(name, () => keyvFor(name), locks, closed, undefined),
+    namespace: (name) =>
+      keyvNamespace(name, () => keyvFor(name), locks, closed, undefined, (prefix) => keysWith(name, prefix)),
     ping: async () => {
       if (closed.value) throw new StoreClosedError(`store ${displayUrl} is closed`);
       await shared.query("SELECT 1");
@@ -159,6 +178,7 @@ function sqliteView(shared: KeyvSqlite): KeyvStoreAdapter {
     opts: shared.opts, // dialect "sqlite": keyv then offers its iterator
     namespace: undefined,
     get: (key) => shared.get(key),
+    getMany: (keys: string[]) => shared.getMany(keys),
     set: (key: string, value: unknown) => shared.set(key, value),
     delete: (key) => shared.delete(key),
     clear: () => Promise.reject(new Error("clear() is not supported on a shared sqlite view")),
@@ -269,6 +289,8 @@ async function redisStore(
 // The namespace on top of one Keyv, with the two atomic operations
 
 const LOCK_TTL_MS = 5_000;
+/** Prefix scans fetch values this many keys at a time. */
+const ENTRIES_BATCH = 500;
 const LOCK_WAIT_MS = 10_000;
 /** Compare-and-delete: release the lock only while it still holds our token. */
 const RELEASE_SCRIPT = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
@@ -285,6 +307,8 @@ function keyvNamespace(
   locks: KeyedMutex,
   closed: { value: boolean },
   distributed: DistributedLock | undefined,
+  /** The keys (without namespace) starting with `prefix`, when the backend can list them cheaply. */
+  keysWith?: (prefix: string) => Promise<string[] | undefined>,
 ): KeyValueNamespace {
   const open = (): Keyv => {
     if (closed.value) throw new StoreClosedError(`the store is closed (namespace ${name})`);
@@ -335,6 +359,20 @@ function keyvNamespace(
     },
     async *entries<T>(prefix = ""): AsyncIterable<readonly [string, T]> {
       const kv = open();
+      const keys = keysWith ? await keysWith(prefix) : undefined;
+      if (keys) {
+        // Only the matching entries are read and deserialised (getMany skips and deletes expired ones).
+        for (let i = 0; i < keys.length; i += ENTRIES_BATCH) {
+          const batch = keys.slice(i, i + ENTRIES_BATCH);
+          const values = await kv.get<T>(batch);
+          for (let j = 0; j < batch.length; j++) {
+            const value = values[j];
+            const key = batch[j];
+            if (value !== undefined && value !== null && key !== undefined) yield [key, value] as const;
+          }
+        }
+        return;
+      }
       if (!kv.iterator) throw new Error(`namespace ${name}: this keyv backend cannot iterate`);
       // keyv's iterator skips (and deletes) expired entries and strips the namespace from keys.
       for await (const [key, value] of kv.iterator(undefined) as AsyncGenerator<[string, T]>) {

@@ -145,6 +145,19 @@ describe.each(backends)("the $name store", (backend) => {
       ]);
     });
 
+    it("lists every one of 1,200 keys under a prefix and none of its neighbours (C10|, C1}, C0)", async () => {
+      const seen = store.namespace("seen");
+      const wanted: Record<string, number> = {};
+      for (let i = 0; i < 1_200; i++) {
+        wanted[`slack:T1:C1|${String(i)}`] = i;
+        await seen.set(`slack:T1:C1|${String(i)}`, i);
+      }
+      for (const neighbour of ["slack:T1:C10|1", "slack:T1:C1}1", "slack:T1:C0|1", "slack:T1:C1", "slack:T1:C|1"]) {
+        await seen.set(neighbour, -1);
+      }
+      expect(await collect(seen.entries("slack:T1:C1|"))).toEqual(wanted);
+    });
+
     it("lets exactly one of 200 concurrent setIfAbsent callers claim a key", async () => {
       const deliveries = store.namespace("meta");
       const results = await Promise.all(
