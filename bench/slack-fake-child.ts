@@ -1,5 +1,6 @@
-// Child process for bench/slack.bench.ts: runs the fake Slack Web API on its own core and answers stats over IPC.
+// Child process for bench/slack.bench.ts: runs the fake Slack Web API (and the loopback HF fake) on its own core; stats over IPC.
 import { startFakeSlackApi, type FakeWorkspace } from "../test/fakes/fake-slack-api.js";
+import { startPaperApiServer } from "../test/fakes/paper-api-server.js";
 
 const workspaces = Number(process.env.BENCH_WORKSPACES ?? "10");
 const fake = await startFakeSlackApi();
@@ -28,7 +29,8 @@ process.on("message", (msg: unknown) => {
     fake.responses.length = 0;
     fake.rateViolations = 0;
   } else if (msg === "stop") {
-    void fake.close().then(() => process.exit(0));
+    void Promise.all([fake.close(), hf.close()]).then(() => process.exit(0));
   }
 });
-process.send?.({ apiUrl: fake.apiUrl, origin: fake.origin });
+const hf = await startPaperApiServer();
+process.send?.({ apiUrl: fake.apiUrl, origin: fake.origin, hfUrl: hf.url, arxivUrl: hf.arxivUrl });

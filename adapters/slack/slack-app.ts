@@ -100,6 +100,8 @@ export function createSlackApp(options: SlackAppOptions): SlackAppHandle {
     // We call app.init() in start(), so a refused token is reported there with a fix hint.
     deferInitialization: true,
     processBeforeResponse: false,
+    // No conversation state is used; Bolt's default store would build a "not found" Error per request before ack.
+    convoStore: false,
   };
   if (config.SLACK_SIGNING_SECRET !== undefined) options_.signingSecret = config.SLACK_SIGNING_SECRET;
   if (config.SLACK_APP_TOKEN !== undefined) {
