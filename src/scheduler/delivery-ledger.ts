@@ -35,8 +35,12 @@ export interface RecoveryReport {
 export interface DeliveryLedger {
   /** Atomically claims `key`; resolves to a claim token when this caller won it, undefined when not. */
   claim(key: string, meta?: ClaimMeta): Promise<string | undefined>;
-  /** Marks the claim as "posting": from here a crash leaves it "may have posted". */
-  markPosting(key: string, token: string): Promise<void>;
+  /**
+   * Marks the claim as "posting": from here a crash leaves it "may have posted". Resolves to false when
+   * the claim is no longer this token's (a slow run whose stale claim another replica took over): the
+   * caller must then not post, or the digest would go out twice.
+   */
+  markPosting(key: string, token: string): Promise<boolean>;
   finish(key: string, token: string, state: "posted" | "rejected" | "empty", summary: string): Promise<void>;
   /** Gives the claim up (the post failed, or fetching failed): a later run may claim it again. */
   release(key: string, token: string): Promise<void>;
@@ -94,7 +98,14 @@ export function createDeliveryLedger(deps: {
       }
       return undefined;
     },
-    markPosting: (key, token) => setState(key, token, "posting"),
+    async markPosting(key, token) {
+      const after = await ns.update<DeliveryRecord>(
+        key,
+        (r) => (mine(r, token) && r.state === "claimed" ? { ...r, state: "posting", at: now().getTime() } : r),
+        LEDGER_TTL_MS,
+      );
+      return mine(after, token) && after.state === "posting";
+    },
     finish: (key, token, state, summary) => setState(key, token, state, summary),
     async release(key, token) {
       await ns.update<DeliveryRecord>(key, (r) => (mine(r, token) ? undefined : r), LEDGER_TTL_MS);

@@ -250,7 +250,11 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
       ...(plan.moreCommand ? { moreCommand: plan.moreCommand } : {}),
     });
 
-    await ledger.markPosting(key, token);
+    if (!(await ledger.markPosting(key, token))) {
+      // This run was so slow that its claim went stale and another run took it over: that one posts.
+      log.warn({ subscription: sub.id, period: plan.periodKey }, "delivery claim was taken over while preparing; not posting");
+      return skipped(`${plan.periodKey} was taken over by another run`);
+    }
     const outcome = await deps.platforms.post({
       channel: sub.channel,
       messages: composed.messages,

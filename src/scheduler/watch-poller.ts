@@ -102,7 +102,7 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
       layout: "cards",
       ...(deps.voteEmoji ? { voteEmoji: deps.voteEmoji } : {}),
     });
-    await ledger.markPosting(key, token);
+    if (!(await ledger.markPosting(key, token))) return "skipped"; // taken over: the other run posts
     const outcome = await deps.platforms.post({ channel: watch.channel, messages: composed.messages });
     switch (outcome.status) {
       case "posted":

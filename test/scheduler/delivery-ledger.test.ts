@@ -60,6 +60,18 @@ describe("delivery ledger", () => {
     expect(await a.get("k")).toMatchObject({ state: "claimed", owner: fresh });
   });
 
+  it("a slow owner whose stale claim was taken over is told not to post", async () => {
+    const { a, b, clock } = ledgers();
+    const slow = await a.claim("k");
+    if (!slow) throw new Error("no claim");
+    clock.advance(CLAIM_LEASE_MS + 1);
+    const fresh = await b.claim("k");
+    if (!fresh) throw new Error("no takeover");
+    expect(await a.markPosting("k", slow)).toBe(false);
+    expect(await b.markPosting("k", fresh)).toBe(true);
+    expect(await a.get("k")).toMatchObject({ state: "posting", owner: fresh });
+  });
+
   it("at start-up releases dead claims and marks dead postings unknown", async () => {
     const { a, b } = ledgers();
     await a.claim("claimed", { subscriptionId: "s1", periodKey: "daily:2026-06-15" });
