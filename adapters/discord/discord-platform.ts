@@ -93,7 +93,10 @@ export function createDiscordChatPlatform(deps: { client: () => Client | undefin
     },
     isHealthy() {
       const client = deps.client();
-      return client?.isReady() === true && client.ws.status === Status.Ready;
+      // The manager's status stays Ready for the client's life; a dropped gateway shows on its shards
+      // (Connecting, Resuming … until the session is back), so every shard must be Ready.
+      if (client?.isReady() !== true || client.ws.status !== Status.Ready || client.ws.shards.size === 0) return false;
+      return client.ws.shards.every((shard) => shard.status === Status.Ready);
     },
   };
 }

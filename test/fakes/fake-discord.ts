@@ -31,7 +31,8 @@ export interface FakeReply {
   readonly body?: unknown;
 }
 
-type Handler = (request: RecordedRequest, match: RegExpExecArray) => FakeReply;
+/** Answers a request; a promise holds the response back until it settles (a slow Discord). */
+type Handler = (request: RecordedRequest, match: RegExpExecArray) => FakeReply | Promise<FakeReply>;
 
 export interface FakeDiscord {
   /** What DISCORD_API_URL should be: http://127.0.0.1:PORT/api */
@@ -143,7 +144,12 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       events.emit("request", recorded);
       for (const route of [...overrides].reverse().concat(defaults)) {
         const match = route.method === recorded.method ? route.path.exec(recorded.path) : null;
-        if (match) return send(res, route.handler(recorded, match));
+        if (!match) continue;
+        void Promise.resolve(route.handler(recorded, match)).then(
+          (reply) => send(res, reply),
+          (error: unknown) => send(res, { status: 500, body: { message: `fake Discord: ${String(error)}`, code: 0 } }),
+        );
+        return;
       }
       send(res, { status: 404, body: { message: "404: Not Found", code: 0 } });
     });
@@ -165,7 +171,8 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
         if (payload.op === 2) {
           identifies.push(payload.d as Record<string, unknown>);
           session.identified = true;
-          sendDispatch(session, "READY", fixture("ready.json"));
+          // A resume after a dropped socket must come back here, never go to the recorded discord.gg URL.
+          sendDispatch(session, "READY", { ...fixture("ready.json"), resume_gateway_url: `ws://127.0.0.1:${String(port)}/gateway` });
           sendDispatch(session, "GUILD_CREATE", fixture("guild-create.json"));
           events.emit("identify");
         }

@@ -1,0 +1,285 @@
+// The real `src/main.ts` as a child process on the Discord and Hugging Face fakes: /healthz, /metrics moving, SIGTERM mid-delivery.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DeliveryRecord } from "../../src/scheduler/delivery-ledger.js";
+import { createStore } from "../../src/storage/keyv-stores.js";
+import { createSubscriptionStore } from "../../src/subscriptions/subscription-store.js";
+import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
+import { chatInput, reaction } from "../adapters/discord/payloads.js";
+import { discordFixture, FAKE_IDS, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../fakes/fake-discord.js";
+import { FIXTURES, readFixture, startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const CHANNEL = { platform: "discord", workspace: FAKE_IDS.guild, channel: FAKE_IDS.channel } as const;
+const DAILY = { kind: "daily" } as const;
+const SUBSCRIPTION_ID = subscriptionId(CHANNEL, DAILY);
+
+/** A port nothing listens on right now: bind 0, read it, close. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const address = server.address();
+  await new Promise<void>((done) => server.close(() => done()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** A daily digest for the fixture channel that fires every second, so a delivery starts right after start-up. */
+async function seedSubscription(storeUrl: string): Promise<void> {
+  const store = await createStore(storeUrl);
+  const subscription: Subscription = {
+    id: SUBSCRIPTION_ID,
+    channel: CHANNEL,
+    source: DAILY,
+    cron: "* * * * * *",
+    timezone: "UTC",
+    minUpvotes: 0,
+    top: 3,
+    layout: "compact",
+    voteEmoji: ["👍"],
+    createdAt: new Date().toISOString(),
+    emptyNotice: false,
+  };
+  await createSubscriptionStore(store.namespace("subscriptions")).put(subscription);
+  await store.close();
+}
+
+interface RunningMain {
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+function startMain(env: Record<string, string>): RunningMain {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+    child.on("exit", (code, signal) => done({ code, signal }));
+  });
+  return { child, exited, output: () => output };
+}
+
+/** Resolves with `exited`, or rejects after `ms` (the child is still running: a hung shutdown). */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not happen within ${String(ms)} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function get(url: string): Promise<{ status: number; body: string } | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+    return { status: res.status, body: await res.text() };
+  } catch {
+    return undefined; // not listening (yet, or any more)
+  }
+}
+
+/** Polls `url` every 100 ms until `accept` holds, for at most `ms`; resolves with the last answer. */
+async function pollUntil(
+  url: string,
+  accept: (answer: { status: number; body: string }) => boolean,
+  ms: number,
+  main: RunningMain,
+): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + ms;
+  let last: { status: number; body: string } | undefined;
+  while (Date.now() < deadline) {
+    last = await get(url);
+    if (last && accept(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`GET ${url} never matched; last answer ${JSON.stringify(last)}; child output:\n${main.output()}`);
+}
+
+/** The value of the sample `name{labels}` in a Prometheus text exposition (0 when absent); label order does not matter. */
+function sample(exposition: string, name: string, labels: Record<string, string>): number {
+  for (const line of exposition.split("\n")) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
+  }
+  return 0;
+}
+
+let hf: PaperApiServer;
+let fake: FakeDiscord;
+let dir: string;
+let storeUrl: string;
+let port: number;
+let main: RunningMain | undefined;
+
+const channelPosts = (): RecordedRequest[] =>
+  fake.requests.filter((r) => r.method === "POST" && r.path === `/channels/${FAKE_IDS.channel}/messages`);
+const isChannelPost = (r: RecordedRequest): boolean =>
+  r.method === "POST" && r.path === `/channels/${FAKE_IDS.channel}/messages`;
+
+function start(): RunningMain {
+  main = startMain({
+    DISCORD_TOKEN: "fake-token.for.tests",
+    DISCORD_APPLICATION_ID: FAKE_IDS.application,
+    DISCORD_API_URL: fake.apiUrl,
+    HF_API_URL: hf.url,
+    ARXIV_API_URL: hf.arxivUrl,
+    STORE_URL: storeUrl,
+    PORT: String(port),
+  });
+  return main;
+}
+
+beforeAll(async () => {
+  hf = await startPaperApiServer();
+  // Whatever day the last completed batch is, the fake answers with the recorded one.
+  hf.respond("GET /api/daily_papers", (req) =>
+    req.query.p === "0" || req.query.p === undefined ? { body: readFixture(FIXTURES.daily) } : { json: [] },
+  );
+});
+afterAll(() => hf.close());
+
+beforeEach(async () => {
+  fake = await startFakeDiscord();
+  dir = mkdtempSync(join(tmpdir(), "paperboy-lifecycle-"));
+  storeUrl = `sqlite://${join(dir, "paperboy.sqlite")}`;
+  port = await freePort();
+});
+afterEach(async () => {
+  if (main && main.child.exitCode === null && main.child.signalCode === null) {
+    main.child.kill("SIGKILL");
+    await main.exited;
+  }
+  main = undefined;
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the paperboy service on Discord", () => {
+  it("GIVEN the gateway is READY THEN /healthz is 200, and /metrics counts the command, the digest, its latency, the vote and the source requests", async () => {
+    await seedSubscription(storeUrl);
+    const running = start();
+    const health = await pollUntil(`http://127.0.0.1:${String(port)}/healthz`, (a) => a.status === 200, 20_000, running);
+    expect(JSON.parse(health.body)).toEqual({ status: "ok", store: "ok", platforms: { discord: "ok" } });
+
+    // The seeded every-second subscription posts once; the keycaps it seeds show the post is complete.
+    await fake.waitFor(isChannelPost, 15_000);
+    await fake.waitFor((r) => r.method === "PUT" && r.path.includes("/reactions/1️⃣/@me"), 10_000);
+    const digestIds = [...fake.messages.keys()];
+    expect(digestIds).toHaveLength(1);
+    const digestId = digestIds[0] ?? "";
+
+    const help = chatInput("help");
+    fake.dispatch("INTERACTION_CREATE", help);
+    await fake.waitFor(
+      (r) => r.method === "PATCH" && r.path === `/webhooks/${FAKE_IDS.application}/${help.token}/messages/@original`,
+      10_000,
+    );
+
+    // The post is recorded for votes just after it went out: react (as a new member each time) until one counts.
+    const metricsUrl = `http://127.0.0.1:${String(port)}/metrics`;
+    const voted = (a: { body: string }) => sample(a.body, "paperboy_votes_total", { change: "added", platform: "discord" }) >= 1;
+    let scraped: { status: number; body: string } | undefined;
+    for (let i = 0; i < 20 && !(scraped && voted(scraped)); i++) {
+      const userId = (1278000000000300000n + BigInt(i)).toString();
+      fake.dispatch("MESSAGE_REACTION_ADD", reaction("add", { messageId: digestId, userId, emoji: { id: null, name: "1️⃣" } }));
+      scraped = await pollUntil(metricsUrl, (a) => a.status === 200, 5_000, running);
+      for (let j = 0; j < 5 && !voted(scraped); j++) {
+        await new Promise((r) => setTimeout(r, 100));
+        scraped = await pollUntil(metricsUrl, (a) => a.status === 200, 5_000, running);
+      }
+    }
+    const body = scraped?.body ?? "";
+
+    expect(sample(body, "paperboy_votes_total", { change: "added", platform: "discord" })).toBeGreaterThanOrEqual(1);
+    expect(sample(body, "paperboy_commands_total", { name: "help", platform: "discord" })).toBe(1);
+    expect(sample(body, "paperboy_digests_total", { outcome: "posted", platform: "discord" })).toBe(1);
+    expect(sample(body, "paperboy_digests_total", { outcome: "failed", platform: "discord" })).toBe(0);
+    expect(sample(body, "paperboy_delivery_seconds_count", { platform: "discord" })).toBe(1);
+    expect(sample(body, "paperboy_source_requests_total", { source: "huggingface", outcome: "ok" })).toBeGreaterThanOrEqual(1);
+    expect(hf.requestsTo("/api/daily_papers").length).toBeGreaterThanOrEqual(1);
+    // Every second the cron fires again, but the period is delivered: still exactly one post.
+    expect(channelPosts()).toHaveLength(1);
+    expect(body).toContain("process_cpu_seconds_total");
+  }, 40_000);
+
+  it("GIVEN SIGTERM while the digest post is in flight THEN the post completes once, the ledger says posted, and the process exits 0", async () => {
+    await seedSubscription(storeUrl);
+    let answered = false;
+    // Discord is slow: the digest post is held 1.5 s; SIGTERM goes out the moment it arrives.
+    fake.route("POST", /^\/channels\/\d+\/messages$/, async (r) => {
+      await new Promise((done) => setTimeout(done, 1_500));
+      answered = true;
+      const body = { ...discordFixture("message.json"), ...(r.body as object), id: "1278000000000009999", channel_id: FAKE_IDS.channel };
+      return { status: 200, body };
+    });
+    const running = start();
+    await pollUntil(`http://127.0.0.1:${String(port)}/healthz`, (a) => a.status === 200, 20_000, running);
+    await fake.waitFor(isChannelPost, 15_000);
+    let answeredAtExit: boolean | undefined;
+    const exit = running.exited.then((e) => {
+      answeredAtExit = answered;
+      return e;
+    });
+    running.child.kill("SIGTERM");
+
+    // While it drains, /healthz tells the load balancer to stop sending traffic.
+    const healthWhileDraining = await pollUntil(
+      `http://127.0.0.1:${String(port)}/healthz`,
+      (a) => a.status === 503,
+      1_400,
+      running,
+    ).catch(() => undefined);
+
+    const { code, signal } = await within(exit, 20_000, "exit after SIGTERM");
+    expect({ code, signal }, running.output()).toEqual({ code: 0, signal: null });
+    expect(answeredAtExit).toBe(true);
+    expect(channelPosts()).toHaveLength(1);
+    expect(healthWhileDraining?.status).toBe(503);
+    expect(JSON.parse(healthWhileDraining?.body ?? "{}")).toMatchObject({ status: "shutting down" });
+
+    // The delivery finished before the store closed: the ledger has it as posted, the subscription as delivered.
+    const store = await createStore(storeUrl);
+    try {
+      const records: (readonly [string, DeliveryRecord])[] = [];
+      for await (const entry of store.namespace("deliveries").entries<DeliveryRecord>()) records.push(entry);
+      expect(records).toHaveLength(1);
+      const [key, record] = records[0] ?? ["", undefined];
+      expect(key).toMatch(new RegExp(`^${SUBSCRIPTION_ID.replace(/[|]/g, "\\|")}@daily:\\d{4}-\\d{2}-\\d{2}$`));
+      expect(record?.state).toBe("posted");
+      const sub = await createSubscriptionStore(store.namespace("subscriptions")).get(SUBSCRIPTION_ID);
+      expect(sub?.lastDelivered?.periodKey).toBe(key.split("@")[1]);
+    } finally {
+      await store.close();
+    }
+  }, 40_000);
+
+  it("GIVEN the Discord gateway goes away THEN /healthz answers 503 naming discord, and SIGTERM still exits 0", async () => {
+    const running = start();
+    const healthz = `http://127.0.0.1:${String(port)}/healthz`;
+    await pollUntil(healthz, (a) => a.status === 200, 20_000, running);
+    await fake.close(); // the socket drops and every reconnect is refused
+    const down = await pollUntil(healthz, (a) => a.status === 503, 15_000, running);
+    expect(JSON.parse(down.body)).toMatchObject({
+      status: "unavailable",
+      store: "ok",
+      platforms: { discord: "down" },
+      reason: "platform discord is not connected",
+    });
+    // Shutting down does not wait on the lost gateway.
+    running.child.kill("SIGTERM");
+    expect(await within(running.exited, 20_000, "exit after SIGTERM"), running.output()).toEqual({ code: 0, signal: null });
+  }, 40_000);
+});
