@@ -16,9 +16,34 @@ for (let w = 0; w < workspaces; w++) {
 }
 if (process.env.BENCH_EXTRA_WORKSPACE !== undefined)
   fake.addWorkspace(JSON.parse(process.env.BENCH_EXTRA_WORKSPACE) as FakeWorkspace);
+/** Per-channel gaps between consecutive chat.postMessage arrivals, and when each channel's first post arrived. */
+function pacing() {
+  const byChannel = new Map<string, number[]>();
+  for (const c of fake.calls) {
+    if (c.method !== "chat.postMessage") continue;
+    const key = `${c.token ?? ""}:${String(c.args.channel)}`;
+    const list = byChannel.get(key) ?? [];
+    list.push(c.at);
+    byChannel.set(key, list);
+  }
+  const gaps: number[] = [];
+  const firsts: number[] = [];
+  for (const list of byChannel.values()) {
+    firsts.push(list[0]!);
+    for (let i = 1; i < list.length; i++) gaps.push(list[i]! - list[i - 1]!);
+  }
+  const t0 = Math.min(...firsts);
+  return {
+    minGapMs: gaps.length > 0 ? Math.min(...gaps) : 0,
+    meanGapMs: gaps.length > 0 ? gaps.reduce((a, b) => a + b, 0) / gaps.length : 0,
+    firstPostSpreadMs: firsts.length > 0 ? Math.max(...firsts) - t0 : 0,
+  };
+}
+
 process.on("message", (msg: unknown) => {
   if (msg === "stats") {
     process.send?.({
+      ...pacing(),
       posts: fake.calls.filter((c) => c.method === "chat.postMessage").length,
       reactions: fake.calls.filter((c) => c.method === "reactions.add").length,
       responses: fake.responses.length,

@@ -46,6 +46,9 @@ interface FakeStats {
   reactions: number;
   responses: number;
   violations: number;
+  minGapMs: number;
+  meanGapMs: number;
+  firstPostSpreadMs: number;
 }
 
 /** The fake Web API and the loopback HF in their own process, so their work does not share the adapter's event loop. */
@@ -229,7 +232,8 @@ async function digestToChannels(fake: FakeChild, core: ReturnType<typeof createS
     const ratio =
       scenario.lowerBoundMs === undefined
         ? `no pacing lower bound (one post per channel; the fake does not rate-limit reactions.add); ${(calls / (wall / 1000)).toFixed(0)} Web API calls/s`
-        : `lower bound ${ms(scenario.lowerBoundMs)} → ${(wall / scenario.lowerBoundMs).toFixed(2)}× (goal ≤ 1.20×)`;
+        : `lower bound ${ms(scenario.lowerBoundMs)} → ${(wall / scenario.lowerBoundMs).toFixed(2)}× (goal ≤ 1.20×); ` +
+          `at the fake: first posts of all channels spread over ${ms(stats.firstPostSpreadMs)}, gap between a channel's posts min ${ms(stats.minGapMs)} / mean ${ms(stats.meanGapMs)}`;
     console.log(
       `digest, ${scenario.label}; ${String(CHANNELS)} channels in ${String(WORKSPACES)} workspaces, fake enforcing 1 msg/s/channel: ` +
         `${String(delivered)}/${String(CHANNELS)} delivered, ${String(stats.posts)} posts, ${String(stats.reactions)} reactions, ` +
