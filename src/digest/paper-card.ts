@@ -168,8 +168,26 @@ export function cardLinks(paper: Paper): PaperCardLink[] {
   return links.filter((link) => safeHttpUrl(link.url) !== undefined);
 }
 
+// The option-free part of a card per Paper object: a batch shared by thousands of digests is turned into
+// cards once. Papers are immutable values, so a card built from one never goes out of date.
+const baseCards = new WeakMap<Paper, PaperCard>();
+
 /** Everything a renderer needs to show one paper; text stays plain, renderers escape it. */
 export function toPaperCard(paper: Paper, options: PaperCardOptions = {}): PaperCard {
+  let base = baseCards.get(paper);
+  if (!base) {
+    base = baseCard(paper);
+    baseCards.set(paper, base);
+  }
+  return {
+    ...base,
+    ...(options.teamVotes !== undefined && options.teamVotes > 0 ? { teamVotes: options.teamVotes } : {}),
+    ...(options.reason !== undefined && options.reason !== "" ? { reason: options.reason } : {}),
+    ...(options.voteHint !== undefined ? { voteHint: options.voteHint } : {}),
+  };
+}
+
+function baseCard(paper: Paper): PaperCard {
   const date = dateOf(paper);
   const thumbnail = safeHttpUrl(paper.thumbnail);
   const organization = paper.organization?.trim();
@@ -185,8 +203,5 @@ export function toPaperCard(paper: Paper, options: PaperCardOptions = {}): Paper
     ...(paper.githubStars !== undefined ? { githubStars: paper.githubStars } : {}),
     links: cardLinks(paper),
     ...(thumbnail !== undefined ? { thumbnail } : {}),
-    ...(options.teamVotes !== undefined && options.teamVotes > 0 ? { teamVotes: options.teamVotes } : {}),
-    ...(options.reason !== undefined && options.reason !== "" ? { reason: options.reason } : {}),
-    ...(options.voteHint !== undefined ? { voteHint: options.voteHint } : {}),
   };
 }

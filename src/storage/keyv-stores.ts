@@ -59,20 +59,24 @@ function memoryStore(): Store {
   const spaces = new Map<NamespaceName, Keyv>();
   const closed = { value: false };
   const locks = createKeyedMutex();
+  const maps = new Map<NamespaceName, GroupedMap>();
   const keyvFor = (name: NamespaceName): Keyv => {
     let kv = spaces.get(name);
     if (!kv) {
-      kv = new Keyv({ namespace: name, throwOnErrors: true }); // its own Map per namespace
+      const map = new GroupedMap(); // its own Map per namespace
+      maps.set(name, map);
+      kv = new Keyv({ store: map, namespace: name, throwOnErrors: true });
       spaces.set(name, kv);
     }
     return kv;
   };
-  // Prefix scans read the Map's keys (no values), then fetch only the matches.
+  // Prefix scans read only the keys of the prefix's group (no values), then fetch the matches.
   const keysWith = (name: NamespaceName, prefix: string): Promise<string[]> => {
-    const map = keyvFor(name).store as Map<string, unknown>;
+    keyvFor(name);
+    const map = maps.get(name);
     const head = `${name}:${prefix}`;
     const keys: string[] = [];
-    for (const key of map.keys()) if (key.startsWith(head)) keys.push(key.slice(name.length + 1));
+    if (map) for (const key of map.keysInGroupOf(head)) if (key.startsWith(head)) keys.push(key.slice(name.length + 1));
     return Promise.resolve(keys);
   };
   return {
@@ -87,6 +91,50 @@ function memoryStore(): Store {
     displayUrl: "memory://",
     shared: false,
   };
+}
+
+/**
+ * The memory backend's Map, with its keys also grouped by their head (up to the first "|"): keys are
+ * "<channelKey>|…", so a channel's prefix scan reads its own keys, not the whole namespace's.
+ */
+class GroupedMap extends Map<string, unknown> {
+  private readonly groups = new Map<string, Set<string>>();
+
+  private static headOf(key: string): string | undefined {
+    const bar = key.indexOf("|");
+    return bar < 0 ? undefined : key.slice(0, bar + 1);
+  }
+
+  override set(key: string, value: unknown): this {
+    const head = GroupedMap.headOf(key);
+    if (head !== undefined) {
+      let group = this.groups.get(head);
+      if (!group) this.groups.set(head, (group = new Set()));
+      group.add(key);
+    }
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    const head = GroupedMap.headOf(key);
+    const group = head === undefined ? undefined : this.groups.get(head);
+    if (head !== undefined && group) {
+      group.delete(key);
+      if (group.size === 0) this.groups.delete(head);
+    }
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.groups.clear();
+    super.clear();
+  }
+
+  /** Every key that can start with `prefix`: its group when the prefix names one, else all keys. */
+  keysInGroupOf(prefix: string): Iterable<string> {
+    const head = GroupedMap.headOf(prefix);
+    return head === undefined ? this.keys() : (this.groups.get(head) ?? []);
+  }
 }
 
 async function sqliteStore(

@@ -20,7 +20,12 @@ const TITLE_IN_REASON = 60;
 
 type Vector = Map<string, number>;
 
+// Term counts per Paper object (read-only once built): a batch shared by many channels is tokenised once.
+const countsOf = new WeakMap<Paper, Vector>();
+
 function termCounts(paper: Paper): Vector {
+  const cached = countsOf.get(paper);
+  if (cached) return cached;
   const counts: Vector = new Map();
   const addAll = (text: string, weight: number): void => {
     for (const term of textTerms(text)) counts.set(term, (counts.get(term) ?? 0) + weight);
@@ -28,6 +33,7 @@ function termCounts(paper: Paper): Vector {
   addAll(paper.title, FIELD_WEIGHT.title);
   addAll(paper.aiKeywords.join(" ; "), FIELD_WEIGHT.keywords);
   addAll(paper.abstract, FIELD_WEIGHT.abstract);
+  countsOf.set(paper, counts);
   return counts;
 }
 

@@ -37,6 +37,9 @@ export const HF_MAX_PAGES = 50;
 export const HF_SEARCH_MAX_QUERY = 250;
 export const HF_SEARCH_MAX_LIMIT = 120;
 
+/** Parsed period answers kept in memory (least recently fetched dropped first). */
+export const PARSED_PERIODS = 32;
+
 const WEEK_RE = /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/;
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -119,15 +122,32 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
     return { papers: [...byId.values()], dropped };
   }
 
-  function period(key: string, params: Record<string, string>, sorted: boolean, signal?: AbortSignal) {
-    return cache.get(
-      `hf:daily_papers:${key}`,
+  // Fresh period answers, parsed, in front of the store cache: 10,000 digests due in one minute share
+  // one object per period instead of each deserialising its own copy of the batch.
+  const parsed = new Map<string, SourceResult>();
+  const isFresh = (r: SourceResult): boolean => !r.stale && deps.now().getTime() - r.fetchedAt.getTime() < ttlMs;
+
+  async function period(key: string, params: Record<string, string>, sorted: boolean, signal?: AbortSignal) {
+    const cacheKey = `hf:daily_papers:${key}`;
+    const hit = parsed.get(cacheKey);
+    if (hit && isFresh(hit)) {
+      metrics.cacheHit("huggingface");
+      return hit;
+    }
+    const result = await cache.get(
+      cacheKey,
       async () => {
         const all = await fetchAllPages(params);
         return sorted ? { papers: [...all.papers].sort(byUpvotes), dropped: all.dropped } : all;
       },
       signal,
     );
+    parsed.delete(cacheKey);
+    if (isFresh(result)) {
+      parsed.set(cacheKey, result);
+      if (parsed.size > PARSED_PERIODS) for (const oldest of parsed.keys()) if (parsed.size > PARSED_PERIODS) parsed.delete(oldest);
+    }
+    return result;
   }
 
   return {

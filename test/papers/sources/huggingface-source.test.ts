@@ -309,6 +309,30 @@ describe("caching and coalescing", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("serves a fresh period from memory (the same parsed papers, no store read) until its TTL runs out", async () => {
+    let clock = new Date("2026-06-13T12:00:00Z");
+    const backing = store.namespace("cache");
+    const reads: string[] = [];
+    const cache = {
+      ...backing,
+      get: <T>(key: string) => {
+        reads.push(key);
+        return backing.get<T>(key);
+      },
+    };
+    const source = createHuggingFaceSource({ baseUrl: server.url, cache, now: () => clock, log: recordingLogger().log });
+    const first = await source.daily("2026-06-12");
+    const readsAfterFirst = reads.length;
+    clock = new Date(clock.getTime() + 14 * MINUTE);
+    const again = await Promise.all(Array.from({ length: 50 }, () => source.daily("2026-06-12")));
+    expect(again.every((r) => r.papers === first.papers)).toBe(true);
+    expect(reads).toHaveLength(readsAfterFirst);
+    clock = new Date(clock.getTime() + 2 * MINUTE);
+    const later = await source.daily("2026-06-12");
+    expect(later.papers).not.toBe(first.papers);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("caches per period: another date is another request", async () => {
     const { source } = setup();
     await source.daily("2026-06-12");
