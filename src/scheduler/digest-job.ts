@@ -78,7 +78,10 @@ export function formatBatchDate(date: string): string {
 const WEEKDAY = new Intl.DateTimeFormat("en-GB", { weekday: "short", timeZone: "UTC" });
 const DAY_MONTH = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", timeZone: "UTC" });
 
-function merge(results: readonly SourceResult[]): { papers: Paper[]; stale: boolean } {
+/** One result's papers are passed on as they are (the source shares one object per period), several are joined. */
+function merge(results: readonly SourceResult[]): { papers: readonly Paper[]; stale: boolean } {
+  const [only] = results;
+  if (results.length === 1 && only) return { papers: only.papers, stale: only.stale };
   return { papers: results.flatMap((r) => r.papers), stale: results.some((r) => r.stale) };
 }
 
@@ -92,6 +95,23 @@ function lastDeliveredDate(sub: Subscription): string | undefined {
 export function createDigestJob(deps: DigestJobDeps): DigestJob {
   const { subscriptions, hf, ledger, now, log } = deps;
   const metrics = deps.metrics ?? noopMetrics;
+  // One archive upsert per fetched batch object: every channel due on the same period shares the batch,
+  // so 10,000 digests archive it once instead of comparing the same papers 10,000 times.
+  const archiving = new WeakMap<readonly Paper[], Promise<void>>();
+
+  function archive(papers: readonly Paper[]): Promise<void> {
+    const { archive: store } = deps;
+    if (!store || papers.length === 0) return Promise.resolve();
+    let pending = archiving.get(papers);
+    if (!pending) {
+      pending = store.upsert(papers).catch((e: unknown) => {
+        archiving.delete(papers); // the next delivery of this batch tries again
+        log.warn({ err: e instanceof Error ? e.message : String(e) }, "archiving fetched papers failed");
+      });
+      archiving.set(papers, pending);
+    }
+    return pending;
+  }
 
   function planFor(sub: Subscription, firedAt: Date): Plan | string {
     const at = now();
@@ -205,11 +225,7 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
       log.warn({ subscription: sub.id, period: plan.periodKey, err: message }, "digest source failed; will retry");
       return { status: "failed", error: message };
     }
-    if (deps.archive && fetched.papers.length > 0) {
-      await deps.archive.upsert(fetched.papers).catch((e: unknown) => {
-        log.warn({ err: e instanceof Error ? e.message : String(e) }, "archiving fetched papers failed");
-      });
-    }
+    await archive(fetched.papers);
 
     const at = now();
     let ranked = fetched.ranked;

@@ -3,6 +3,7 @@ import { matchesTopic, parseTopic } from "../../src/digest/topic-filter.js";
 import { createStore } from "../../src/storage/keyv-stores.js";
 import type { Store } from "../../src/storage/key-value.js";
 import { subscriptionId } from "../../src/subscriptions/subscription.js";
+import { createFixtureHfSource } from "../fakes/fixture-hf-source.js";
 import { CHANNEL, createClock, createHarness, daily, invocation, replyText, topic } from "./harness.js";
 
 // Saturday 2026-06-13 09:00 Berlin = 03:00 New York: the last completed batch is Fri 2026-06-12 (the recording).
@@ -174,6 +175,34 @@ describe("digest job", () => {
     const h = await subscribed();
     await h.job.run(DAILY_ID, h.clock.now());
     expect(h.archived).toHaveLength(30);
+  });
+
+  it("archives a batch shared by many channels once, and again when the source serves a new batch", async () => {
+    const clock = createClock(SAT_MORNING);
+    const upserts: number[] = [];
+    const batch = await createFixtureHfSource(clock.now).daily("2026-06-12");
+    let current = batch;
+    const h = createHarness(store, {
+      now: clock.now,
+      timezone: "Europe/Berlin",
+      extra: {
+        hf: { daily: () => Promise.resolve(current), week: () => Promise.resolve(current), month: () => Promise.resolve(current) },
+        archive: {
+          upsert: (papers) => {
+            upserts.push(papers.length);
+            return Promise.resolve();
+          },
+        },
+      },
+    });
+    const channels = ["a", "b", "c", "d"].map((c) => ({ ...CHANNEL, channel: c }));
+    for (const channel of channels) await h.commands.subscribe(invocation(channel), daily());
+    const results = await Promise.all(channels.slice(0, 3).map((c) => h.job.run(subscriptionId(c, { kind: "daily" }), clock.now())));
+    expect(results.map((r) => r.status)).toEqual(["posted", "posted", "posted"]);
+    expect(upserts).toEqual([30]);
+    current = { ...batch, papers: [...batch.papers] };
+    await h.job.run(subscriptionId(channels[3]!, { kind: "daily" }), clock.now());
+    expect(upserts).toEqual([30, 30]);
   });
 
   it("skips a subscription that no longer exists", async () => {
