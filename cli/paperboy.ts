@@ -174,7 +174,7 @@ async function search(args: string[], io: CliIo): Promise<number> {
     const archive = createPaperArchive({ papers: store.namespace("papers"), log: silentLogger });
     if (values.archive !== undefined) await archive.upsert((await readPapersFile(values.archive)).papers);
     else await archive.load();
-    const hits = archive.search(query, { limit });
+    const hits = await archive.search(query, { limit });
     if (values.json === true) {
       io.out(JSON.stringify(hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: Number(h.score.toFixed(4)) }))));
     } else if (hits.length === 0) {

@@ -34,8 +34,9 @@ export interface PaperboyDeps {
   readonly help: (topic?: string) => OutboundMessage;
   readonly hf: Pick<HuggingFaceSource, "daily" | "week" | "month" | "paper" | "baseUrl">;
   readonly archive: {
-    get(id: PaperId | string): Paper | undefined;
-    all(): Iterable<Paper>;
+    get(id: PaperId | string): Promise<Paper | undefined>;
+    /** The newest batch's papers, most upvoted first (the archive keeps full papers in the store only). */
+    newest(limit: number): Promise<readonly Paper[]>;
     upsert(papers: readonly Paper[]): Promise<void>;
     suggest(prefix: string, limit: number): readonly { id: PaperId; title: string }[];
   };
@@ -128,9 +129,7 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
       return await fetchPeriod(name);
     } catch (error) {
       if (!(error instanceof SourceUnavailableError)) throw error;
-      const newest = [...deps.archive.all()]
-        .sort((a, b) => (b.dailyDate ?? "").localeCompare(a.dailyDate ?? "") || b.upvotes - a.upvotes)
-        .slice(0, ARCHIVE_FALLBACK_PAPERS);
+      const newest = await deps.archive.newest(ARCHIVE_FALLBACK_PAPERS);
       if (newest.length === 0) throw error;
       const result: SourceResult = { papers: newest, stale: true, dropped: 0, fetchedAt: deps.now() };
       return { result, title: `${error.message} — the newest papers in paperboy's archive` };
@@ -292,7 +291,7 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
 
   async function share(action: ActionInvocation): Reply {
     const id = toPaperId(action.value);
-    const paper = id === undefined ? undefined : (deps.archive.get(id) ?? (await deps.hf.paper(id)));
+    const paper = id === undefined ? undefined : ((await deps.archive.get(id)) ?? (await deps.hf.paper(id)));
     if (paper === undefined)
       return ephemeral(plainMessage(text("That paper is no longer in paperboy's archive.")));
     const teamVotes = await deps.votes.tally(action.channel, [paper.id]);

@@ -14,7 +14,7 @@ export interface HomeViewDeps {
     channelVotes(channel: ChannelRef, since?: Date): Promise<ChannelVote[]>;
     userVotesInWorkspace(platform: PlatformId, workspace: string, userId: string): Promise<UserVote[]>;
   };
-  readonly papers: { getMany(ids: readonly (PaperId | string)[]): Paper[] };
+  readonly papers: { getMany(ids: readonly (PaperId | string)[]): Promise<readonly Paper[]> };
   readonly now: () => Date;
 }
 
@@ -55,13 +55,13 @@ export function createHomeView(deps: HomeViewDeps) {
     const top = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
     blocks.push({ type: "divider" }, { type: "text", content: [{ type: "bold", text: "Team favourites this week" }] });
     if (top.length === 0) blocks.push({ type: "context", content: [text("No votes yet this week.")] });
-    const topPapers = new Map(deps.papers.getMany(top.map(([id]) => id)).map((p) => [p.id, p]));
+    const topPapers = new Map((await deps.papers.getMany(top.map(([id]) => id))).map((p) => [p.id, p]));
     for (const [id, votes] of top) blocks.push(paperLine(topPapers.get(id), id, ` — ${votes} vote${votes === 1 ? "" : "s"}`));
 
     const mine = (await deps.votes.userVotesInWorkspace(platform, workspace, userId)).slice(0, 15);
     blocks.push({ type: "divider" }, { type: "text", content: [{ type: "bold", text: "Your votes" }] });
     if (mine.length === 0) blocks.push({ type: "context", content: [text("You have not voted yet: react to a digest to vote.")] });
-    const minePapers = new Map(deps.papers.getMany(mine.map((v) => v.paperId)).map((p) => [p.id, p]));
+    const minePapers = new Map((await deps.papers.getMany(mine.map((v) => v.paperId))).map((p) => [p.id, p]));
     for (const v of mine) blocks.push(paperLine(minePapers.get(v.paperId), v.paperId, ` — in #${v.channel.channel}`));
 
     return { fallbackText: "paperboy: subscriptions, team favourites and your votes", blocks };

@@ -1,10 +1,10 @@
-// A compact inverted index: MiniSearch's radix tree for terms (prefix, fuzzy), packed postings and top-k scoring.
+// A compact inverted index: MiniSearch's radix tree for term lookup (prefix, fuzzy), int32 postings, bounded top-k scoring.
 import SearchableMap from "minisearch/SearchableMap";
 
 // Why not MiniSearch's own document index: it keeps a Map<doc, freq> per term and field and builds a
 // result object per matching document, which at 100,000 papers costs ~800 MB and 100+ ms for a common
-// word. Here one posting is one int32 ((docNo << 8) | impact), so 100,000 papers fit in ~70 MB and a
-// query only touches typed arrays.
+// word. Here one posting is one int32 ((docNo << 8) | impact) in a typed array, so 100,000 papers take
+// ~50 MB, and a query walks typed arrays with per-document scratch arrays stamped per query (no clearing).
 
 /** A document's terms with their precomputed impact (field boosts × saturated term frequency), 0–255. */
 export type DocTerms = ReadonlyMap<string, number>;
@@ -12,7 +12,8 @@ export type DocTerms = ReadonlyMap<string, number>;
 /** How a query term is matched: exactly, as a prefix (the word being typed) and/or with typos. */
 export interface QueryTerm {
   readonly term: string;
-  readonly prefix: boolean;
+  /** "always": completions are searched too (the word being typed); "unknown": only when the word itself is rare. */
+  readonly prefix: boolean | "unknown";
   /** Maximum edit distance (0 = no typo tolerance). */
   readonly fuzzy: number;
 }
@@ -22,11 +23,32 @@ export interface RawHit {
   readonly score: number;
 }
 
+export interface RankOptions {
+  /** Require every query term (AND); when no document has them all, OR is used instead. */
+  readonly all: boolean;
+  /** How many of the best documents to return. */
+  readonly window: number;
+  /** Exact terms whose documents are dropped. */
+  readonly exclude?: readonly string[];
+  /** Keeps a matching document only when this accepts its signature (`signatures[start .. start + length)`). */
+  readonly accept?: (signatures: Uint8Array, start: number, length: number) => boolean;
+}
+
+export interface Ranking {
+  /** The best documents, best first (ties broken by key), at most `window`. */
+  readonly hits: RawHit[];
+  /** How many documents matched in all (so the caller knows whether a wider window finds more). */
+  readonly matched: number;
+  /** False when AND was asked for but nothing had every term, so OR was used. */
+  readonly all: boolean;
+}
+
 interface Postings {
   /** Compacted postings (sorted by docNo). */
   packed: Int32Array;
-  /** Postings added since the last compaction. */
-  tail: number[];
+  /** Postings added since the last compaction: tail[0 .. tailLength). */
+  tail: Int32Array;
+  tailLength: number;
 }
 
 const EMPTY = new Int32Array(0);
@@ -38,77 +60,121 @@ const POSTINGS_BUDGET = 1.5;
 const KNOWN_WORD_DF = 3;
 const PREFIX_WEIGHT = 0.55;
 const FUZZY_WEIGHT = [1, 0.4, 0.2] as const;
+const MAX_DOCS = 1 << 23;
 
 export interface InvertedIndex {
-  /** Adds (or replaces) the document `key`. */
-  set(key: string, terms: DocTerms): void;
+  /** Adds (or replaces) the document `key`, with an optional small signature for {@link RankOptions.accept}. */
+  set(key: string, terms: DocTerms, signature?: Uint8Array): void;
   delete(key: string): boolean;
   has(key: string): boolean;
   readonly size: number;
   /**
    * Scores documents for the query terms: per query term the best of its expansions, summed over
-   * terms. `all` requires every query term to match. Returns matches best first, at most `limit`
-   * passing `keep` (which is only called on the best candidates, in order).
+   * terms, and returns the `window` best. Synchronous; keys (not internal numbers) are returned, so a
+   * ranking stays valid while the index changes.
    */
-  search(terms: readonly QueryTerm[], options: { all: boolean; limit: number; exclude?: readonly string[]; keep?: (key: string) => boolean }): RawHit[];
+  rank(terms: readonly QueryTerm[], options: RankOptions): Ranking;
   /** Packs postings added since the last call and drops those of deleted documents. */
   compact(): void;
 }
 
 export function createInvertedIndex(): InvertedIndex {
-  const dict = new SearchableMap<Postings>();
+  const dict = new Map<string, Postings>();
+  // The radix tree only holds terms (for prefix and typo lookup); exact lookups go to the Map.
+  const tree = new SearchableMap<Postings>();
   const keys: (string | undefined)[] = [];
   const docNoOf = new Map<string, number>();
   let dead = 0;
   let pendingTail = 0;
   let packedTotal = 0;
-  // Scratch arrays reused by every search (search is synchronous, so never shared between calls).
-  let total = new Float64Array(1024);
-  let best = new Float64Array(1024);
-  let hitCount = new Uint8Array(1024);
+  // Per-document scratch, stamped with the query number so nothing is cleared between queries.
+  let queryNo = 0;
+  let alive = new Uint8Array(1024);
+  let docQuery = new Uint32Array(1024);
+  let docTerm = new Uint8Array(1024);
+  let hits = new Uint8Array(1024);
+  let best = new Float32Array(1024);
+  let total = new Float32Array(1024);
+  let excluded = new Uint32Array(1024);
+  let touched = new Int32Array(1024);
+  // Signatures of all documents back to back in one buffer, addressed by docNo.
+  let signatures = new Uint8Array(64 * 1024);
+  let signaturesUsed = 0;
+  let signatureStart = new Int32Array(1024);
+  let signatureLength = new Int32Array(1024);
 
   function grow(): void {
-    if (keys.length <= total.length) return;
-    const size = Math.max(keys.length, total.length * 2);
-    total = new Float64Array(size);
-    best = new Float64Array(size);
-    hitCount = new Uint8Array(size);
+    if (keys.length <= alive.length) return;
+    const size = Math.max(keys.length, alive.length * 2);
+    const next = new Uint8Array(size);
+    next.set(alive);
+    alive = next;
+    docQuery = new Uint32Array(size);
+    docTerm = new Uint8Array(size);
+    hits = new Uint8Array(size);
+    best = new Float32Array(size);
+    total = new Float32Array(size);
+    excluded = new Uint32Array(size);
+    touched = new Int32Array(size);
+    const starts = new Int32Array(size);
+    starts.set(signatureStart);
+    signatureStart = starts;
+    const lengths = new Int32Array(size);
+    lengths.set(signatureLength);
+    signatureLength = lengths;
+    queryNo = 0;
   }
 
   function remove(key: string): boolean {
     const docNo = docNoOf.get(key);
     if (docNo === undefined) return false;
     keys[docNo] = undefined;
+    alive[docNo] = 0;
     docNoOf.delete(key);
     dead++;
     return true;
   }
 
+  const df = (p: Postings): number => p.packed.length + p.tailLength;
+
+  function append(postings: Postings, value: number): void {
+    if (postings.tailLength === postings.tail.length) {
+      const next = new Int32Array(Math.max(4, postings.tail.length * 2));
+      next.set(postings.tail);
+      postings.tail = next;
+    }
+    postings.tail[postings.tailLength++] = value;
+  }
+
   /**
    * The postings a query term reads, with weights. Work is bounded: prefix and typo expansions stop
    * once they would read more than POSTINGS_BUDGET × documents postings, and typo expansions are
-   * skipped for a word the index knows well (a known word is seldom a typo).
+   * skipped for a word the index knows well (a known word is seldom a typo) and for a prefix that
+   * has completions (a word being typed is not a typo yet).
    */
   function expansions(q: QueryTerm): [Postings, number][] {
     const out: [Postings, number][] = [];
-    const seen = new Set<string>([q.term]);
     const exact = dict.get(q.term);
     if (exact) out.push([exact, 1]);
     let budget = Math.max(20_000, POSTINGS_BUDGET * docNoOf.size);
-    if (q.prefix) {
+    const seen = new Set<string>([q.term]);
+    const known = exact !== undefined && df(exact) >= KNOWN_WORD_DF;
+    let completions = 0;
+    if (q.prefix === true || (q.prefix === "unknown" && !known)) {
       const found: [string, Postings][] = [];
-      for (const [term, postings] of dict.atPrefix(q.term)) if (!seen.has(term)) found.push([term, postings]);
+      for (const [term, postings] of tree.atPrefix(q.term)) if (!seen.has(term) && df(postings) > 0) found.push([term, postings]);
       found.sort((a, b) => df(b[1]) - df(a[1]) || (a[0] < b[0] ? -1 : 1));
       for (const [term, postings] of found.slice(0, MAX_PREFIX_EXPANSIONS)) {
         if (df(postings) > budget) continue;
         budget -= df(postings);
         seen.add(term);
+        completions++;
         // A longer completion is a weaker match for what was typed.
         out.push([postings, PREFIX_WEIGHT * Math.sqrt(q.term.length / term.length)]);
       }
     }
-    if (q.fuzzy > 0 && (!exact || df(exact) < KNOWN_WORD_DF)) {
-      const found = [...dict.fuzzyGet(q.term, q.fuzzy)].filter(([term]) => !seen.has(term));
+    if (q.fuzzy > 0 && !known && completions === 0) {
+      const found = [...tree.fuzzyGet(q.term, q.fuzzy)].filter(([term, [p]]) => !seen.has(term) && df(p) > 0);
       found.sort((a, b) => a[1][1] - b[1][1] || df(b[1][0]) - df(a[1][0]) || (a[0] < b[0] ? -1 : 1));
       for (const [, [postings, distance]] of found.slice(0, MAX_FUZZY_EXPANSIONS)) {
         if (df(postings) > budget) continue;
@@ -118,8 +184,6 @@ export function createInvertedIndex(): InvertedIndex {
     }
     return out;
   }
-
-  const df = (p: Postings): number => p.packed.length + p.tail.length;
 
   /** Packs tails into exact-size typed arrays, drops deleted documents and renumbers the live ones. */
   function compact(): void {
@@ -134,64 +198,187 @@ export function createInvertedIndex(): InvertedIndex {
       docNoOf.set(key, live++);
     }
     keys.length = live;
+    if (dead > 0) {
+      const packedSignatures = new Uint8Array(Math.max(1024, signaturesUsed));
+      let used = 0;
+      for (let docNo = 0; docNo < renumber.length; docNo++) {
+        const to = renumber[docNo] as number;
+        if (to < 0) continue;
+        const start = signatureStart[docNo] as number;
+        const length = signatureLength[docNo] as number;
+        packedSignatures.set(signatures.subarray(start, start + length), used);
+        signatureStart[to] = used;
+        signatureLength[to] = length;
+        used += length;
+      }
+      signatures = packedSignatures;
+      signaturesUsed = used;
+    }
+    alive.fill(0);
+    alive.fill(1, 0, live);
+    const renumbered = dead > 0;
     packedTotal = 0;
-    for (const [, postings] of dict) {
-      const merged = new Int32Array(postings.packed.length + postings.tail.length);
-      let n = 0;
-      for (const list of [postings.packed, postings.tail]) {
-        for (const v of list) {
-          const to = renumber[v >>> 8] ?? -1;
+    for (const [term, postings] of dict) {
+      const { packed, tail, tailLength } = postings;
+      let merged: Int32Array;
+      if (!renumbered) {
+        merged = new Int32Array(packed.length + tailLength);
+        merged.set(packed);
+        merged.set(tail.subarray(0, tailLength), packed.length);
+      } else {
+        merged = new Int32Array(packed.length + tailLength);
+        let n = 0;
+        for (let i = 0; i < packed.length + tailLength; i++) {
+          const v = i < packed.length ? (packed[i] as number) : (tail[i - packed.length] as number);
+          const to = renumber[v >>> 8] as number;
           if (to >= 0) merged[n++] = (to << 8) | (v & 255);
         }
+        if (n < merged.length) merged = merged.slice(0, n);
       }
-      postings.packed = n === merged.length ? merged : merged.slice(0, n);
-      postings.tail = [];
-      packedTotal += n;
+      if (merged.length === 0) {
+        dict.delete(term);
+        tree.delete(term);
+        continue;
+      }
+      postings.packed = merged;
+      postings.tail = EMPTY;
+      postings.tailLength = 0;
+      packedTotal += merged.length;
     }
     pendingTail = 0;
     dead = 0;
   }
 
-  function scoreTerm(q: QueryTerm, touched: number[]): void {
+  /** Adds one term's postings to the query's accumulators; `t` numbers the query term from 1. */
+  function scoreTerm(q: QueryTerm, t: number, qn: number, count: number): number {
     const n = docNoOf.size;
-    const termTouched: number[] = [];
     for (const [postings, weight] of expansions(q)) {
       const d = df(postings);
       const w = (weight * Math.log(1 + (n - d + 0.5) / (d + 0.5))) / 16;
-      for (const list of [postings.packed, postings.tail]) {
-        for (let i = 0; i < list.length; i++) {
-          const v = list[i] ?? 0;
-          const docNo = v >>> 8;
-          if (keys[docNo] === undefined) continue;
+      for (let part = 0; part < 2; part++) {
+        const list = part === 0 ? postings.packed : postings.tail;
+        const length = part === 0 ? list.length : postings.tailLength;
+        for (let i = 0; i < length; i++) {
+          const v = list[i] as number;
+          const doc = v >>> 8;
+          if (alive[doc] === 0) continue;
           const s = w * (v & 255);
-          const prev = best[docNo] ?? 0;
-          if (prev === 0) termTouched.push(docNo);
-          if (s > prev) best[docNo] = s;
+          if (docQuery[doc] !== qn) {
+            docQuery[doc] = qn;
+            docTerm[doc] = t;
+            best[doc] = s;
+            total[doc] = s;
+            hits[doc] = 1;
+            touched[count++] = doc;
+          } else if (docTerm[doc] !== t) {
+            docTerm[doc] = t;
+            best[doc] = s;
+            total[doc] = (total[doc] as number) + s;
+            hits[doc] = (hits[doc] as number) + 1;
+          } else if (s > (best[doc] as number)) {
+            total[doc] = (total[doc] as number) + s - (best[doc] as number);
+            best[doc] = s;
+          }
         }
       }
     }
-    for (const docNo of termTouched) {
-      if ((hitCount[docNo] ?? 0) === 0) touched.push(docNo);
-      total[docNo] = (total[docNo] ?? 0) + (best[docNo] ?? 0);
-      hitCount[docNo] = (hitCount[docNo] ?? 0) + 1;
-      best[docNo] = 0;
+    return count;
+  }
+
+  function markExcluded(terms: readonly string[], qn: number): void {
+    for (const term of terms) {
+      const postings = dict.get(term);
+      if (!postings) continue;
+      for (let i = 0; i < postings.packed.length; i++) excluded[(postings.packed[i] as number) >>> 8] = qn;
+      for (let i = 0; i < postings.tailLength; i++) excluded[(postings.tail[i] as number) >>> 8] = qn;
+    }
+  }
+
+  /** True when document a ranks before b: higher score, then smaller key (deterministic ties). */
+  function before(a: number, b: number): boolean {
+    const sa = total[a] as number;
+    const sb = total[b] as number;
+    if (sa !== sb) return sa > sb;
+    return (keys[a] ?? "") < (keys[b] ?? "");
+  }
+
+  /** The `k` best of the touched documents with at least `need` term hits: a bounded min-heap, then sorted. */
+  function topK(count: number, need: number, qn: number, k: number, accept: RankOptions["accept"]): { docs: number[]; matched: number } {
+    const heap: number[] = [];
+    let matched = 0;
+    // The score of the worst kept document once the heap is full: most candidates lose to it at once.
+    let floor = -1;
+    for (let i = 0; i < count; i++) {
+      const doc = touched[i] as number;
+      if ((hits[doc] as number) < need || excluded[doc] === qn) continue;
+      if (accept && !accept(signatures, signatureStart[doc] as number, signatureLength[doc] as number)) continue;
+      matched++;
+      if (heap.length < k) {
+        heap.push(doc);
+        siftUp(heap, heap.length - 1);
+        if (heap.length === k) floor = total[heap[0] as number] as number;
+      } else if (k > 0 && (total[doc] as number) >= floor && before(doc, heap[0] as number)) {
+        heap[0] = doc;
+        siftDown(heap, 0);
+        floor = total[heap[0]] as number;
+      }
+    }
+    return { docs: heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)), matched };
+  }
+
+  // The heap's root is the worst kept document.
+  function siftUp(heap: number[], i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[parent] as number, heap[i] as number)) break;
+      [heap[parent], heap[i]] = [heap[i] as number, heap[parent] as number];
+      i = parent;
+    }
+  }
+  function siftDown(heap: number[], i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < heap.length && before(heap[worst] as number, heap[l] as number)) worst = l;
+      if (r < heap.length && before(heap[worst] as number, heap[r] as number)) worst = r;
+      if (worst === i) return;
+      [heap[worst], heap[i]] = [heap[i] as number, heap[worst] as number];
+      i = worst;
     }
   }
 
   return {
-    set(key, terms) {
+    set(key, terms, signature) {
       remove(key);
       const docNo = keys.length;
-      if (docNo >= 1 << 23) throw new RangeError("the search index holds at most 8,388,608 documents");
+      if (docNo >= MAX_DOCS) throw new RangeError("the search index holds at most 8,388,608 documents");
       keys.push(key);
       docNoOf.set(key, docNo);
-      for (const [term, impact] of terms) {
-        dict.fetch(term, () => ({ packed: EMPTY, tail: [] })).tail.push((docNo << 8) | Math.max(1, Math.min(255, impact)));
-        pendingTail++;
-      }
       grow();
-      // Amortised: pack when the unpacked tail or the dead documents outgrow a share of the index.
-      if (pendingTail > Math.max(100_000, packedTotal / 4) || dead > Math.max(1_000, docNoOf.size / 5)) compact();
+      alive[docNo] = 1;
+      const length = signature?.length ?? 0;
+      if (signaturesUsed + length > signatures.length) {
+        const next = new Uint8Array(Math.max(signatures.length * 2, signaturesUsed + length));
+        next.set(signatures.subarray(0, signaturesUsed));
+        signatures = next;
+      }
+      if (signature) signatures.set(signature, signaturesUsed);
+      signatureStart[docNo] = signaturesUsed;
+      signatureLength[docNo] = length;
+      signaturesUsed += length;
+      for (const [term, impact] of terms) {
+        let postings = dict.get(term);
+        if (!postings) {
+          postings = { packed: EMPTY, tail: EMPTY, tailLength: 0 };
+          dict.set(term, postings);
+          tree.set(term, postings);
+        }
+        append(postings, (docNo << 8) | Math.max(1, Math.min(255, impact)));
+      }
+      pendingTail += terms.size;
+      // Amortised: pack when the unpacked tails or the dead documents outgrow a share of the index.
+      if (pendingTail > Math.max(1_000_000, packedTotal) || dead > Math.max(1_000, docNoOf.size / 5)) compact();
     },
     delete: remove,
     has: (key) => docNoOf.has(key),
@@ -199,70 +386,31 @@ export function createInvertedIndex(): InvertedIndex {
       return docNoOf.size;
     },
 
-    search(terms, { all, limit, exclude = [], keep }) {
-      if (terms.length === 0 || limit <= 0) return [];
-      const touched: number[] = [];
-      for (const q of terms) scoreTerm(q, touched);
-      const need = all ? Math.min(terms.length, 255) : 1;
-      const excluded = new Set<number>();
-      for (const term of exclude) {
-        const postings = dict.get(term);
-        if (!postings) continue;
-        for (const list of [postings.packed, postings.tail]) for (const v of list) excluded.add(v >>> 8);
+    rank(terms, { all, window, exclude = [], accept }) {
+      if (terms.length === 0 || window <= 0) return { hits: [], matched: 0, all };
+      if (++queryNo >= 0xffffffff) {
+        docQuery.fill(0);
+        excluded.fill(0);
+        queryNo = 1;
       }
-      const candidates: number[] = [];
-      for (const docNo of touched) {
-        if ((hitCount[docNo] ?? 0) >= need && !excluded.has(docNo)) candidates.push(docNo);
+      const qn = queryNo;
+      let count = 0;
+      const used = terms.slice(0, 255);
+      used.forEach((q, i) => (count = scoreTerm(q, i + 1, qn, count)));
+      markExcluded(exclude, qn);
+      let top = topK(count, all ? used.length : 1, qn, window, accept);
+      let usedAll = all;
+      if (all && top.matched === 0 && used.length > 1) {
+        top = topK(count, 1, qn, window, accept);
+        usedAll = false;
       }
-      const byScore = (a: number, b: number): number => (total[b] ?? 0) - (total[a] ?? 0) || compareKeys(keys[a], keys[b]);
-      const out: RawHit[] = [];
-      // Rank only as many candidates as needed: a top-k window that widens when `keep` rejects some.
-      let window = keep ? limit * 4 : limit;
-      let from = 0;
-      let ranked: number[] = [];
-      while (out.length < limit && from < candidates.length) {
-        ranked = topK(candidates, Math.min(candidates.length, window), byScore);
-        for (let i = from; i < ranked.length && out.length < limit; i++) {
-          const docNo = ranked[i] ?? 0;
-          const key = keys[docNo];
-          if (key !== undefined && (!keep || keep(key))) out.push({ key, score: total[docNo] ?? 0 });
-        }
-        from = ranked.length;
-        if (ranked.length >= candidates.length) break;
-        window *= 4;
-      }
-      for (const docNo of touched) {
-        total[docNo] = 0;
-        hitCount[docNo] = 0;
-      }
-      return out;
+      return {
+        hits: top.docs.map((doc) => ({ key: keys[doc] as string, score: total[doc] as number })),
+        matched: top.matched,
+        all: usedAll,
+      };
     },
 
     compact,
   };
-}
-
-function compareKeys(a: string | undefined, b: string | undefined): number {
-  return (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
-}
-
-/** The k best items in order, without sorting the whole list when it is much longer than k. */
-function topK(items: readonly number[], k: number, compare: (a: number, b: number) => number): number[] {
-  if (items.length <= k * 8 || items.length < 256) return [...items].sort(compare).slice(0, k);
-  // Keep a sorted window of size k; most items fail the comparison with the window's worst and cost O(1).
-  const window = items.slice(0, k).sort(compare);
-  for (let i = k; i < items.length; i++) {
-    const item = items[i] ?? 0;
-    if (compare(item, window[k - 1] ?? 0) >= 0) continue;
-    let lo = 0;
-    let hi = k - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(item, window[mid] ?? 0) < 0) hi = mid;
-      else lo = mid + 1;
-    }
-    window.splice(lo, 0, item);
-    window.pop();
-  }
-  return window;
 }

@@ -4,7 +4,7 @@ import type { Logger } from "../../shared/logger.js";
 import type { KeyValueNamespace } from "../../storage/key-value.js";
 import { toPaperId } from "../paper.js";
 import type { Paper, PaperId } from "../paper.js";
-import { createSearchIndex, foldText, textTerms } from "./search-index.js";
+import { MAX_CHECKED_CANDIDATES, createSearchIndex, foldText, matchesQueryFilters, parseQuery, textTerms } from "./search-index.js";
 
 export interface ArchiveHit {
   readonly paper: Paper;
@@ -24,15 +24,25 @@ export interface PaperArchive {
    * fields win; an AI summary or keywords are never lost to a copy without them), and re-indexes them.
    */
   upsert(papers: readonly Paper[]): Promise<void>;
-  get(id: PaperId | string): Paper | undefined;
+  /** The archived paper, read from the store (the archive keeps only what search needs in memory). */
+  get(id: PaperId | string): Promise<Paper | undefined>;
   /** The archived papers among `ids`, in the order asked, unknown ids skipped. */
-  getMany(ids: readonly (PaperId | string)[]): Paper[];
-  all(): IterableIterator<Paper>;
+  getMany(ids: readonly (PaperId | string)[]): Promise<Paper[]>;
+  /** The newest Daily Papers batch first, most upvoted first within it (the archive's stand-in for a feed). */
+  newest(limit: number): Promise<Paper[]>;
   readonly size: number;
   /** Full-text search over title, abstract, AI keywords and authors (see search-index.ts for syntax). */
-  search(query: string, options: { limit: number; filter?: (paper: Paper) => boolean }): ArchiveHit[];
+  search(query: string, options: { limit: number; filter?: (paper: Paper) => boolean }): Promise<ArchiveHit[]>;
   /** Autocomplete: papers whose id or title starts with (or has words starting with) `prefix`; the newest when empty. */
   suggest(prefix: string, limit: number): TitleSuggestion[];
+}
+
+/** What the archive keeps in memory per paper: enough to rank the newest and to autocomplete titles. */
+interface PaperMeta {
+  readonly title: string;
+  readonly dailyDate: string;
+  readonly publishedAt: string;
+  readonly upvotes: number;
 }
 
 // What a stored entry must look like to be loaded; anything else is skipped and counted.
@@ -79,8 +89,17 @@ function samePaper(a: Paper, b: Paper): boolean {
 /** Creates the archive over the store's "papers" namespace. */
 export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logger }): PaperArchive {
   const { papers: namespace, log } = deps;
-  const byId = new Map<PaperId, Paper>();
-  const index = createSearchIndex({ lookup: (id) => byId.get(id) });
+  const meta = new Map<PaperId, PaperMeta>();
+  const index = createSearchIndex({ lookup: () => undefined });
+  // Many papers share a batch date: one string per distinct date instead of one per paper.
+  const dates = new Map<string, string>();
+  const intern = (value: string | undefined): string => {
+    if (value === undefined) return "";
+    const known = dates.get(value);
+    if (known !== undefined) return known;
+    dates.set(value, value);
+    return value;
+  };
 
   function canonical(paper: Paper): Paper | undefined {
     const id = toPaperId(paper.id);
@@ -88,47 +107,83 @@ export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logge
     return id === paper.id ? paper : { ...paper, id };
   }
 
-  /** Newest Daily Papers batch first, most upvoted first within it: what an empty autocomplete shows. */
-  function newest(limit: number): Paper[] {
-    const rank = (a: Paper, b: Paper): number =>
-      (b.dailyDate ?? "").localeCompare(a.dailyDate ?? "") ||
-      b.upvotes - a.upvotes ||
-      (b.publishedAt ?? "").localeCompare(a.publishedAt ?? "") ||
-      (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-    const better = (a: Paper, b: Paper): boolean => rank(a, b) < 0;
-    const top: Paper[] = [];
-    for (const paper of byId.values()) {
-      if (top.length === limit && !better(paper, top[limit - 1] as Paper)) continue;
+  function parse(value: unknown): Paper | undefined {
+    const parsed = StoredPaperSchema.safeParse(value);
+    return parsed.success ? canonical(parsed.data as unknown as Paper) : undefined;
+  }
+
+  async function read(id: PaperId): Promise<Paper | undefined> {
+    const paper = parse(await namespace.get<unknown>(id));
+    return paper?.id === id ? paper : undefined;
+  }
+
+  function remember(paper: Paper): void {
+    meta.set(paper.id, {
+      title: paper.title,
+      dailyDate: intern(paper.dailyDate),
+      publishedAt: intern(paper.publishedAt),
+      upvotes: paper.upvotes,
+    });
+    index.replace(paper);
+  }
+
+  /** Newest Daily Papers batch first, most upvoted first within it, as ids. */
+  function newestIds(limit: number): PaperId[] {
+    const rank = (a: PaperId, b: PaperId): number => {
+      const x = meta.get(a) as PaperMeta;
+      const y = meta.get(b) as PaperMeta;
+      return (
+        y.dailyDate.localeCompare(x.dailyDate) ||
+        y.upvotes - x.upvotes ||
+        y.publishedAt.localeCompare(x.publishedAt) ||
+        (a < b ? 1 : a > b ? -1 : 0)
+      );
+    };
+    const top: PaperId[] = [];
+    for (const id of meta.keys()) {
+      if (top.length === limit && rank(id, top[limit - 1] as PaperId) >= 0) continue;
       let i = top.length;
-      while (i > 0 && better(paper, top[i - 1] as Paper)) i--;
-      top.splice(i, 0, paper);
+      while (i > 0 && rank(id, top[i - 1] as PaperId) < 0) i--;
+      top.splice(i, 0, id);
       if (top.length > limit) top.pop();
     }
     return top;
   }
 
-  function remember(paper: Paper): void {
-    byId.set(paper.id, paper);
-    index.replace(paper);
+  async function getMany(ids: readonly (PaperId | string)[]): Promise<Paper[]> {
+    const found = await Promise.all(
+      ids.map((id) => {
+        const canon = toPaperId(id);
+        return canon ? read(canon) : Promise.resolve(undefined);
+      }),
+    );
+    return found.filter((p): p is Paper => p !== undefined);
   }
 
   return {
     async load() {
       let skipped = 0;
+      // Papers stored under a legacy key ("2401.01234v2"): merged into the canonical entry afterwards.
+      const legacy: Paper[] = [];
       for await (const [key, value] of namespace.entries<unknown>()) {
-        const parsed = StoredPaperSchema.safeParse(value);
-        const paper = parsed.success ? canonical(parsed.data as unknown as Paper) : undefined;
+        const paper = parse(value);
         if (!paper) {
           skipped++;
           log.warn({ key }, "archive: skipping a stored paper that does not parse");
           continue;
         }
-        // Two stored keys can name one paper ("2401.01234" and a legacy "2401.01234v2"): merge them.
-        byId.set(paper.id, mergePaper(byId.get(paper.id), paper));
+        if (key === paper.id) remember(paper);
+        else legacy.push(paper);
       }
-      index.add(byId.values());
-      log.info({ papers: byId.size, skipped }, "archive loaded");
-      return byId.size;
+      for (const old of legacy) {
+        const current = await read(old.id);
+        const merged = mergePaper(old, current ?? old);
+        if (!current || !samePaper(current, merged)) await namespace.set(old.id, merged);
+        remember(merged);
+      }
+      index.compact();
+      log.info({ papers: meta.size, skipped }, "archive loaded");
+      return meta.size;
     },
 
     async upsert(incoming) {
@@ -138,7 +193,7 @@ export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logge
           log.warn({ id: raw.id }, "archive: ignoring a paper without an arXiv id");
           continue;
         }
-        const current = byId.get(paper.id);
+        const current = meta.has(paper.id) ? await read(paper.id) : undefined;
         const merged = mergePaper(current, paper);
         if (current && samePaper(current, merged)) continue;
         // Merge again inside the atomic update: another replica may have stored a newer copy.
@@ -147,33 +202,48 @@ export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logge
       }
     },
 
-    get(id) {
+    async get(id) {
       const canon = toPaperId(id);
-      return canon ? byId.get(canon) : undefined;
+      return canon ? read(canon) : undefined;
     },
 
-    getMany(ids) {
-      const out: Paper[] = [];
-      for (const id of ids) {
-        const canon = toPaperId(id);
-        const paper = canon ? byId.get(canon) : undefined;
-        if (paper) out.push(paper);
-      }
-      return out;
-    },
+    getMany,
 
-    all: () => byId.values(),
+    newest: (limit) => (limit > 0 ? getMany(newestIds(limit)) : Promise.resolve([])),
 
     get size() {
-      return byId.size;
+      return meta.size;
     },
 
-    search(query, { limit, filter }) {
-      const hits = index.search(query, filter ? { limit, filter } : { limit });
-      return hits.flatMap((hit) => {
-        const paper = byId.get(hit.id);
-        return paper ? [{ paper, score: hit.score }] : [];
-      });
+    async search(query, { limit, filter }) {
+      const parsed = parseQuery(query);
+      if (parsed.terms.length === 0 || limit <= 0) return [];
+      const check = parsed.phrases.length > 0 || filter !== undefined;
+      // Phrases are pre-checked by the index (Bloom filters of word pairs) and confirmed here on the
+      // few papers read back; a caller's filter may reject more, so it reads a wider window.
+      for (const all of parsed.terms.length > 1 ? [true, false] : [true]) {
+        const out: ArchiveHit[] = [];
+        let checked = 0;
+        for (let window = filter ? limit * 4 : limit; ; window *= 4) {
+          const ranking = index.rank(parsed, { window: Math.min(window, MAX_CHECKED_CANDIDATES), all });
+          if (all && !ranking.all) break; // AND found nothing; the OR pass follows
+          while (checked < ranking.hits.length && out.length < limit) {
+            const batch = ranking.hits.slice(checked, checked + Math.max(limit - out.length, check ? 8 : 1));
+            checked += batch.length;
+            const loaded = await getMany(batch.map((h) => h.id));
+            const byId = new Map(loaded.map((p) => [p.id, p] as const));
+            for (const hit of batch) {
+              const paper = byId.get(hit.id);
+              if (!paper || out.length >= limit) continue;
+              if (check && (!matchesQueryFilters(paper, parsed) || (filter && !filter(paper)))) continue;
+              out.push({ paper, score: hit.score });
+            }
+          }
+          if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES) break;
+        }
+        if (out.length > 0) return out;
+      }
+      return [];
     },
 
     suggest(prefix, limit) {
@@ -181,25 +251,25 @@ export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logge
       const trimmed = prefix.trim();
       const asId = toPaperId(trimmed);
       if (asId) {
-        const exact = byId.get(asId);
-        if (exact) return [{ id: exact.id, title: exact.title }];
+        const exact = meta.get(asId);
+        if (exact) return [{ id: asId, title: exact.title }];
       }
       if (/^\d{4}\.\d*$/.test(trimmed)) {
         // A partly typed arXiv id: match ids by prefix, newest first.
-        const ids = [...byId.keys()].filter((id) => id.startsWith(trimmed)).sort().reverse();
-        return ids.slice(0, limit).map((id) => ({ id, title: byId.get(id)?.title ?? "" }));
+        const ids = [...meta.keys()].filter((id) => id.startsWith(trimmed)).sort().reverse();
+        return ids.slice(0, limit).map((id) => ({ id, title: meta.get(id)?.title ?? "" }));
       }
-      if (trimmed === "") return newest(limit).map((p) => ({ id: p.id, title: p.title }));
+      if (trimmed === "") return newestIds(limit).map((id) => ({ id, title: meta.get(id)?.title ?? "" }));
       if (textTerms(trimmed).length === 0) return [];
       const folded = foldText(trimmed);
       const hits = index.searchTitles(trimmed, limit * 4).flatMap((hit) => {
-        const paper = byId.get(hit.id);
-        return paper ? [{ paper, score: hit.score }] : [];
+        const title = meta.get(hit.id)?.title;
+        return title === undefined ? [] : [{ id: hit.id, title, score: hit.score }];
       });
       // Titles that start with what was typed come first, then the best word-prefix matches.
-      const rank = (p: Paper): number => (foldText(p.title).startsWith(folded) ? 0 : 1);
-      hits.sort((a, b) => rank(a.paper) - rank(b.paper) || b.score - a.score);
-      return hits.slice(0, limit).map(({ paper }) => ({ id: paper.id, title: paper.title }));
+      const rank = (title: string): number => (foldText(title).startsWith(folded) ? 0 : 1);
+      hits.sort((a, b) => rank(a.title) - rank(b.title) || b.score - a.score);
+      return hits.slice(0, limit).map(({ id, title }) => ({ id, title }));
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { Paper, PaperId } from "../paper.js";
 import { createInvertedIndex } from "./inverted-index.js";
 import type { QueryTerm, RawHit } from "./inverted-index.js";
+import { mayContain, phraseProbe, phraseSignature, phraseWords } from "./phrase-signature.js";
 
 /** Field boosts: a title hit outranks a keyword hit, which outranks an author or abstract hit. */
 export const FIELD_BOOSTS = { title: 4, aiKeywords: 2.5, authors: 1.5, abstract: 1 } as const;
@@ -34,11 +35,16 @@ const ASCII = /^[\t\n\r\x20-\x7e]*$/;
 
 /** Splits text into raw tokens (hyphenated words and contractions still whole, not yet folded). */
 function splitWords(text: string): string[] {
+  // Plain ASCII (most titles and abstracts) takes a cheaper regex than the Unicode-aware split.
+  if (ASCII.test(text)) return text.match(ASCII_WORD) ?? [];
   return text.split(SEPARATOR).filter((t) => t.length > 0);
 }
+const ASCII_WORD = /[A-Za-z0-9'-]+/g;
+const JOINERS = /['’-]/;
 
 /** Index-side terms of one folded token: "self-supervised" → self, supervised, selfsupervised. */
 function indexTerms(token: string): string[] | null {
+  if (!JOINERS.test(token)) return STOPWORDS.has(token) ? null : [token];
   const parts = token
     .split(/['’-]+/)
     .filter((p) => p.length > 0);
@@ -76,10 +82,12 @@ export interface ParsedQuery {
 
 /** Collapses a folded text to words separated by single spaces, so phrases compare across punctuation. */
 function phraseForm(text: string): string {
-  return ` ${foldText(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .join(" ")} `;
+  return ` ${phraseWords(foldText(text)).join(" ")} `;
+}
+
+/** The text phrases are looked for in: title, abstract and AI keywords. */
+function phraseBody(paper: Paper): string {
+  return [paper.title, paper.abstract, paper.aiKeywords.join(" ; ")].join(" ; ");
 }
 
 /** Parses `/papers` query syntax: words, `"quoted phrases"` and `-excluded` words. */
@@ -107,7 +115,7 @@ export function parseQuery(query: string): ParsedQuery {
 /** True when the paper satisfies the query's phrases and exclusions (the parts MiniSearch cannot express). */
 export function matchesQueryFilters(paper: Paper, parsed: ParsedQuery): boolean {
   if (parsed.phrases.length === 0 && parsed.excluded.length === 0) return true;
-  const body = [paper.title, paper.abstract, paper.aiKeywords.join(" ; ")].join(" ; ");
+  const body = phraseBody(paper);
   if (parsed.phrases.length > 0) {
     const haystack = phraseForm(body);
     if (!parsed.phrases.every((p) => haystack.includes(` ${p} `))) return false;
@@ -130,6 +138,15 @@ export interface IndexSearchOptions {
   readonly filter?: (paper: Paper) => boolean;
 }
 
+/** The best-scored papers for a query, before phrase and caller filters (see {@link SearchIndex.rank}). */
+export interface IndexRanking {
+  readonly hits: readonly IndexHit[];
+  /** How many papers matched in all; more than `hits.length` means a wider window finds more. */
+  readonly matched: number;
+  /** False when the query asked for every word (AND) but no paper had them all, so OR was used. */
+  readonly all: boolean;
+}
+
 export interface SearchIndex {
   /** Adds papers; a paper already indexed is replaced. */
   add(papers: Iterable<Paper>): void;
@@ -137,19 +154,31 @@ export interface SearchIndex {
   replace(paper: Paper): void;
   /** Best matches first; AND of all words, falling back to OR when AND finds nothing. */
   search(query: string, options: IndexSearchOptions): IndexHit[];
+  /**
+   * The `window` best papers for the parsed query's words and exclusions, without checking its phrases
+   * (the index keeps no text): for callers that load papers themselves and apply
+   * {@link matchesQueryFilters}. `all: false` asks for OR directly.
+   */
+  rank(parsed: ParsedQuery, options: { window: number; all?: boolean }): IndexRanking;
   /** Papers whose title has a word starting with every word of `prefix`, best first (autocomplete). */
   searchTitles(prefix: string, limit: number): IndexHit[];
   has(id: PaperId): boolean;
   readonly size: number;
+  /** Packs what {@link SearchIndex.replace} added (add() does this itself); for bulk loads through replace(). */
+  compact(): void;
 }
 
 export interface SearchIndexOptions {
   /**
-   * Where the index reads a paper back for phrase/exclusion filters. The archive passes its own
-   * map; without it the index keeps a map of what it was given (the same objects, not copies).
+   * Where {@link SearchIndex.search} reads a paper back for phrase and caller filters. Without it the
+   * index keeps a map of what it was given (the same objects, not copies). An archive that keeps
+   * papers out of memory passes nothing here and uses {@link SearchIndex.rank} instead.
    */
   readonly lookup?: (id: PaperId) => Paper | undefined;
 }
+
+/** At most this many candidates are read back to check phrases and filters (bounds a query's cost). */
+export const MAX_CHECKED_CANDIDATES = 2_000;
 
 // BM25-style saturation with fixed average field lengths (in terms), so a paper's impact does not
 // depend on what else is indexed and an upsert touches only that paper.
@@ -194,12 +223,13 @@ function docTerms(paper: Paper, fields: readonly Field[]): Map<string, number> {
   return impact;
 }
 
-// Prefix for the word being typed (the last one) and any word of 3+ letters; typo tolerance (one
-// edit per 5 letters, at most 2) only for words of 4+ letters, where a typo is likelier than a word.
+// Prefix for the word being typed (the last one), and for any other word of 3+ letters the index
+// does not know; typo tolerance (one edit per 5 letters, at most 2) only for words of 4+ letters,
+// where a typo is likelier than a word.
 function toQueryTerms(terms: readonly string[], prefixAll: boolean): QueryTerm[] {
   return terms.map((term, i) => ({
     term,
-    prefix: prefixAll || i === terms.length - 1 || term.length >= 3,
+    prefix: prefixAll || i === terms.length - 1 ? true : term.length >= 3 ? "unknown" : false,
     fuzzy: term.length >= 4 ? Math.min(2, Math.round(term.length * 0.2)) : 0,
   }));
 }
@@ -212,12 +242,26 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
   const titles = createInvertedIndex();
 
   function upsert(paper: Paper): void {
-    full.set(paper.id, docTerms(paper, FIELDS));
+    full.set(paper.id, docTerms(paper, FIELDS), phraseSignature(phraseWords(foldText(phraseBody(paper)))));
     titles.set(paper.id, docTerms(paper, ["title"]));
     own?.set(paper.id, paper);
   }
 
   const toHits = (raw: readonly RawHit[]): IndexHit[] => raw.map((r) => ({ id: r.key as PaperId, score: r.score }));
+
+  function rank(parsed: ParsedQuery, { window, all = true }: { window: number; all?: boolean }): IndexRanking {
+    if (parsed.terms.length === 0 || window <= 0) return { hits: [], matched: 0, all };
+    const probe = phraseProbe(parsed.phrases);
+    const accept =
+      probe.length > 0 ? (filters: Uint8Array, start: number, bytes: number) => mayContain(filters, start, bytes, probe) : undefined;
+    const ranking = full.rank(toQueryTerms(parsed.terms, false), {
+      all,
+      window,
+      exclude: parsed.excluded,
+      ...(accept ? { accept } : {}),
+    });
+    return { hits: toHits(ranking.hits), matched: ranking.matched, all: ranking.all };
+  }
 
   return {
     add(papers) {
@@ -226,31 +270,59 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
       titles.compact();
     },
     replace: upsert,
+    rank,
     search(query, { limit, filter }) {
       const parsed = parseQuery(query);
       if (parsed.terms.length === 0 || limit <= 0) return [];
-      const terms = toQueryTerms(parsed.terms, false);
-      const textFilters = parsed.phrases.length > 0;
-      const keep =
-        textFilters || filter
-          ? (key: string): boolean => {
-              const paper = lookup(key as PaperId);
-              return !!paper && (!textFilters || matchesQueryFilters(paper, parsed)) && (!filter || filter(paper));
-            }
-          : undefined;
-      const base = { limit, exclude: parsed.excluded, ...(keep ? { keep } : {}) };
-      const all = full.search(terms, { ...base, all: true });
-      if (all.length > 0 || terms.length === 1) return toHits(all);
-      return toHits(full.search(terms, { ...base, all: false }));
+      const check = parsed.phrases.length > 0 || filter !== undefined;
+      if (!check) return [...rank(parsed, { window: limit }).hits];
+      const keep = (id: PaperId): boolean => {
+        const paper = lookup(id);
+        return !!paper && matchesQueryFilters(paper, parsed) && (!filter || filter(paper));
+      };
+      return filteredSearch(parsed, limit, (window, all) => rank(parsed, { window, all }), keep);
     },
     searchTitles(prefix, limit) {
       const terms = textTerms(prefix);
       if (terms.length === 0 || limit <= 0) return [];
-      return toHits(titles.search(toQueryTerms(terms, true).map((q) => ({ ...q, fuzzy: 0 })), { all: true, limit }));
+      const query = toQueryTerms(terms, true).map((q) => ({ ...q, fuzzy: 0 }));
+      const ranking = titles.rank(query, { all: true, window: limit });
+      return ranking.all ? toHits(ranking.hits) : [];
     },
     has: (id) => full.has(id),
     get size() {
       return full.size;
     },
+    compact() {
+      full.compact();
+      titles.compact();
+    },
   };
+}
+
+/**
+ * Phrase and caller filters over a ranking: widens the window until `limit` papers pass, the
+ * candidates run out or MAX_CHECKED_CANDIDATES were checked; when AND leaves nothing, tries OR.
+ */
+function filteredSearch(
+  parsed: ParsedQuery,
+  limit: number,
+  rankWith: (window: number, all: boolean) => IndexRanking,
+  keep: (id: PaperId) => boolean,
+): IndexHit[] {
+  for (const all of parsed.terms.length > 1 ? [true, false] : [true]) {
+    const out: IndexHit[] = [];
+    let checked = 0;
+    for (let window = limit * 4; ; window *= 4) {
+      const ranking = rankWith(Math.min(window, MAX_CHECKED_CANDIDATES), all);
+      if (all && !ranking.all) break; // AND found nothing; the OR pass follows
+      for (; checked < ranking.hits.length && out.length < limit; checked++) {
+        const hit = ranking.hits[checked] as IndexHit;
+        if (keep(hit.id)) out.push(hit);
+      }
+      if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES) break;
+    }
+    if (out.length > 0) return out;
+  }
+  return [];
 }

@@ -141,7 +141,7 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
         (result) => ({ ok: true as const, result }),
         (error: unknown) => ({ ok: false as const, error }),
       );
-      const local = archive.search(query, { limit });
+      const local = await archive.search(query, { limit });
       const top = local[0]?.score ?? 0;
       for (const hit of local) add(hit.paper, "archive", top > 0 ? hit.score / top : 0);
 

@@ -34,7 +34,7 @@ describe("paper archive", () => {
     await archive.upsert(fixture);
     expect(archive.size).toBe(30);
     expect((await papers.get<Paper>("2606.13392"))?.title).toBe("MiniMax Sparse Attention");
-    expect(archive.search("sparse attention", { limit: 3 })[0]?.paper.id).toBe("2606.13392");
+    expect((await archive.search("sparse attention", { limit: 3 }))[0]?.paper.id).toBe("2606.13392");
   });
 
   it("treats 2401.01234v2 and 2401.01234 as one paper", async () => {
@@ -42,23 +42,23 @@ describe("paper archive", () => {
     await archive.upsert([{ ...makePaper({ id: "2401.01234", title: "Koala routing" }), id: "2401.01234v2" as Paper["id"] }]);
     await archive.upsert([makePaper({ id: "2401.01234", title: "Koala routing, revised", upvotes: 3 })]);
     expect(archive.size).toBe(1);
-    expect(archive.get("2401.01234v2")?.title).toBe("Koala routing, revised");
-    expect(archive.getMany(["2401.01234v1", "2401.01234", "9999.99999"]).map((p) => p.id)).toEqual([
+    expect((await archive.get("2401.01234v2"))?.title).toBe("Koala routing, revised");
+    expect((await archive.getMany(["2401.01234v1", "2401.01234", "9999.99999"])).map((p) => p.id)).toEqual([
       "2401.01234",
       "2401.01234",
     ]);
     const keys: string[] = [];
     for await (const [key] of papers.entries()) keys.push(key);
     expect(keys).toEqual(["2401.01234"]);
-    expect(archive.search("koala", { limit: 5 })).toHaveLength(1);
+    expect((await archive.search("koala", { limit: 5 }))).toHaveLength(1);
   });
 
   it("replaces the indexed text on upsert without leaving a duplicate", async () => {
     const { archive } = await memoryArchive();
     await archive.upsert([makePaper({ id: "2401.00010", title: "Wombat segmentation" })]);
     await archive.upsert([makePaper({ id: "2401.00010", title: "Platypus segmentation" })]);
-    expect(archive.search("wombat", { limit: 5 })).toEqual([]);
-    expect(archive.search("segmentation", { limit: 5 }).map((h) => h.paper.title)).toEqual(["Platypus segmentation"]);
+    expect((await archive.search("wombat", { limit: 5 }))).toEqual([]);
+    expect((await archive.search("segmentation", { limit: 5 })).map((h) => h.paper.title)).toEqual(["Platypus segmentation"]);
   });
 
   it("keeps the AI summary and keywords when a newer copy (e.g. from arXiv) lacks them", async () => {
@@ -67,12 +67,12 @@ describe("paper archive", () => {
     await archive.upsert([hf]);
     const fromArxiv = makePaper({ id: hf.id, title: hf.title, abstract: hf.abstract, categories: ["cs.CL"] });
     await archive.upsert([fromArxiv]);
-    const stored = archive.get(hf.id)!;
+    const stored = (await archive.get(hf.id))!;
     expect(stored.aiSummary).toBe(hf.aiSummary);
     expect(stored.aiKeywords).toEqual(hf.aiKeywords);
     expect(stored.upvotes).toBe(hf.upvotes);
     expect(stored.categories).toEqual(["cs.CL"]);
-    expect(archive.search("slim-verifier", { limit: 3 })[0]?.paper.id).toBe(hf.id);
+    expect((await archive.search("slim-verifier", { limit: 3 }))[0]?.paper.id).toBe(hf.id);
   });
 
   it("takes newer counts from a newer Hugging Face copy", () => {
@@ -106,8 +106,53 @@ describe("paper archive", () => {
     const after = createPaperArchive({ papers: second.namespace("papers"), log: silentLogger });
     expect(after.size).toBe(0);
     expect(await after.load()).toBe(30);
-    expect(after.get("2606.12243")?.aiKeywords).toEqual(byId("2606.12243").aiKeywords);
-    expect(after.search("speculative decoding", { limit: 1 })[0]?.paper.id).toBe("2606.12243");
+    expect((await after.get("2606.12243"))?.aiKeywords).toEqual(byId("2606.12243").aiKeywords);
+    expect((await after.search("speculative decoding", { limit: 1 }))[0]?.paper.id).toBe("2606.12243");
+  });
+
+  it("keeps full papers in the store only: search and get read them back from there", async () => {
+    const papers = createMemoryNamespace();
+    const archive = createPaperArchive({ papers, log: silentLogger });
+    await archive.upsert(fixture);
+    // Another replica rewrites a paper's summary in the shared store: this archive answers with it.
+    await papers.set("2606.13392", { ...byId("2606.13392"), aiSummary: "Rewritten elsewhere" });
+    expect((await archive.search("sparse attention", { limit: 1 }))[0]?.paper.aiSummary).toBe("Rewritten elsewhere");
+    expect((await archive.get("2606.13392"))?.aiSummary).toBe("Rewritten elsewhere");
+    // A paper removed from the store is no longer returned, though it is still indexed.
+    await papers.delete("2606.13392");
+    expect((await archive.search("sparse attention", { limit: 3 })).map((h) => h.paper.id)).not.toContain("2606.13392");
+  });
+
+  it("confirms a quoted phrase against the stored text and keeps exclusions", async () => {
+    const { archive } = await memoryArchive();
+    await archive.upsert([
+      makePaper({ id: "2401.00021", title: "Latent space walks", abstract: "We walk." }),
+      makePaper({ id: "2401.00022", title: "Space of latent codes", abstract: "Codes in a latent, not a space walk." }),
+      makePaper({ id: "2401.00023", title: "Latent space video", abstract: "Video." }),
+    ]);
+    const ids = async (q: string): Promise<string[]> => (await archive.search(q, { limit: 10 })).map((h) => h.paper.id).sort();
+    expect(await ids("latent space")).toEqual(["2401.00021", "2401.00022", "2401.00023"]);
+    expect(await ids('"latent space"')).toEqual(["2401.00021", "2401.00023"]);
+    expect(await ids('"latent space" -video')).toEqual(["2401.00021"]);
+  });
+
+  it("lists the newest batch first, most upvoted first, read from the store", async () => {
+    const { archive } = await memoryArchive();
+    await archive.upsert([
+      makePaper({ id: "2401.00031", title: "Old", dailyDate: "2026-06-01", upvotes: 90 }),
+      makePaper({ id: "2401.00032", title: "New, few votes", dailyDate: "2026-06-02", upvotes: 1 }),
+      makePaper({ id: "2401.00033", title: "New, many votes", dailyDate: "2026-06-02", upvotes: 7 }),
+    ]);
+    expect((await archive.newest(2)).map((p) => p.title)).toEqual(["New, many votes", "New, few votes"]);
+  });
+
+  it("merges a paper stored under a legacy versioned key into its canonical entry when loading", async () => {
+    const papers = createMemoryNamespace();
+    await papers.set("2401.01234v2", { ...makePaper({ id: "2401.01234", title: "Koala routing", upvotes: 9 }), id: "2401.01234v2" });
+    const archive = createPaperArchive({ papers, log: silentLogger });
+    expect(await archive.load()).toBe(1);
+    expect((await archive.get("2401.01234"))?.upvotes).toBe(9);
+    expect((await archive.search("koala", { limit: 5 })).map((h) => h.paper.id)).toEqual(["2401.01234"]);
   });
 
   it("skips stored entries that are not papers when loading", async () => {

@@ -67,7 +67,7 @@ describe("merged paper search", () => {
     const search = createPaperSearch({ hf: answeringHf(kazakh), archive, log: silentLogger });
     await search.search("kazakh", { limit: 10 });
     expect(archive.size).toBe(kazakh.length);
-    expect(archive.search("kazakh sentiment", { limit: 1 })[0]?.paper.id).toBe("2403.19335");
+    expect((await archive.search("kazakh sentiment", { limit: 1 }))[0]?.paper.id).toBe("2403.19335");
   });
 
   it("applies the query's -exclusions and \"phrases\" to Hugging Face results too", async () => {
@@ -120,7 +120,7 @@ describe("merged paper search", () => {
       ["2403.19399", ["arxiv"]],
     ]);
     expect(notice).toMatch(/showing papers from paperboy's archive and arXiv\.$/);
-    expect(archive.get("2403.19399")?.categories).toEqual(["cs.CL"]);
+    expect((await archive.get("2403.19399"))?.categories).toEqual(["cs.CL"]);
   });
 
   it("does not ask arXiv when Hugging Face answers", async () => {
