@@ -72,9 +72,16 @@ export async function catchUp(deps: {
   const now = deps.now();
   const windowStart = new Date(now.getTime() - (deps.graceMs ?? DEFAULT_GRACE_MS));
   const due: { id: string; at: Date }[] = [];
+  // Thousands of subscriptions share a handful of (cron, time zone) pairs: walk each pair's calendar once.
+  const lastRuns = new Map<string, Date | undefined>();
+  const lastRunOf = (cron: string, timezone: string): Date | undefined => {
+    const key = `${cron}\u0000${timezone}`;
+    if (!lastRuns.has(key)) lastRuns.set(key, previousRun(deps.runner.scheduler, cron, timezone, now, windowStart));
+    return lastRuns.get(key);
+  };
   for (const sub of await deps.subscriptions.all()) {
     if (sub.paused) continue;
-    const last = previousRun(deps.runner.scheduler, sub.cron, sub.timezone, now, windowStart);
+    const last = lastRunOf(sub.cron, sub.timezone);
     if (!last) continue;
     const deliveredAt = sub.lastDelivered ? Date.parse(sub.lastDelivered.at) : Number.NEGATIVE_INFINITY;
     if (deliveredAt >= last.getTime()) continue;
