@@ -46,11 +46,68 @@ function cutTitle(title: string): string {
   return `${graphemes.slice(0, TITLE_IN_REASON - 1).join("").trimEnd()}…`;
 }
 
+/** A term's weight in one document before IDF: 1 + ln(tf). */
+const tfWeight = (tf: number): number => 1 + Math.log(tf);
+/** Smoothed IDF (never zero), so two papers alone still compare on what they share. */
+const idf = (n: number, df: number): number => Math.log(1 + n / df);
+
+/** What a candidate batch costs to tokenise and index, done once per batch array (it is shared by many channels). */
+interface PreparedBatch {
+  /** Candidate documents by id (first copy wins), in batch order. */
+  readonly docs: Map<PaperId, Vector>;
+  /** Document frequency over the candidates alone. */
+  readonly df: Map<string, number>;
+  /** term → the candidates holding it, with their 1 + ln(tf). */
+  readonly postings: Map<string, { readonly id: PaperId; readonly w: number }[]>;
+  /** Squared candidate norms with `df` alone, per corpus size n. */
+  readonly normsByN: Map<number, Map<PaperId, number>>;
+}
+const preparedBatches = new WeakMap<readonly Paper[], PreparedBatch>();
+
+function prepare(candidates: readonly Paper[]): PreparedBatch {
+  const cached = preparedBatches.get(candidates);
+  if (cached) return cached;
+  const docs = new Map<PaperId, Vector>();
+  for (const paper of candidates) if (!docs.has(paper.id)) docs.set(paper.id, termCounts(paper));
+  const df = new Map<string, number>();
+  const postings = new Map<string, { id: PaperId; w: number }[]>();
+  for (const [id, counts] of docs) {
+    for (const [term, tf] of counts) {
+      df.set(term, (df.get(term) ?? 0) + 1);
+      const list = postings.get(term);
+      if (list) list.push({ id, w: tfWeight(tf) });
+      else postings.set(term, [{ id, w: tfWeight(tf) }]);
+    }
+  }
+  const batch: PreparedBatch = { docs, df, postings, normsByN: new Map() };
+  preparedBatches.set(candidates, batch);
+  return batch;
+}
+
+function baseNorms(batch: PreparedBatch, n: number): Map<PaperId, number> {
+  let norms = batch.normsByN.get(n);
+  if (!norms) {
+    norms = new Map();
+    for (const [id, counts] of batch.docs) {
+      let sum = 0;
+      for (const [term, tf] of counts) {
+        const w = tfWeight(tf) * idf(n, batch.df.get(term) ?? 1);
+        sum += w * w;
+      }
+      norms.set(id, sum);
+    }
+    batch.normsByN.set(n, norms);
+  }
+  return norms;
+}
+
 /**
  * Boosts the candidates that resemble papers the channel voted for: for each candidate, the best
  * cosine similarity (TF-IDF over title, keywords and abstract, IDF over candidates ∪ liked) to any
  * liked paper, scaled to `maxBoost`. Candidates that are themselves liked, or below the threshold,
  * get no entry. Deterministic: ties between liked papers go to the smaller id.
+ * The candidate batch is tokenised and indexed once per array object, so thousands of channels
+ * scoring the same batch only pay for their own liked papers.
  */
 export function similarityBoosts(
   candidates: readonly Paper[],
@@ -60,50 +117,62 @@ export function similarityBoosts(
   const boosts = new Map<PaperId, SimilarityBoost>();
   if (candidates.length === 0 || liked.length === 0 || options.maxBoost <= 0) return boosts;
   const minSimilarity = options.minSimilarity ?? 0.1;
-  const likedIds = new Set(liked.map((p) => p.id));
-  const docs = new Map<PaperId, { paper: Paper; counts: Vector }>();
-  for (const paper of [...liked, ...candidates]) {
-    if (!docs.has(paper.id)) docs.set(paper.id, { paper, counts: termCounts(paper) });
+  const batch = prepare(candidates);
+
+  // The corpus is candidates ∪ liked by id; a liked copy stands in for a candidate with the same id.
+  const likedDocs = new Map<PaperId, { paper: Paper; counts: Vector }>();
+  for (const paper of liked) if (!likedDocs.has(paper.id)) likedDocs.set(paper.id, { paper, counts: termCounts(paper) });
+  const dfDelta = new Map<string, number>();
+  let n = batch.docs.size;
+  for (const [id, { counts }] of likedDocs) {
+    const replaced = batch.docs.get(id);
+    if (replaced) for (const term of replaced.keys()) dfDelta.set(term, (dfDelta.get(term) ?? 0) - 1);
+    else n++;
+    for (const term of counts.keys()) dfDelta.set(term, (dfDelta.get(term) ?? 0) + 1);
+  }
+  const dfOf = (term: string): number => (batch.df.get(term) ?? 0) + (dfDelta.get(term) ?? 0) || 1;
+
+  // Candidate norms: the batch's, corrected for the terms whose document frequency the liked papers change.
+  const norms = new Map(baseNorms(batch, n));
+  for (const [term, delta] of dfDelta) {
+    if (delta === 0) continue;
+    const before = idf(n, batch.df.get(term) ?? 1);
+    const after = idf(n, dfOf(term));
+    for (const { id, w } of batch.postings.get(term) ?? []) {
+      norms.set(id, (norms.get(id) ?? 0) + (w * after) ** 2 - (w * before) ** 2);
+    }
   }
 
-  const documentFrequency = new Map<string, number>();
-  for (const { counts } of docs.values()) {
-    for (const term of counts.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-  }
-  const n = docs.size;
-  const vectorOf = (counts: Vector): { weights: Vector; norm: number } => {
-    const weights: Vector = new Map();
-    let sum = 0;
+  // Dot products through the postings of each liked paper's terms; liked papers by id (ties → smaller id).
+  const likedSorted = [...likedDocs.values()].sort((a, b) => (a.paper.id < b.paper.id ? -1 : 1));
+  const best = new Map<PaperId, { similarity: number; paper: Paper }>();
+  for (const { paper, counts } of likedSorted) {
+    const dots = new Map<PaperId, number>();
+    let likedSum = 0;
     for (const [term, tf] of counts) {
-      // Smoothed IDF (never zero), so two papers alone still compare on what they share.
-      const w = (1 + Math.log(tf)) * Math.log(1 + n / (documentFrequency.get(term) ?? 1));
-      weights.set(term, w);
-      sum += w * w;
+      const termIdf = idf(n, dfOf(term));
+      const lw = tfWeight(tf) * termIdf;
+      likedSum += lw * lw;
+      for (const { id, w } of batch.postings.get(term) ?? []) dots.set(id, (dots.get(id) ?? 0) + w * termIdf * lw);
     }
-    return { weights, norm: Math.sqrt(sum) };
-  };
-  const vectors = new Map<PaperId, { weights: Vector; norm: number }>();
-  for (const [id, { counts }] of docs) vectors.set(id, vectorOf(counts));
+    const likedNorm = Math.sqrt(likedSum);
+    if (likedNorm === 0) continue;
+    for (const [id, dot] of dots) {
+      const candidateNorm = Math.sqrt(Math.max(0, norms.get(id) ?? 0));
+      if (candidateNorm === 0) continue;
+      const similarity = dot / (candidateNorm * likedNorm);
+      const current = best.get(id);
+      if (!current || similarity > current.similarity) best.set(id, { similarity, paper });
+    }
+  }
 
-  const likedSorted = [...new Map(liked.map((p) => [p.id, p])).values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const candidate of candidates) {
-    if (likedIds.has(candidate.id) || boosts.has(candidate.id)) continue;
-    const cv = vectors.get(candidate.id);
-    if (!cv || cv.norm === 0) continue;
-    let best: { similarity: number; paper: Paper } | undefined;
-    for (const paper of likedSorted) {
-      const lv = vectors.get(paper.id);
-      if (!lv || lv.norm === 0) continue;
-      const [small, large] = cv.weights.size <= lv.weights.size ? [cv.weights, lv.weights] : [lv.weights, cv.weights];
-      let dot = 0;
-      for (const [term, w] of small) dot += w * (large.get(term) ?? 0);
-      const similarity = dot / (cv.norm * lv.norm);
-      if (!best || similarity > best.similarity) best = { similarity, paper };
-    }
-    if (best && best.similarity >= minSimilarity) {
+    if (likedDocs.has(candidate.id) || boosts.has(candidate.id)) continue;
+    const found = best.get(candidate.id);
+    if (found && found.similarity >= minSimilarity) {
       boosts.set(candidate.id, {
-        score: options.maxBoost * Math.min(1, best.similarity),
-        reason: `like "${cutTitle(best.paper.title)}", which you voted for`,
+        score: options.maxBoost * Math.min(1, found.similarity),
+        reason: `like "${cutTitle(found.paper.title)}", which you voted for`,
       });
     }
   }
