@@ -20,12 +20,26 @@ const TITLE_IN_REASON = 60;
 
 type Vector = Map<string, number>;
 
-// Term counts per Paper object (read-only once built): a batch shared by many channels is tokenised once.
+// Term counts (read-only once built) per Paper object, and per id while the text is the same: a batch
+// shared by many channels is tokenised once, and so is a liked paper read afresh from the store per digest.
 const countsOf = new WeakMap<Paper, Vector>();
+const countsById = new Map<PaperId, { readonly paper: Paper; readonly counts: Vector }>();
+const COUNTS_BY_ID_MAX = 5_000;
+
+const sameText = (a: Paper, b: Paper): boolean =>
+  a.title === b.title &&
+  a.abstract === b.abstract &&
+  a.aiKeywords.length === b.aiKeywords.length &&
+  a.aiKeywords.every((k, i) => k === b.aiKeywords[i]);
 
 function termCounts(paper: Paper): Vector {
   const cached = countsOf.get(paper);
   if (cached) return cached;
+  const known = countsById.get(paper.id);
+  if (known && sameText(known.paper, paper)) {
+    countsOf.set(paper, known.counts);
+    return known.counts;
+  }
   const counts: Vector = new Map();
   const addAll = (text: string, weight: number): void => {
     for (const term of textTerms(text)) counts.set(term, (counts.get(term) ?? 0) + weight);
@@ -34,6 +48,8 @@ function termCounts(paper: Paper): Vector {
   addAll(paper.aiKeywords.join(" ; "), FIELD_WEIGHT.keywords);
   addAll(paper.abstract, FIELD_WEIGHT.abstract);
   countsOf.set(paper, counts);
+  if (countsById.size >= COUNTS_BY_ID_MAX) countsById.clear();
+  countsById.set(paper.id, { paper, counts });
   return counts;
 }
 

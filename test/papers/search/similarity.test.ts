@@ -1,7 +1,7 @@
 // Similarity boosts: candidates that resemble papers the channel voted for rank higher, with a reason.
 import { describe, expect, it } from "vitest";
 import { textTerms } from "../../../src/papers/archive/search-index.js";
-import type { Paper } from "../../../src/papers/paper.js";
+import type { Paper, PaperId } from "../../../src/papers/paper.js";
 import { similarityBoosts } from "../../../src/papers/search/similarity.js";
 import { hfFixturePapers, makePaper } from "../../fakes/hf-fixture-papers.js";
 
@@ -52,6 +52,8 @@ describe("similarity boosts", () => {
       [byId("2606.13392"), byId("2606.08039")],
       hfFixturePapers("papers_search_q-llama-3-herd_2025-05-18.json").slice(0, 4),
       [related, byId("2606.12243")],
+      [{ ...related }], // a fresh copy with the same text, as the store hands out per digest
+      [{ ...related, title: "Quadrotor drones in simulation", aiKeywords: ["drones"], abstract: "MuJoCo drones and quadrotors." }],
     ];
     for (const likedPapers of likedSets) {
       const got = similarityBoosts(daily, likedPapers, { maxBoost: 1.5 }); // `daily` is indexed on first use
@@ -87,7 +89,7 @@ function referenceBoosts(candidates: readonly Paper[], liked: readonly Paper[], 
     return { w, norm: Math.sqrt([...w.values()].reduce((a, x) => a + x * x, 0)) };
   };
   const likedIds = new Set(liked.map((p) => p.id));
-  const out = new Map<string, { score: number; likedTitle: string }>();
+  const out = new Map<PaperId, { score: number; likedTitle: string }>();
   for (const cand of candidates) {
     if (likedIds.has(cand.id) || out.has(cand.id)) continue;
     const cv = vec(docs.get(cand.id)!);
