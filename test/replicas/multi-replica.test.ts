@@ -38,14 +38,9 @@ const runPrefix = `paperboy-test-replicas-${randomUUID()}`;
 // Every process runs on a clock pinned to Saturday 13 June 2026, 15:00 UTC (advancing in real time), so the
 // last completed Hugging Face day is the recorded Friday batch for the whole run, whatever today is.
 const PINNED = Date.parse("2026-06-13T15:00:00Z");
-let offsetMs = PINNED - Date.now();
+const offsetMs = PINNED - Date.now();
 const now = (): Date => new Date(Date.now() + offsetMs);
 const PERIOD = `daily:${lastCompletedBatchDate(new Date(PINNED))}`;
-// The subscriptions' zone is UTC+9, where PINNED is local midnight. Why: start-up catch-up asks
-// cronNextRun for each subscription, and for a 6-field cron it walks every second of the hour before
-// `now` (~100 ms a call, 20 s for 200 subscriptions per replica); just after local midnight the walk is
-// only the seconds since midnight. Reported as a scheduler performance issue, not hidden by this test.
-const TIMEZONE = "Etc/GMT-9";
 
 const SUBSCRIPTIONS = 200;
 const WORKSPACES = 8;
@@ -61,7 +56,7 @@ async function seedSubscriptions(store: Store): Promise<Subscription[]> {
       channel,
       source: { kind: "daily" },
       cron: "* * * * * *",
-      timezone: TIMEZONE,
+      timezone: "UTC",
       minUpvotes: 0,
       top: 3,
       layout: "compact",
@@ -120,7 +115,6 @@ describe.runIf(redisAvailable)("three paperboy replicas on one Redis", () => {
   async function cluster(prefix: string, extra: { DELIVERY_CONCURRENCY?: string; CLAIM_LEASE_MS?: string } = {}): Promise<Store> {
     const opened = await createStore(redisUrl, { keyPrefix: prefix });
     store = opened;
-    offsetMs = PINNED - Date.now(); // each cluster starts at local midnight (see TIMEZONE)
     replicas = ["a", "b", "c"].map((id) =>
       spawnReplica(id, {
         REDIS_URL: redisUrl,
@@ -128,10 +122,11 @@ describe.runIf(redisAvailable)("three paperboy replicas on one Redis", () => {
         SINK_URL: sink.url,
         HF_URL: hf.url,
         NOW_OFFSET_MS: String(offsetMs),
-        // A dead replica's claim is taken over after 3 s, not 10 min; tick leases expire after 5 s.
+        // A dead replica's claim is taken over after 3 s, not 10 min; tick leases expire after 2 s.
         CLAIM_LEASE_MS: "3000",
-        TICK_LEASE_MS: "5000",
-        // A per-second cron has thousands of runs in the default 6-hour catch-up window; the ticks do the work.
+        TICK_LEASE_MS: "2000",
+        // A per-second cron has 21,600 runs in the default 6-hour catch-up window (and cronNextRun walks every
+        // second of the hour before `now`, ~100 ms a call): catch-up is kept out, the ticks do the work.
         GRACE_MS: "1",
         REPLICA_LOG: "warn",
         ...extra,
@@ -184,8 +179,8 @@ describe.runIf(redisAvailable)("three paperboy replicas on one Redis", () => {
       if (midPost.includes(s)) await dead.markPosting(`${s.id}@${PERIOD}`, token);
     }
 
-    // Slow posts (300 ms, 4 at a time per replica) so the run lasts seconds; the 30th post's sender dies.
-    sink.setLatencyMs(300);
+    // Slow posts (150 ms, 4 at a time per replica) so the run lasts seconds; the 30th post's sender dies.
+    sink.setLatencyMs(150);
     let victim: Replica | undefined;
     sink.onPost((post) => {
       if (post.seq !== 29) return;
