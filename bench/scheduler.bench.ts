@@ -75,11 +75,17 @@ const LIKED = hfFixturePapers("papers_search_q-llama-3-herd_2025-05-18.json").sl
 
 interface Figures {
   wallMs: number;
+  /** Process CPU (user + system) during the run: what the digests cost, less sensitive to machine load than wall time. */
+  cpuMs: number;
   upstream: number;
   posted: number;
   peakRssMb: number;
   rssAfterGcMb: number;
   heapAfterGcMb: number;
+  /** Live heap the run added and kept: the store's new entries (memory://), ledger, posts, seen. */
+  heapRunMb: number;
+  /** Live heap held by the fake platform's record of every request (released before "after GC"). */
+  heapFakeMb: number;
   boosted: number;
   voted: number;
 }
@@ -122,6 +128,8 @@ async function runOnce(server: PaperApiServer): Promise<Figures> {
   await core.start(); // schedules every subscription on the manual scheduler; nothing is due yet
   clock = NOW;
   gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const cpuBefore = process.cpuUsage();
 
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
@@ -132,11 +140,14 @@ async function runOnce(server: PaperApiServer): Promise<Figures> {
   await Promise.all(ids.map((id) => scheduler.fire(id, NOW)));
   await core.runner.idle();
   const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
 
   const boosted = platform.posted.filter((r) => JSON.stringify(r.messages).includes("which you voted for")).length;
   const posted = platform.posted.length;
+  gc();
+  const heapWithFake = process.memoryUsage().heapUsed;
   platform.posted.length = 0; // the fake keeps every request; production does not
   platform.requests.length = 0;
   gc();
@@ -145,7 +156,19 @@ async function runOnce(server: PaperApiServer): Promise<Figures> {
   await core.stop();
   await store.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  return { wallMs, upstream, posted, peakRssMb: mb(peak), rssAfterGcMb: mb(after.rss), heapAfterGcMb: mb(after.heapUsed), boosted, voted };
+  return {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    upstream,
+    posted,
+    peakRssMb: mb(peak),
+    rssAfterGcMb: mb(after.rss),
+    heapAfterGcMb: mb(after.heapUsed),
+    heapRunMb: mb(after.heapUsed - heapBefore),
+    heapFakeMb: mb(heapWithFake - after.heapUsed),
+    boosted,
+    voted,
+  };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -171,8 +194,10 @@ async function main(): Promise<void> {
     console.log(`post latency / parallel  ${String(LATENCY_MS)} ms / ${String(CONCURRENCY)}`);
     console.log(`wall time (median of ${String(RUNS)})  ${wall.toFixed(0)} ms  [runs: ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")}]`);
     console.log(`posts                    ${String(first?.posted ?? 0)} (${(SUBS / (wall / 1000)).toFixed(0)} deliveries/s; ${String(first?.boosted ?? 0)} with a "you voted for" boost)`);
+    const cpu = median(runs.map((r) => r.cpuMs));
+    console.log(`CPU during the run       ${cpu.toFixed(0)} ms (${((cpu * 1000) / SUBS).toFixed(0)} µs per delivery; wall can be no less than CPU on a loaded machine)`);
     console.log(`HF upstream requests     ${String(upstream)} (distinct source periods: 3)`);
-    console.log(`RSS peak / after GC      ${median(runs.map((r) => r.peakRssMb)).toFixed(0)} MB / ${median(runs.map((r) => r.rssAfterGcMb)).toFixed(0)} MB (heap after GC ${median(runs.map((r) => r.heapAfterGcMb)).toFixed(0)} MB)`);
+    console.log(`RSS peak / after GC      ${median(runs.map((r) => r.peakRssMb)).toFixed(0)} MB / ${median(runs.map((r) => r.rssAfterGcMb)).toFixed(0)} MB (heap after GC ${median(runs.map((r) => r.heapAfterGcMb)).toFixed(0)} MB, of which the run's stored data ${median(runs.map((r) => r.heapRunMb)).toFixed(0)} MB; the fake's request log held ${median(runs.map((r) => r.heapFakeMb)).toFixed(0)} MB more)`);
     console.log(`lower bound              ${lowerBound.toFixed(0)} ms (subs × latency / concurrency); wall / bound = ${(wall / lowerBound).toFixed(2)}`);
     console.log(`load average (1/5/15)    before ${loadBefore}, after ${load()} (${String(availableParallelism())} CPUs)`);
   } finally {

@@ -113,9 +113,18 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
     return pending;
   }
 
+  // Every digest due in the same minute asks for the same batch date: work it out once per minute (the
+  // batch closes at 21:30 New York time, and New York's offset is whole hours, so a minute never straddles it).
+  let lastDayMemo: { readonly minute: number; readonly day: string } | undefined;
+  const lastCompletedDay = (at: Date): string => {
+    const minute = Math.floor(at.getTime() / 60_000);
+    if (lastDayMemo?.minute !== minute) lastDayMemo = { minute, day: lastCompletedBatchDate(at) };
+    return lastDayMemo.day;
+  };
+
   function planFor(sub: Subscription, firedAt: Date): Plan | string {
     const at = now();
-    const lastDay = lastCompletedBatchDate(at);
+    const lastDay = lastCompletedDay(at);
     switch (sub.source.kind) {
       case "daily": {
         const from = lastDeliveredDate(sub);
