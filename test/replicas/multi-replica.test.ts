@@ -140,9 +140,12 @@ describe.runIf(redisAvailable)("three paperboy replicas on one Redis", () => {
     // 200 deliveries start at once per replica and each stores the fetched papers under per-key Redis locks,
     // so a claim can take seconds to reach "posting": a 3 s lease would see live claims taken over (safe since
     // markPosting checks ownership, but slow). Nobody dies here, so the lease is 10 s.
-    const db = await cluster(`${runPrefix}-all`, { CLAIM_LEASE_MS: "10000" });
+    // Sharing: the replica whose timer fires first wins every tick lease of that second. The work spreads
+    // because a replica still busy with a subscription's run skips its next tick (node-cron noOverlap), so
+    // the run must outlast a second: 200 ms posts, 20 at a time per replica.
+    const db = await cluster(`${runPrefix}-all`, { CLAIM_LEASE_MS: "10000", DELIVERY_CONCURRENCY: "20" });
     const subs = await seedSubscriptions(db);
-    sink.setLatencyMs(20);
+    sink.setLatencyMs(200);
     const started = await Promise.all(replicas.map((r) => r.start()));
     expect(started.map((s) => s.scheduled)).toEqual([200, 200, 200]);
 
