@@ -17,6 +17,11 @@ export type NamespaceName =
 
 export interface KeyValueNamespace {
   get<T>(key: string): Promise<T | undefined>;
+  /**
+   * Optional: the values of `keys` in that order (undefined where absent or expired), in one round
+   * trip where the backend can (one SQL query). Callers fall back to get() per key without it.
+   */
+  getMany?<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<boolean>;
   /**

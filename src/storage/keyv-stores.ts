@@ -381,6 +381,16 @@ function keyvNamespace(
     async get<T>(key: string): Promise<T | undefined> {
       return (await open().get<T>(key)) ?? undefined;
     },
+    async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+      if (keys.length === 0) return [];
+      const kv = open();
+      const values: (T | undefined)[] = [];
+      for (let i = 0; i < keys.length; i += ENTRIES_BATCH) {
+        const found = await kv.get<T>(keys.slice(i, i + ENTRIES_BATCH));
+        for (const value of found) values.push(value ?? undefined);
+      }
+      return values;
+    },
     async set(key, value, ttlMs) {
       await open().set(key, value, ttlOf(ttlMs));
     },

@@ -218,8 +218,11 @@ export function createVoteService(deps: VoteServiceDeps): VoteService {
     async tally(channel, ids) {
       const result = new Map<PaperId, number>();
       if (ids) {
-        const counts = await Promise.all(ids.map((id) => currentCount(channel, id)));
-        ids.forEach((id, i) => result.set(id, counts[i] ?? 0));
+        const { votes } = deps;
+        const records = votes.getMany
+          ? await votes.getMany<TallyRecord>(ids.map((id) => tallyKey(channel, id)))
+          : await Promise.all(ids.map((id) => votes.get<TallyRecord>(tallyKey(channel, id))));
+        ids.forEach((id, i) => result.set(id, records[i]?.count ?? 0));
         return result;
       }
       for await (const [, t] of deps.votes.entries<TallyRecord>(`${channelPart(channel)}t|`)) {

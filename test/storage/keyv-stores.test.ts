@@ -158,6 +158,17 @@ describe.each(backends)("the $name store", (backend) => {
       expect(await collect(seen.entries("slack:T1:C1|"))).toEqual(wanted);
     });
 
+    it("reads many keys at once, in the order asked, with undefined for absent and expired ones", async () => {
+      const seen = store.namespace("seen");
+      await seen.set("a|1", { n: 1 });
+      await seen.set("a|2", 2);
+      await seen.set("a|gone", 3, 40);
+      await sleep(120);
+      expect(await seen.getMany?.(["a|2", "a|missing", "a|1", "a|gone"])).toEqual([2, undefined, { n: 1 }, undefined]);
+      const many = Array.from({ length: 1_100 }, (_, i) => `a|${String(i % 3)}`);
+      expect((await seen.getMany?.(many))?.filter((v) => v !== undefined)).toHaveLength(733);
+    });
+
     it("lets exactly one of 200 concurrent setIfAbsent callers claim a key", async () => {
       const deliveries = store.namespace("meta");
       const results = await Promise.all(
