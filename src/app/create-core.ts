@@ -33,7 +33,9 @@ import { createSubscriptionCommands } from "./subscription-commands.js";
 import { createVoteCommands } from "./vote-commands.js";
 
 export interface CoreDeps {
-  readonly config: Pick<Config, "HF_API_URL" | "ARXIV_API_URL" | "DEFAULT_TIMEZONE"> & { readonly HF_TOKEN?: string | undefined };
+  readonly config: Pick<Config, "HF_API_URL" | "ARXIV_API_URL" | "DEFAULT_TIMEZONE"> & {
+    readonly HF_TOKEN?: string | undefined;
+  };
   readonly store: Store;
   readonly log: Logger;
   readonly metrics?: Metrics;
@@ -54,6 +56,11 @@ export interface CoreDeps {
   readonly claimLeaseMs?: number;
   /** How long a replica's tick lease lives on a shared store (10 min; multi-replica tests shorten it). */
   readonly tickLeaseMs?: number;
+  /**
+   * How often the live schedules are reconciled with the stored subscriptions (default 60 s), so a
+   * subscription changed through one replica is scheduled on every replica. 0 turns it off.
+   */
+  readonly resyncMs?: number;
 }
 
 export interface Core {
@@ -65,10 +72,14 @@ export interface Core {
   start(): Promise<StartUpReport>;
   /** Stops scheduling new runs and waits for the ones in flight. */
   stop(): Promise<void>;
+  /** Reconciles the live schedules with the store; resolves to how many entries changed. */
+  resync(): Promise<number>;
 }
 
 /** Days of Daily Papers fetched at most to answer "what trended since …" (each day is one cached request). */
 const TRENDING_MAX_DAYS = 14;
+/** How often the live schedules are reconciled with the stored subscriptions. */
+const RESYNC_MS = 60_000;
 /** Votes older than this no longer steer a channel's ranking. */
 const LIKED_WINDOW_DAYS = 30;
 
@@ -124,7 +135,8 @@ export function createCore(deps: CoreDeps): Core {
   async function trending(since: Date): Promise<{ papers: readonly Paper[]; stale: boolean }> {
     const last = lastCompletedBatchDate(now());
     const dates: string[] = [];
-    for (let date = last; dates.length < TRENDING_MAX_DAYS && date >= nyDate(since); date = addDays(date, -1)) dates.push(date);
+    for (let date = last; dates.length < TRENDING_MAX_DAYS && date >= nyDate(since); date = addDays(date, -1))
+      dates.push(date);
     const byId = new Map<string, Paper>();
     let stale = false;
     for (const date of dates) {
@@ -166,7 +178,9 @@ export function createCore(deps: CoreDeps): Core {
     archive,
     paperById: (id) => archive.get(id),
     boostsFor: async (channel, candidates) =>
-      similarityBoosts(candidates, await voteCommands.likedPapers(channel, LIKED_WINDOW_DAYS), { maxBoost: 1.5 }),
+      similarityBoosts(candidates, await voteCommands.likedPapers(channel, LIKED_WINDOW_DAYS), {
+        maxBoost: 1.5,
+      }),
   });
   const runner = createSubscriptionRunner({
     scheduler,
@@ -180,10 +194,10 @@ export function createCore(deps: CoreDeps): Core {
     watches,
     scheduler,
     schedule: (s) => {
-      runner.schedule(s);
+      trackedRunner.schedule(s);
     },
     cancel: (id) => {
-      runner.cancel(id);
+      trackedRunner.cancel(id);
     },
     now,
     defaultTimezone: config.DEFAULT_TIMEZONE,
@@ -204,24 +218,64 @@ export function createCore(deps: CoreDeps): Core {
     platforms,
     home,
     forgetWorkspace: async (platform, workspace) => {
-      for (const id of await subscriptions.forgetWorkspace(platform, workspace)) runner.cancel(id);
+      for (const id of await subscriptions.forgetWorkspace(platform, workspace)) trackedRunner.cancel(id);
     },
     now,
     log,
     metrics,
   });
 
+  // What each live cron entry was scheduled from: a stored subscription whose cron, zone or pause
+  // differs (changed by another replica) is rescheduled; one that is gone is cancelled.
+  const scheduledAs = new Map<string, string>();
+  const signature = (s: { cron: string; timezone: string; paused?: unknown }) =>
+    `${s.cron}|${s.timezone}|${s.paused === undefined ? "" : "paused"}`;
+  const trackedRunner: typeof runner = {
+    ...runner,
+    schedule(s) {
+      runner.schedule(s);
+      scheduledAs.set(s.id, signature(s));
+    },
+    cancel(id) {
+      runner.cancel(id);
+      scheduledAs.delete(id);
+    },
+  };
+  async function resync(): Promise<number> {
+    const stored = await subscriptions.all();
+    let changed = 0;
+    const live = new Set<string>();
+    for (const s of stored) {
+      live.add(s.id);
+      if (scheduledAs.get(s.id) === signature(s)) continue;
+      try {
+        trackedRunner.schedule(s);
+        changed++;
+      } catch (error) {
+        log.error({ err: error, subscription: s.id }, "cannot schedule a stored subscription");
+      }
+    }
+    for (const id of [...scheduledAs.keys()])
+      if (!live.has(id)) {
+        trackedRunner.cancel(id);
+        changed++;
+      }
+    return changed;
+  }
+  let resyncTimer: NodeJS.Timeout | undefined;
+
   return {
     paperboy,
     platforms,
     runner,
     watchPoller,
+    resync,
     async start() {
       const loaded = await archive.load();
       log.info({ papers: loaded }, "archive loaded");
       const report = await startSubscriptions({
         subscriptions,
-        runner,
+        runner: trackedRunner,
         ledger,
         now,
         log,
@@ -229,9 +283,19 @@ export function createCore(deps: CoreDeps): Core {
         ...(deps.graceMs !== undefined ? { graceMs: deps.graceMs } : {}),
       });
       watchPoller.start(scheduler);
+      const every = deps.resyncMs ?? RESYNC_MS;
+      if (every > 0) {
+        resyncTimer = setInterval(() => {
+          resync().catch((error: unknown) => {
+            log.warn({ err: error }, "schedule resync failed");
+          });
+        }, every);
+        resyncTimer.unref();
+      }
       return report;
     },
     async stop() {
+      if (resyncTimer !== undefined) clearInterval(resyncTimer);
       scheduler.cancelAll();
       await runner.idle();
     },

@@ -140,6 +140,32 @@ describe("the core", () => {
     expect(platform.posted).toHaveLength(0);
   });
 
+  it("GIVEN a subscription changed through another replica THEN resync schedules, reschedules and cancels it here", async () => {
+    const otherScheduler = createManualScheduler();
+    const other = createCore({
+      config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "UTC" },
+      store,
+      log: silentLogger,
+      now: () => now,
+      scheduler: otherScheduler,
+      resyncMs: 0,
+    });
+    await other.start();
+    const subscriptionIds = () => [...otherScheduler.entries.keys()].filter((k) => k !== "watch-poll");
+    expect(subscriptionIds()).toEqual([]);
+    await ask("subscribe weekly at 10:00");
+    expect(await other.resync()).toBe(1);
+    expect(subscriptionIds()).toHaveLength(1);
+    expect(await other.resync()).toBe(0);
+    await ask("subscribe weekly at 11:15");
+    expect(await other.resync()).toBe(1);
+    expect(otherScheduler.entries.get(subscriptionIds()[0]!)?.cron).toContain("15 11");
+    await ask("unsubscribe weekly");
+    expect(await other.resync()).toBe(1);
+    expect(subscriptionIds()).toEqual([]);
+    await other.stop();
+  });
+
   it("turns bad input into a usage message, never an exception", async () => {
     for (const text of [
       "--frobnicate",
