@@ -160,7 +160,10 @@ export function createCore(deps: CoreDeps): Core {
     deps.scheduler ??
     createNodeCronScheduler({
       log,
-      ...(store.shared ? { leases: store.namespace("leases"), replicaId: owner } : {}),
+      // The backlog makes a busy replica bid later for ticks, so idle replicas take them (runner is defined below).
+      ...(store.shared
+        ? { leases: store.namespace("leases"), replicaId: owner, backlog: () => runner.backlog() }
+        : {}),
       ...(deps.tickLeaseMs !== undefined ? { leaseMs: deps.tickLeaseMs } : {}),
     });
   const job = createDigestJob({

@@ -18,14 +18,33 @@ export interface NodeCronSchedulerDeps {
   readonly leases?: KeyValueNamespace;
   readonly replicaId?: string;
   readonly leaseMs?: number;
+  /**
+   * With leases: how busy this replica is (deliveries queued or in flight). Before bidding for a tick a
+   * replica waits a random 0–`tickJitterMs` plus 1 ms per queued delivery (at most 2 s), so the replicas
+   * that fire at the same second share the ticks instead of the fastest timer winning them all.
+   */
+  readonly backlog?: () => number;
+  readonly tickJitterMs?: number;
 }
+
+/** Default spread of replicas' bids for one tick. */
+export const TICK_JITTER_MS = 200;
+const MAX_BACKLOG_DELAY_MS = 2_000;
 
 export function createNodeCronScheduler(deps: NodeCronSchedulerDeps): Scheduler {
   const tasks = new Map<string, ScheduledTask>();
   const replicaId = deps.replicaId ?? `pid-${String(process.pid)}`;
   const leases = deps.leases;
   const coordinator: RunCoordinator | undefined = leases
-    ? { shouldRun: (key, ttlMs) => leases.setIfAbsent(`tick:${key}`, replicaId, ttlMs) }
+    ? {
+        shouldRun: async (key, ttlMs) => {
+          const wait =
+            Math.random() * (deps.tickJitterMs ?? TICK_JITTER_MS) +
+            Math.min(deps.backlog?.() ?? 0, MAX_BACKLOG_DELAY_MS);
+          if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+          return leases.setIfAbsent(`tick:${key}`, replicaId, ttlMs);
+        },
+      }
     : undefined;
 
   const cancel = (id: string): void => {
@@ -53,7 +72,13 @@ export function createNodeCronScheduler(deps: NodeCronSchedulerDeps): Scheduler 
           // node-cron forms the run coordinator's key from the name: "<id>:<scheduled ISO time>".
           name: id,
           noOverlap: true,
-          ...(coordinator ? { distributed: true, runCoordinator: coordinator, distributedLease: deps.leaseMs ?? TICK_LEASE_MS } : {}),
+          ...(coordinator
+            ? {
+                distributed: true,
+                runCoordinator: coordinator,
+                distributedLease: deps.leaseMs ?? TICK_LEASE_MS,
+              }
+            : {}),
           // A tick missed by more than this (event loop blocked, laptop asleep) is left to catch-up.
           missedExecutionTolerance: 30_000,
           suppressMissedWarning: true,
@@ -113,7 +138,8 @@ function formatter(timezone: string): Intl.DateTimeFormat {
 
 function localParts(instant: number, timezone: string): LocalParts {
   const out: Record<string, number> = {};
-  for (const p of formatter(timezone).formatToParts(new Date(instant))) if (p.type !== "literal") out[p.type] = Number(p.value);
+  for (const p of formatter(timezone).formatToParts(new Date(instant)))
+    if (p.type !== "literal") out[p.type] = Number(p.value);
   return {
     year: out.year ?? 0,
     month: out.month ?? 0,
@@ -188,7 +214,12 @@ export function cronNextRun(expression: string, timezone: string, after: Date): 
   const startDay = Date.UTC(start.year, start.month - 1, start.day);
   for (let i = 0; i < MAX_DAYS; i++) {
     const d = new Date(startDay + i * DAY_MS);
-    const [year, month, day, weekday] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCDay()];
+    const [year, month, day, weekday] = [
+      d.getUTCFullYear(),
+      d.getUTCMonth() + 1,
+      d.getUTCDate(),
+      d.getUTCDay(),
+    ];
     if (!fields.month.includes(month)) continue;
     if (m.numericDays && !(fields.dayOfMonth.includes(day) && fields.dayOfWeek.includes(weekday))) continue;
     for (const hour of hours) {

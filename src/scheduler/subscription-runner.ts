@@ -15,6 +15,8 @@ export interface SubscriptionRunner {
   run(id: string, firedAt: Date): Promise<JobResult>;
   /** Resolves when every queued run has finished. */
   idle(): Promise<void>;
+  /** Runs queued or in flight: how busy this replica is. */
+  backlog(): number;
   readonly scheduler: Scheduler;
 }
 
@@ -45,5 +47,6 @@ export function createSubscriptionRunner(deps: {
     },
     run,
     idle: () => queue.onIdle(),
+    backlog: () => queue.size + queue.pending,
   };
 }
