@@ -3,8 +3,10 @@ import SearchableMap from "minisearch/SearchableMap";
 
 // Why not MiniSearch's own document index: it keeps a Map<doc, freq> per term and field and builds a
 // result object per matching document, which at 100,000 papers costs ~800 MB and 100+ ms for a common
-// word. Here one posting is one int32 ((docNo << 8) | impact) in a typed array, so 100,000 papers take
-// ~50 MB, and a query walks typed arrays with per-document scratch arrays stamped per query (no clearing).
+// word. Here one posting is one int32 ((docNo << 8) | impact), all terms' postings back to back in one
+// typed array (a term is a range of it), so 100,000 papers take ~50 MB in a handful of allocations (many
+// small growing arrays fragment the C heap and keep RSS high), and a query walks that array with
+// per-document scratch arrays stamped per query (never cleared).
 
 /** A document's terms with their precomputed impact (field boosts × saturated term frequency), 0–255. */
 export type DocTerms = ReadonlyMap<string, number>;
@@ -43,24 +45,23 @@ export interface Ranking {
   readonly all: boolean;
 }
 
-interface Postings {
-  /** Compacted postings (sorted by docNo). */
-  packed: Int32Array;
-  /** Postings added since the last compaction: tail[0 .. tailLength). */
-  tail: Int32Array;
-  tailLength: number;
-}
+/** A term number: its postings are postings[offsets[t] .. offsets[t + 1]) plus pending[t]. */
+type Term = number;
 
-const EMPTY = new Int32Array(0);
 const MAX_PREFIX_EXPANSIONS = 48;
 const MAX_FUZZY_EXPANSIONS = 16;
-/** Expansions of one query term read at most this many postings per indexed document. */
-const POSTINGS_BUDGET = 1.5;
+/** Prefix and typo expansions of one query term read at most this many postings per indexed document. */
+const POSTINGS_BUDGET = 0.6;
 /** A word in at least this many documents is taken as meant, not as a typo. */
 const KNOWN_WORD_DF = 3;
 const PREFIX_WEIGHT = 0.55;
 const FUZZY_WEIGHT = [1, 0.4, 0.2] as const;
 const MAX_DOCS = 1 << 23;
+/**
+ * Pending postings live in plain arrays (8 bytes each); packing them every million keeps that small
+ * during a bulk load, at the cost of re-copying the packed array (~0.1 s in all for 100,000 papers).
+ */
+const PENDING_LIMIT = 1_000_000;
 
 export interface InvertedIndex {
   /** Adds (or replaces) the document `key`, with an optional small signature for {@link RankOptions.accept}. */
@@ -79,14 +80,20 @@ export interface InvertedIndex {
 }
 
 export function createInvertedIndex(): InvertedIndex {
-  const dict = new Map<string, Postings>();
+  const dict = new Map<string, Term>();
   // The radix tree only holds terms (for prefix and typo lookup); exact lookups go to the Map.
-  const tree = new SearchableMap<Postings>();
+  const tree = new SearchableMap<Term>();
+  let termCount = 0;
+  /** Compacted postings of every term, sorted by term then docNo. */
+  let postings = new Int32Array(0);
+  /** offsets[t] .. offsets[t + 1] is term t's range in `postings` (terms up to the last compaction). */
+  let offsets = new Int32Array(1);
+  /** Postings added since the last compaction, per term (plain arrays: they come and go on the JS heap). */
+  let pending: (number[] | undefined)[] = [];
   const keys: (string | undefined)[] = [];
   const docNoOf = new Map<string, number>();
   let dead = 0;
   let pendingTail = 0;
-  let packedTotal = 0;
   // Per-document scratch, stamped with the query number so nothing is cleared between queries.
   let queryNo = 0;
   let alive = new Uint8Array(1024);
@@ -135,16 +142,8 @@ export function createInvertedIndex(): InvertedIndex {
     return true;
   }
 
-  const df = (p: Postings): number => p.packed.length + p.tailLength;
-
-  function append(postings: Postings, value: number): void {
-    if (postings.tailLength === postings.tail.length) {
-      const next = new Int32Array(Math.max(4, postings.tail.length * 2));
-      next.set(postings.tail);
-      postings.tail = next;
-    }
-    postings.tail[postings.tailLength++] = value;
-  }
+  const packedDf = (t: Term): number => (t + 1 < offsets.length ? (offsets[t + 1] as number) - (offsets[t] as number) : 0);
+  const df = (t: Term): number => packedDf(t) + (pending[t]?.length ?? 0);
 
   /**
    * The postings a query term reads, with weights. Work is bounded: prefix and typo expansions stop
@@ -152,40 +151,40 @@ export function createInvertedIndex(): InvertedIndex {
    * skipped for a word the index knows well (a known word is seldom a typo) and for a prefix that
    * has completions (a word being typed is not a typo yet).
    */
-  function expansions(q: QueryTerm): [Postings, number][] {
-    const out: [Postings, number][] = [];
+  function expansions(q: QueryTerm): [Term, number][] {
+    const out: [Term, number][] = [];
     const exact = dict.get(q.term);
-    if (exact) out.push([exact, 1]);
-    let budget = Math.max(20_000, POSTINGS_BUDGET * docNoOf.size);
+    if (exact !== undefined && df(exact) > 0) out.push([exact, 1]);
+    let budget = Math.max(10_000, POSTINGS_BUDGET * docNoOf.size);
     const seen = new Set<string>([q.term]);
     const known = exact !== undefined && df(exact) >= KNOWN_WORD_DF;
     let completions = 0;
     if (q.prefix === true || (q.prefix === "unknown" && !known)) {
-      const found: [string, Postings][] = [];
-      for (const [term, postings] of tree.atPrefix(q.term)) if (!seen.has(term) && df(postings) > 0) found.push([term, postings]);
+      const found: [string, Term][] = [];
+      for (const [term, no] of tree.atPrefix(q.term)) if (!seen.has(term) && df(no) > 0) found.push([term, no]);
       found.sort((a, b) => df(b[1]) - df(a[1]) || (a[0] < b[0] ? -1 : 1));
-      for (const [term, postings] of found.slice(0, MAX_PREFIX_EXPANSIONS)) {
-        if (df(postings) > budget) continue;
-        budget -= df(postings);
+      for (const [term, no] of found.slice(0, MAX_PREFIX_EXPANSIONS)) {
+        if (df(no) > budget) continue;
+        budget -= df(no);
         seen.add(term);
         completions++;
         // A longer completion is a weaker match for what was typed.
-        out.push([postings, PREFIX_WEIGHT * Math.sqrt(q.term.length / term.length)]);
+        out.push([no, PREFIX_WEIGHT * Math.sqrt(q.term.length / term.length)]);
       }
     }
     if (q.fuzzy > 0 && !known && completions === 0) {
       const found = [...tree.fuzzyGet(q.term, q.fuzzy)].filter(([term, [p]]) => !seen.has(term) && df(p) > 0);
       found.sort((a, b) => a[1][1] - b[1][1] || df(b[1][0]) - df(a[1][0]) || (a[0] < b[0] ? -1 : 1));
-      for (const [, [postings, distance]] of found.slice(0, MAX_FUZZY_EXPANSIONS)) {
-        if (df(postings) > budget) continue;
-        budget -= df(postings);
-        out.push([postings, FUZZY_WEIGHT[Math.min(distance, 2)] ?? 0.2]);
+      for (const [, [no, distance]] of found.slice(0, MAX_FUZZY_EXPANSIONS)) {
+        if (df(no) > budget) continue;
+        budget -= df(no);
+        out.push([no, FUZZY_WEIGHT[Math.min(distance, 2)] ?? 0.2]);
       }
     }
     return out;
   }
 
-  /** Packs tails into exact-size typed arrays, drops deleted documents and renumbers the live ones. */
+  /** Packs pending postings into the one array, drops deleted documents and renumbers the live ones. */
   function compact(): void {
     if (pendingTail === 0 && dead === 0) return;
     const renumber = new Int32Array(keys.length).fill(-1);
@@ -217,34 +216,42 @@ export function createInvertedIndex(): InvertedIndex {
     alive.fill(0);
     alive.fill(1, 0, live);
     const renumbered = dead > 0;
-    packedTotal = 0;
-    for (const [term, postings] of dict) {
-      const { packed, tail, tailLength } = postings;
-      let merged: Int32Array;
+    const nextOffsets = new Int32Array(termCount + 1);
+    let size = 0;
+    for (let t = 0; t < termCount; t++) {
+      nextOffsets[t] = size;
       if (!renumbered) {
-        merged = new Int32Array(packed.length + tailLength);
-        merged.set(packed);
-        merged.set(tail.subarray(0, tailLength), packed.length);
-      } else {
-        merged = new Int32Array(packed.length + tailLength);
-        let n = 0;
-        for (let i = 0; i < packed.length + tailLength; i++) {
-          const v = i < packed.length ? (packed[i] as number) : (tail[i - packed.length] as number);
-          const to = renumber[v >>> 8] as number;
-          if (to >= 0) merged[n++] = (to << 8) | (v & 255);
-        }
-        if (n < merged.length) merged = merged.slice(0, n);
-      }
-      if (merged.length === 0) {
-        dict.delete(term);
-        tree.delete(term);
+        size += df(t);
         continue;
       }
-      postings.packed = merged;
-      postings.tail = EMPTY;
-      postings.tailLength = 0;
-      packedTotal += merged.length;
+      for (let i = offsets[t] ?? 0, end = i + packedDf(t); i < end; i++) if ((renumber[(postings[i] as number) >>> 8] as number) >= 0) size++;
+      for (const v of pending[t] ?? []) if ((renumber[v >>> 8] as number) >= 0) size++;
     }
+    nextOffsets[termCount] = size;
+    const next = new Int32Array(size);
+    let n = 0;
+    for (let t = 0; t < termCount; t++) {
+      const start = offsets[t] ?? 0;
+      const end = start + packedDf(t);
+      if (!renumbered) {
+        next.set(postings.subarray(start, end), n);
+        n += end - start;
+        for (const v of pending[t] ?? []) next[n++] = v;
+        continue;
+      }
+      for (let i = start; i < end; i++) {
+        const v = postings[i] as number;
+        const to = renumber[v >>> 8] as number;
+        if (to >= 0) next[n++] = (to << 8) | (v & 255);
+      }
+      for (const v of pending[t] ?? []) {
+        const to = renumber[v >>> 8] as number;
+        if (to >= 0) next[n++] = (to << 8) | (v & 255);
+      }
+    }
+    postings = next;
+    offsets = nextOffsets;
+    pending = [];
     pendingTail = 0;
     dead = 0;
   }
@@ -252,33 +259,33 @@ export function createInvertedIndex(): InvertedIndex {
   /** Adds one term's postings to the query's accumulators; `t` numbers the query term from 1. */
   function scoreTerm(q: QueryTerm, t: number, qn: number, count: number): number {
     const n = docNoOf.size;
-    for (const [postings, weight] of expansions(q)) {
-      const d = df(postings);
+    for (const [postingsOf, weight] of expansions(q)) {
+      const d = df(postingsOf);
       const w = (weight * Math.log(1 + (n - d + 0.5) / (d + 0.5))) / 16;
-      for (let part = 0; part < 2; part++) {
-        const list = part === 0 ? postings.packed : postings.tail;
-        const length = part === 0 ? list.length : postings.tailLength;
-        for (let i = 0; i < length; i++) {
-          const v = list[i] as number;
-          const doc = v >>> 8;
-          if (alive[doc] === 0) continue;
-          const s = w * (v & 255);
-          if (docQuery[doc] !== qn) {
-            docQuery[doc] = qn;
-            docTerm[doc] = t;
-            best[doc] = s;
-            total[doc] = s;
-            hits[doc] = 1;
-            touched[count++] = doc;
-          } else if (docTerm[doc] !== t) {
-            docTerm[doc] = t;
-            best[doc] = s;
-            total[doc] = (total[doc] as number) + s;
-            hits[doc] = (hits[doc] as number) + 1;
-          } else if (s > (best[doc] as number)) {
-            total[doc] = (total[doc] as number) + s - (best[doc] as number);
-            best[doc] = s;
-          }
+      const start = offsets[postingsOf] ?? 0;
+      const end = start + packedDf(postingsOf);
+      const extra = pending[postingsOf];
+      const extraLength = extra?.length ?? 0;
+      for (let i = start, last = end + extraLength; i < last; i++) {
+        const v = i < end ? (postings[i] as number) : ((extra as number[])[i - end] as number);
+        const doc = v >>> 8;
+        if (alive[doc] === 0) continue;
+        const s = w * (v & 255);
+        if (docQuery[doc] !== qn) {
+          docQuery[doc] = qn;
+          docTerm[doc] = t;
+          best[doc] = s;
+          total[doc] = s;
+          hits[doc] = 1;
+          touched[count++] = doc;
+        } else if (docTerm[doc] !== t) {
+          docTerm[doc] = t;
+          best[doc] = s;
+          total[doc] = (total[doc] as number) + s;
+          hits[doc] = (hits[doc] as number) + 1;
+        } else if (s > (best[doc] as number)) {
+          total[doc] = (total[doc] as number) + s - (best[doc] as number);
+          best[doc] = s;
         }
       }
     }
@@ -287,10 +294,10 @@ export function createInvertedIndex(): InvertedIndex {
 
   function markExcluded(terms: readonly string[], qn: number): void {
     for (const term of terms) {
-      const postings = dict.get(term);
-      if (!postings) continue;
-      for (let i = 0; i < postings.packed.length; i++) excluded[(postings.packed[i] as number) >>> 8] = qn;
-      for (let i = 0; i < postings.tailLength; i++) excluded[(postings.tail[i] as number) >>> 8] = qn;
+      const t = dict.get(term);
+      if (t === undefined) continue;
+      for (let i = offsets[t] ?? 0, end = i + packedDf(t); i < end; i++) excluded[(postings[i] as number) >>> 8] = qn;
+      for (const v of pending[t] ?? []) excluded[v >>> 8] = qn;
     }
   }
 
@@ -359,7 +366,8 @@ export function createInvertedIndex(): InvertedIndex {
       alive[docNo] = 1;
       const length = signature?.length ?? 0;
       if (signaturesUsed + length > signatures.length) {
-        const next = new Uint8Array(Math.max(signatures.length * 2, signaturesUsed + length));
+        // Grown by a quarter (not doubled): at most a quarter of the buffer is ever unused.
+        const next = new Uint8Array(Math.max(Math.ceil(signatures.length * 1.25), signaturesUsed + length));
         next.set(signatures.subarray(0, signaturesUsed));
         signatures = next;
       }
@@ -368,17 +376,22 @@ export function createInvertedIndex(): InvertedIndex {
       signatureLength[docNo] = length;
       signaturesUsed += length;
       for (const [term, impact] of terms) {
-        let postings = dict.get(term);
-        if (!postings) {
-          postings = { packed: EMPTY, tail: EMPTY, tailLength: 0 };
-          dict.set(term, postings);
-          tree.set(term, postings);
+        let t = dict.get(term);
+        if (t === undefined) {
+          t = termCount++;
+          // A long token can be a slice of the whole abstract it came from: keep a copy, not the abstract.
+          const own = term.length >= 13 ? (JSON.parse(JSON.stringify(term)) as string) : term;
+          dict.set(own, t);
+          tree.set(own, t);
         }
-        append(postings, (docNo << 8) | Math.max(1, Math.min(255, impact)));
+        const list = pending[t];
+        const value = (docNo << 8) | Math.max(1, Math.min(255, impact));
+        if (list) list.push(value);
+        else pending[t] = [value];
       }
       pendingTail += terms.size;
       // Amortised: pack when the unpacked tails or the dead documents outgrow a share of the index.
-      if (pendingTail > Math.max(1_000_000, packedTotal) || dead > Math.max(1_000, docNoOf.size / 5)) compact();
+      if (pendingTail > PENDING_LIMIT || dead > Math.max(1_000, docNoOf.size / 5)) compact();
     },
     delete: remove,
     has: (key) => docNoOf.has(key),
