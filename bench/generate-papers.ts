@@ -120,7 +120,8 @@ export function generateCorpus(count: number, seed = 20260612): Corpus {
     const title = random() < 0.3 ? `${capital(word())}: ${titleWords.map(capital).join(" ")}` : titleWords.map(capital).join(" ");
     const sentences: string[] = [];
     let words = 0;
-    const target = int(150, 250);
+    // ~140 words, ~1,300 characters on average: the length of real arXiv abstracts.
+    const target = int(105, 177);
     while (words < target) {
       const n = int(12, 25);
       const s = Array.from({ length: n }, () => (random() < 0.35 ? pick(FUNCTION_WORDS) : word()));
