@@ -299,7 +299,9 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
         }
         if (!fetched.ranked) {
           const prefix = `${channelKey(sub.channel)}|`;
-          await Promise.all(composed.shown.map((id) => deps.seen.set(prefix + id, 1, SEEN_TTL_MS)));
+          const { seen } = deps;
+          if (seen.setMany) await seen.setMany(composed.shown.map((id) => ({ key: prefix + id, value: 1, ttlMs: SEEN_TTL_MS })));
+          else await Promise.all(composed.shown.map((id) => seen.set(prefix + id, 1, SEEN_TTL_MS)));
         }
         log.info({ subscription: sub.id, period: plan.periodKey, papers: composed.shown.length }, "digest posted");
         return outcome;

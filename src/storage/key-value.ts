@@ -23,6 +23,8 @@ export interface KeyValueNamespace {
    */
   getMany?<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
+  /** Optional: sets every entry, in one round trip where the backend can (one SQL statement). */
+  setMany?(entries: readonly { readonly key: string; readonly value: unknown; readonly ttlMs?: number }[]): Promise<void>;
   delete(key: string): Promise<boolean>;
   /**
    * Atomic claim: stores the value only when the key is absent (or expired) and says whether

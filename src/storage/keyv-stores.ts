@@ -227,6 +227,15 @@ function sqliteView(shared: KeyvSqlite): KeyvStoreAdapter {
     namespace: undefined,
     get: (key) => shared.get(key),
     getMany: (keys: string[]) => shared.getMany(keys),
+    // One multi-row upsert (keyv has already serialised the values; expiry lives inside them).
+    setMany: async (entries: { key: string; value: unknown }[]) => {
+      if (entries.length === 0) return;
+      const rows = entries.map(() => "(?, ?)").join(", ");
+      await shared.query(
+        `INSERT INTO keyv (key, value) VALUES ${rows} ON CONFLICT(key) DO UPDATE SET value=excluded.value`,
+        ...entries.flatMap((e) => [e.key, e.value]),
+      );
+    },
     set: (key: string, value: unknown) => shared.set(key, value),
     delete: (key) => shared.delete(key),
     clear: () => Promise.reject(new Error("clear() is not supported on a shared sqlite view")),
@@ -393,6 +402,18 @@ function keyvNamespace(
     },
     async set(key, value, ttlMs) {
       await open().set(key, value, ttlOf(ttlMs));
+    },
+    async setMany(entries) {
+      if (entries.length === 0) return;
+      const kv = open();
+      for (let i = 0; i < entries.length; i += ENTRIES_BATCH) {
+        const batch = entries.slice(i, i + ENTRIES_BATCH).map(({ key, value, ttlMs }) => {
+          const ttl = ttlOf(ttlMs);
+          return ttl === undefined ? { key, value } : { key, value, ttl };
+        });
+        // keyv reports nothing from an adapter's setMany; a failing one throws (throwOnErrors).
+        await kv.setMany(batch);
+      }
     },
     async delete(key) {
       return open().delete(key);

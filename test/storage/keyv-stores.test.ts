@@ -169,6 +169,22 @@ describe.each(backends)("the $name store", (backend) => {
       expect((await seen.getMany?.(many))?.filter((v) => v !== undefined)).toHaveLength(733);
     });
 
+    it("writes many entries at once, each with its own expiry, overwriting what was there", async () => {
+      const seen = store.namespace("seen");
+      await seen.set("b|1", "old");
+      await seen.setMany?.([
+        { key: "b|1", value: { n: 1 } },
+        { key: "b|2", value: 2, ttlMs: 40 },
+        ...Array.from({ length: 600 }, (_, i) => ({ key: `b|x${String(i)}`, value: i, ttlMs: 60_000 })),
+      ]);
+      expect(await seen.get("b|1")).toEqual({ n: 1 });
+      expect(await seen.get("b|2")).toBe(2);
+      expect(await seen.get("b|x599")).toBe(599);
+      await sleep(120);
+      expect(await seen.get("b|2")).toBeUndefined();
+      expect(Object.keys(await collect(seen.entries("b|")))).toHaveLength(601);
+    });
+
     it("lets exactly one of 200 concurrent setIfAbsent callers claim a key", async () => {
       const deliveries = store.namespace("meta");
       const results = await Promise.all(
