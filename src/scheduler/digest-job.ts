@@ -33,7 +33,7 @@ export interface DigestJobDeps {
   readonly subscriptions: SubscriptionStore;
   readonly hf: Pick<HuggingFaceSource, "daily" | "week" | "month">;
   readonly arxiv?: Pick<ArxivSource, "category">;
-  readonly posts: Pick<PostStore, "record">;
+  readonly posts: Pick<PostStore, "record"> & Partial<Pick<PostStore, "recordAll">>;
   /** Team votes for the cards, and the recap's leaderboard. */
   readonly votes?: Pick<VoteService, "tally" | "channelVotes">;
   /** The channel's ranking boosts (e.g. similarityBoosts to the papers it liked); optional. */
@@ -294,9 +294,9 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
       case "posted": {
         await ledger.finish(key, token, composed.shown.length > 0 ? "posted" : "empty", `${String(composed.shown.length)} papers`);
         await delivered();
-        for (const message of outcome.messages) {
-          await deps.posts.record(message, { layout: sub.layout, kind: "digest", postedAt: at });
-        }
+        const meta = { layout: sub.layout, kind: "digest", postedAt: at } as const;
+        if (deps.posts.recordAll) await deps.posts.recordAll(outcome.messages, meta);
+        else for (const message of outcome.messages) await deps.posts.record(message, meta);
         if (!fetched.ranked) {
           const prefix = `${channelKey(sub.channel)}|`;
           const { seen } = deps;

@@ -24,6 +24,8 @@ export interface PostEntry extends PostMeta {
 export interface PostStore {
   /** Remembers a posted message and its slot → paper map; recording the same message again overwrites it. */
   record(message: PostedMessage, meta: PostMeta): Promise<void>;
+  /** Records several messages of one post (a cards digest) in one store write where the store can. */
+  recordAll(messages: readonly PostedMessage[], meta: PostMeta): Promise<void>;
   /** The post a reaction landed on, or undefined when the bot did not post that message. */
   lookup(ref: MessageRef): Promise<PostEntry | undefined>;
   /** Every post in a channel (posted at or after `since`), oldest first. */
@@ -60,24 +62,33 @@ function toEntry(stored: StoredPost): PostEntry {
   };
 }
 
+function toStored(message: PostedMessage, meta: PostMeta): StoredPost {
+  return {
+    ref: {
+      channel: {
+        platform: message.ref.channel.platform,
+        workspace: message.ref.channel.workspace,
+        channel: message.ref.channel.channel,
+      },
+      id: message.ref.id,
+    },
+    slots: [...message.slots.entries()].sort(([a], [b]) => a - b),
+    layout: meta.layout,
+    kind: meta.kind,
+    postedAt: meta.postedAt.getTime(),
+  };
+}
+
 export function createPostStore(ns: KeyValueNamespace): PostStore {
   return {
     async record(message, meta) {
-      const stored: StoredPost = {
-        ref: {
-          channel: {
-            platform: message.ref.channel.platform,
-            workspace: message.ref.channel.workspace,
-            channel: message.ref.channel.channel,
-          },
-          id: message.ref.id,
-        },
-        slots: [...message.slots.entries()].sort(([a], [b]) => a - b),
-        layout: meta.layout,
-        kind: meta.kind,
-        postedAt: meta.postedAt.getTime(),
-      };
-      await ns.set(postKey(message.ref), stored);
+      await ns.set(postKey(message.ref), toStored(message, meta));
+    },
+
+    async recordAll(messages, meta) {
+      if (ns.setMany)
+        await ns.setMany(messages.map((m) => ({ key: postKey(m.ref), value: toStored(m, meta) })));
+      else for (const m of messages) await ns.set(postKey(m.ref), toStored(m, meta));
     },
 
     async lookup(ref) {

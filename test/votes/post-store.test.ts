@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { toPaperId } from "../../src/papers/paper.js";
 import { channelRef, type MessageRef } from "../../src/platform/channel-ref.js";
+import { createStore } from "../../src/storage/keyv-stores.js";
 import { createPostStore } from "../../src/votes/post-store.js";
 import { createMemoryNamespace } from "../fakes/memory-namespace.js";
 
@@ -33,5 +34,25 @@ describe("post store", () => {
     expect(await posts.forgetChannel(c1)).toBe(2);
     expect(await posts.postedIn(c1)).toEqual([]);
     expect((await posts.postedIn(c12)).map((e) => e.ref.id)).toEqual(["x"]);
+  });
+
+  it("records every message of a cards digest in one write, each found by its own reference", async () => {
+    const store = await createStore("memory://");
+    const ns = store.namespace("posts");
+    const writes: number[] = [];
+    const posts = createPostStore({
+      ...ns,
+      setMany: (entries) => {
+        writes.push(entries.length);
+        return ns.setMany!(entries);
+      },
+    });
+    const postedAt = new Date("2026-06-12T09:00:00Z");
+    const messages = [p1, p2].map((paper, i) => ({ ref: msg(c1, `card-${String(i)}`), slots: new Map([[1, paper]]) }));
+    await posts.recordAll(messages, { layout: "cards", kind: "digest", postedAt });
+    expect(writes).toEqual([2]);
+    expect((await posts.lookup(msg(c1, "card-1")))?.slots).toEqual(new Map([[1, p2]]));
+    expect((await posts.postedIn(c1)).map((e) => e.ref.id).sort()).toEqual(["card-0", "card-1"]);
+    await store.close();
   });
 });
