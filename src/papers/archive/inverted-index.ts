@@ -37,7 +37,7 @@ export interface RankOptions {
 }
 
 export interface Ranking {
-  /** The best documents, best first (ties broken by key), at most `window`. */
+  /** The best documents, best first (ties broken by indexing order), at most `window`. */
   readonly hits: RawHit[];
   /** How many documents matched in all (so the caller knows whether a wider window finds more). */
   readonly matched: number;
@@ -84,6 +84,10 @@ export function createInvertedIndex(): InvertedIndex {
   // The radix tree only holds terms (for prefix and typo lookup); exact lookups go to the Map.
   const tree = new SearchableMap<Term>();
   let termCount = 0;
+  // Prefix lookup: every term sorted (a prefix is a range found by binary search), plus the terms
+  // added since the last compaction, scanned. Cheaper than walking the radix tree's subtree.
+  let sortedTerms: string[] = [];
+  let recentTerms: string[] = [];
   /** Compacted postings of every term, sorted by term then docNo. */
   let postings = new Int32Array(0);
   /** offsets[t] .. offsets[t + 1] is term t's range in `postings` (terms up to the last compaction). */
@@ -161,7 +165,10 @@ export function createInvertedIndex(): InvertedIndex {
     let completions = 0;
     if (q.prefix === true || (q.prefix === "unknown" && !known)) {
       const found: [string, Term][] = [];
-      for (const [term, no] of tree.atPrefix(q.term)) if (!seen.has(term) && df(no) > 0) found.push([term, no]);
+      for (const term of withPrefix(q.term)) {
+        const no = dict.get(term) as Term;
+        if (!seen.has(term) && df(no) > 0) found.push([term, no]);
+      }
       found.sort((a, b) => df(b[1]) - df(a[1]) || (a[0] < b[0] ? -1 : 1));
       for (const [term, no] of found.slice(0, MAX_PREFIX_EXPANSIONS)) {
         if (df(no) > budget) continue;
@@ -184,8 +191,42 @@ export function createInvertedIndex(): InvertedIndex {
     return out;
   }
 
+  /** Every known term starting with `prefix` (the term itself included). */
+  function withPrefix(prefix: string): string[] {
+    let lo = 0;
+    let hi = sortedTerms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sortedTerms[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < sortedTerms.length && (sortedTerms[i] as string).startsWith(prefix); i++) out.push(sortedTerms[i] as string);
+    for (const term of recentTerms) if (term.startsWith(prefix)) out.push(term);
+    return out;
+  }
+
+  /** Merges the recently added terms into the sorted list. */
+  function sortTerms(): void {
+    if (recentTerms.length === 0) return;
+    const recent = recentTerms.sort();
+    const merged: string[] = new Array<string>(sortedTerms.length + recent.length);
+    let i = 0;
+    let j = 0;
+    let n = 0;
+    while (i < sortedTerms.length || j < recent.length) {
+      const a = sortedTerms[i];
+      const b = recent[j];
+      if (b === undefined || (a !== undefined && a < b)) merged[n++] = sortedTerms[i++] as string;
+      else merged[n++] = recent[j++] as string;
+    }
+    sortedTerms = merged;
+    recentTerms = [];
+  }
+
   /** Packs pending postings into the one array, drops deleted documents and renumbers the live ones. */
   function compact(): void {
+    sortTerms();
     if (pendingTail === 0 && dead === 0) return;
     const renumber = new Int32Array(keys.length).fill(-1);
     let live = 0;
@@ -301,12 +342,11 @@ export function createInvertedIndex(): InvertedIndex {
     }
   }
 
-  /** True when document a ranks before b: higher score, then smaller key (deterministic ties). */
+  /** True when document a ranks before b: higher score, then indexed earlier (deterministic ties, no string compares). */
   function before(a: number, b: number): boolean {
     const sa = total[a] as number;
     const sb = total[b] as number;
-    if (sa !== sb) return sa > sb;
-    return (keys[a] ?? "") < (keys[b] ?? "");
+    return sa !== sb ? sa > sb : a < b;
   }
 
   /** The `k` best of the touched documents with at least `need` term hits: a bounded min-heap, then sorted. */
@@ -383,6 +423,7 @@ export function createInvertedIndex(): InvertedIndex {
           const own = term.length >= 13 ? (JSON.parse(JSON.stringify(term)) as string) : term;
           dict.set(own, t);
           tree.set(own, t);
+          recentTerms.push(own);
         }
         const list = pending[t];
         const value = (docNo << 8) | Math.max(1, Math.min(255, impact));
