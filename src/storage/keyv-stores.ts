@@ -106,6 +106,10 @@ class GroupedMap extends Map<string, unknown> {
   }
 
   override set(key: string, value: unknown): this {
+    // keyv's serialiser builds values by concatenation: a rope of many small strings that takes
+    // several times the flat text's memory. Reading a character makes V8 flatten it in place.
+    if (typeof value === "string") value.charCodeAt(0);
+    key.charCodeAt(0);
     const head = GroupedMap.headOf(key);
     if (head !== undefined) {
       let group = this.groups.get(head);
