@@ -60,7 +60,7 @@ try {
   const mem = process.memoryUsage();
   line("index build (archive.load from SQLite)", `${(buildMs / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU, ${loaded} papers`);
   line("RSS before load / after load, after GC", `${mb(rssStart)} / ${mb(mem.rss)}${gc ? "" : " (no global.gc: run through `npm run bench`)"}`);
-  line("heap used / array buffers (postings)", `${mb(mem.heapUsed)} / ${mb(mem.arrayBuffers)}`);
+  line("V8 heap used / committed, array buffers", `${mb(mem.heapUsed)} / ${mb(mem.heapTotal)}, ${mb(mem.arrayBuffers)} (postings, phrase filters, scratch)`);
 
   // 3. The same 1,000 queries through the archive (ranking in memory, top hits read back from SQLite).
   const search = async (q: string): Promise<boolean> => (await archive.search(q, { limit: LIMIT })).length > 0;
