@@ -76,12 +76,21 @@ function memoryStore(): Store {
     const map = maps.get(name);
     const head = `${name}:${prefix}`;
     const keys: string[] = [];
-    if (map) for (const key of map.keysInGroupOf(head)) if (key.startsWith(head)) keys.push(key.slice(name.length + 1));
+    if (map)
+      for (const key of map.keysInGroupOf(head))
+        if (key.startsWith(head)) keys.push(key.slice(name.length + 1));
     return Promise.resolve(keys);
   };
   return {
     namespace: (name) =>
-      keyvNamespace(name, () => keyvFor(name), locks, closed, undefined, (prefix) => keysWith(name, prefix)),
+      keyvNamespace(
+        name,
+        () => keyvFor(name),
+        locks,
+        closed,
+        undefined,
+        (prefix) => keysWith(name, prefix),
+      ),
     ping: () =>
       closed.value ? Promise.reject(new StoreClosedError("store memory:// is closed")) : Promise.resolve(),
     close: () => {
@@ -198,13 +207,22 @@ async function sqliteStore(
     const last = low.charCodeAt(low.length - 1);
     if (last >= 0xd800 && last <= 0xdfff) return undefined; // a surrogate: let keyv's iterator do it
     const high = `${low.slice(0, -1)}${String.fromCharCode(last + 1)}`;
-    const rows = (await shared.query("SELECT key FROM keyv WHERE key >= ? AND key < ?", low, high)) as { key: string }[];
+    const rows = (await shared.query("SELECT key FROM keyv WHERE key >= ? AND key < ?", low, high)) as {
+      key: string;
+    }[];
     return rows.filter((r) => r.key.startsWith(low)).map((r) => r.key.slice(name.length + 1));
   };
   let closing: Promise<void> | undefined;
   return {
     namespace: (name) =>
-      keyvNamespace(name, () => keyvFor(name), locks, closed, undefined, (prefix) => keysWith(name, prefix)),
+      keyvNamespace(
+        name,
+        () => keyvFor(name),
+        locks,
+        closed,
+        undefined,
+        (prefix) => keysWith(name, prefix),
+      ),
     ping: async () => {
       if (closed.value) throw new StoreClosedError(`store ${displayUrl} is closed`);
       await shared.query("SELECT 1");
@@ -322,9 +340,26 @@ async function redisStore(
     },
     keyOf: (name, key) => `${keyPrefix}:lock:${name}::${key}`,
   };
+  // Prefix scans: SCAN MATCH on the namespace's own key pattern (keyv's iterator would walk every key of
+  // the whole Redis keyspace and filter afterwards), then one MGET-style getMany per batch.
+  const keysWith = async (name: NamespaceName, prefix: string): Promise<string[]> => {
+    const head = `${keyPrefix}:${name}::`;
+    const keys: string[] = [];
+    for await (const batch of client.scanIterator({ MATCH: `${globEscape(head + prefix)}*`, COUNT: 1_000 }))
+      for (const key of batch) keys.push(key.slice(head.length));
+    return keys;
+  };
   let closing: Promise<void> | undefined;
   return {
-    namespace: (name) => keyvNamespace(name, () => keyvFor(name), locks, closed, distributed),
+    namespace: (name) =>
+      keyvNamespace(
+        name,
+        () => keyvFor(name),
+        locks,
+        closed,
+        distributed,
+        (prefix) => keysWith(name, prefix),
+      ),
     ping: async () => {
       if (closed.value) throw new StoreClosedError(`store ${displayUrl} is closed`);
       await withTimeout(client.ping(), timeoutMs, `no PING answer within ${timeoutMs} ms`);
@@ -467,6 +502,11 @@ function keyvNamespace(
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** Escapes Redis glob characters so a key prefix matches only itself. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
 
 type KeyedMutex = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 

@@ -152,10 +152,27 @@ describe.each(backends)("the $name store", (backend) => {
         wanted[`slack:T1:C1|${String(i)}`] = i;
         await seen.set(`slack:T1:C1|${String(i)}`, i);
       }
-      for (const neighbour of ["slack:T1:C10|1", "slack:T1:C1}1", "slack:T1:C0|1", "slack:T1:C1", "slack:T1:C|1"]) {
+      for (const neighbour of [
+        "slack:T1:C10|1",
+        "slack:T1:C1}1",
+        "slack:T1:C0|1",
+        "slack:T1:C1",
+        "slack:T1:C|1",
+      ]) {
         await seen.set(neighbour, -1);
       }
       expect(await collect(seen.entries("slack:T1:C1|"))).toEqual(wanted);
+    });
+
+    it("treats glob characters in a prefix as plain text (*, ?, [ and \\ in ids)", async () => {
+      const posts = store.namespace("posts");
+      await posts.set("discord:G*:C?|[1]\\x", 1);
+      await posts.set("discord:Gx:Cx|[1]\\x", 2);
+      await posts.set("discord:G*:C?|2", 3);
+      expect(await collect(posts.entries("discord:G*:C?|"))).toEqual({
+        "discord:G*:C?|[1]\\x": 1,
+        "discord:G*:C?|2": 3,
+      });
     });
 
     it("reads many keys at once, in the order asked, with undefined for absent and expired ones", async () => {
@@ -164,7 +181,12 @@ describe.each(backends)("the $name store", (backend) => {
       await seen.set("a|2", 2);
       await seen.set("a|gone", 3, 40);
       await sleep(120);
-      expect(await seen.getMany?.(["a|2", "a|missing", "a|1", "a|gone"])).toEqual([2, undefined, { n: 1 }, undefined]);
+      expect(await seen.getMany?.(["a|2", "a|missing", "a|1", "a|gone"])).toEqual([
+        2,
+        undefined,
+        { n: 1 },
+        undefined,
+      ]);
       const many = Array.from({ length: 1_100 }, (_, i) => `a|${String(i % 3)}`);
       expect((await seen.getMany?.(many))?.filter((v) => v !== undefined)).toHaveLength(733);
     });
