@@ -35,6 +35,12 @@ const redisReachable = redisUrl
       })
       .catch(() => false)
   : false;
+if (!redisReachable)
+  console.warn(
+    redisUrl
+      ? `Redis vote tests skipped: no redis-server at ${redisUrl}`
+      : "Redis vote tests skipped: REDIS_URL is not set (run .ci/run, which installs and starts redis-server)",
+  );
 
 const channel = channelRef("discord", "G1", "CH1");
 const papers = Array.from({ length: 10 }, (_, i) => toPaperId(`2406.${String(10_000 + i)}`)!);
