@@ -17,22 +17,9 @@ import { startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-ser
 import { startPostSink, type PostSink, type SinkPost } from "../fakes/post-sink.js";
 import { connectRedisAdmin, type RedisAdmin } from "../fakes/redis-admin.js";
 import { spawnReplica, waitUntil, type Replica } from "../fakes/replica-cluster.js";
+import { probeRedis, redisUrl } from "../fakes/redis-probe.js";
 
-// --- Redis availability, decided once at file load (as in test/storage/keyv-stores.test.ts) ---
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const redisAvailable = await createStore(redisUrl, { connectTimeoutMs: 1_000 }).then(
-  async (s) => {
-    await s.close();
-    return true;
-  },
-  () => false,
-);
-if (!redisAvailable)
-  console.warn(
-    process.env.REDIS_URL
-      ? `Multi-replica tests skipped: no redis-server at ${process.env.REDIS_URL}`
-      : "Multi-replica tests skipped: no redis-server at redis://127.0.0.1:6379 (set REDIS_URL or run .ci/run, which installs it)",
-  );
+const redisAvailable = await probeRedis("Multi-replica tests");
 const runPrefix = `paperboy-test-replicas-${randomUUID()}`;
 
 // Every process runs on a clock pinned to Saturday 13 June 2026, 15:00 UTC (advancing in real time), so the

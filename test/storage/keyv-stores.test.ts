@@ -8,26 +8,13 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStore, StoreClosedError } from "../../src/storage/keyv-stores.js";
 import type { NamespaceName, Store } from "../../src/storage/key-value.js";
+import { probeRedis, redisUrl } from "../fakes/redis-probe.js";
 
 const NAMESPACES: readonly NamespaceName[] = ["votes", "papers", "meta", "seen"];
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const childScript = fileURLToPath(new URL("./store-child.ts", import.meta.url));
 
-// --- Redis availability, decided once at file load --------------------------------------------
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const redisAvailable = await createStore(redisUrl, { connectTimeoutMs: 1_000 }).then(
-  async (s) => {
-    await s.close();
-    return true;
-  },
-  () => false,
-);
-if (!redisAvailable)
-  console.warn(
-    process.env.REDIS_URL
-      ? `Redis tests skipped: no redis-server at ${process.env.REDIS_URL}`
-      : "Redis tests skipped: no redis-server at redis://127.0.0.1:6379 (set REDIS_URL or run .ci/run, which installs it)",
-  );
+const redisAvailable = await probeRedis("Redis tests");
 const runPrefix = `paperboy-test-${randomUUID()}`;
 
 const tempDir = mkdtempSync(join(tmpdir(), "paperboy-store-"));
