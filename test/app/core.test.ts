@@ -5,11 +5,11 @@ import type { CommandReply } from "../../src/app/paperboy.js";
 import { channelRef, type ChannelRef } from "../../src/platform/channel-ref.js";
 import type { CommandInvocation } from "../../src/platform/events.js";
 import { silentLogger } from "../../src/shared/logger.js";
-import { createStore } from "../../src/storage/keyv-stores.js";
 import type { Store } from "../../src/storage/key-value.js";
 import { createFakePlatform, type FakePlatform } from "../fakes/fake-platform.js";
 import { createManualScheduler, type ManualScheduler } from "../fakes/manual-scheduler.js";
 import { startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+import { createTestCore } from "../fakes/test-core.js";
 
 // Saturday 13 June 2026, 15:00 UTC: the last completed Hugging Face day is Friday 12 June (the recorded batch).
 const NOW = new Date("2026-06-13T15:00:00Z");
@@ -38,19 +38,8 @@ describe("the core", () => {
   beforeEach(async () => {
     now = NOW;
     hf.reset();
-    store = await createStore("memory://");
-    scheduler = createManualScheduler();
+    ({ core, store, scheduler } = await createTestCore(hf, () => now));
     platform = createFakePlatform({ id: "console" });
-    core = createCore({
-      config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },
-      store,
-      log: silentLogger,
-      now: () => now,
-      scheduler,
-      http: { timeoutMs: 500, retries: 0 },
-      arxivMinIntervalMs: 0,
-      hfSearchTimeoutMs: 300,
-    });
     core.paperboy.registerPlatform(platform);
     await core.start();
   });

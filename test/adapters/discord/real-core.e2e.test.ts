@@ -1,12 +1,11 @@
 // Discord with the real core: a real discord.js Client on the fake REST + gateway, driving createCore end to end.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDiscordPlatform, type DiscordPlatform } from "../../../adapters/discord/index.js";
-import { createCore, type Core } from "../../../src/app/create-core.js";
+import type { Core } from "../../../src/app/create-core.js";
 import { silentLogger } from "../../../src/index.js";
-import { createStore } from "../../../src/storage/keyv-stores.js";
 import type { Store } from "../../../src/storage/key-value.js";
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../../fakes/fake-discord.js";
-import { createManualScheduler, type ManualScheduler } from "../../fakes/manual-scheduler.js";
+import type { ManualScheduler } from "../../fakes/manual-scheduler.js";
 import {
   FIXTURES,
   RECORDED_BATCH,
@@ -15,6 +14,7 @@ import {
   type PaperApiServer,
 } from "../../fakes/paper-api-server.js";
 import { autocomplete, chatInput, discordConfig, reaction, shareButton, type InteractionPayload } from "./payloads.js";
+import { createTestCore } from "../../fakes/test-core.js";
 
 // Saturday 13 June 2026, 15:00 UTC: the last completed Hugging Face day is Friday 12 June (the recorded batch).
 const NOW = new Date("2026-06-13T15:00:00Z");
@@ -48,18 +48,7 @@ afterAll(async () => {
 beforeEach(async () => {
   hf.reset();
   fake.requests.length = 0;
-  store = await createStore("memory://");
-  scheduler = createManualScheduler();
-  core = createCore({
-    config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },
-    store,
-    log: silentLogger,
-    now: () => NOW,
-    scheduler,
-    http: { timeoutMs: 500, retries: 0 },
-    arxivMinIntervalMs: 0,
-    hfSearchTimeoutMs: 300,
-  });
+  ({ core, store, scheduler } = await createTestCore(hf, () => NOW));
   await core.start();
   discord = await startDiscord();
 });

@@ -1,12 +1,11 @@
 // Slack with the real core: signed commands, events and button presses through Bolt into createCore, posts to the fake Web API.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SlackBlock } from "../../../adapters/slack/index.js";
-import { createCore, type Core } from "../../../src/app/create-core.js";
-import { channelRef, silentLogger } from "../../../src/index.js";
-import { createStore } from "../../../src/storage/keyv-stores.js";
+import type { Core } from "../../../src/app/create-core.js";
+import { channelRef } from "../../../src/index.js";
 import type { Store } from "../../../src/storage/key-value.js";
 import { startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from "../../fakes/fake-slack-api.js";
-import { createManualScheduler, type ManualScheduler } from "../../fakes/manual-scheduler.js";
+import type { ManualScheduler } from "../../fakes/manual-scheduler.js";
 import {
   FIXTURES,
   RECORDED_BATCH,
@@ -23,6 +22,7 @@ import {
   type EventEnvelope,
   type SlackHarness,
 } from "./slack-harness.js";
+import { createTestCore } from "../../fakes/test-core.js";
 
 // Saturday 13 June 2026, 15:00 UTC: the last completed Hugging Face day is Friday 12 June (the recorded batch).
 const NOW = new Date("2026-06-13T15:00:00Z");
@@ -53,18 +53,7 @@ beforeEach(async () => {
   hf.reset();
   fake.calls.length = 0;
   fake.responses.length = 0;
-  store = await createStore("memory://");
-  scheduler = createManualScheduler();
-  core = createCore({
-    config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },
-    store,
-    log: silentLogger,
-    now: () => NOW,
-    scheduler,
-    http: { timeoutMs: 500, retries: 0 },
-    arxivMinIntervalMs: 0,
-    hfSearchTimeoutMs: 300,
-  });
+  ({ core, store, scheduler } = await createTestCore(hf, () => NOW));
   await core.start();
   // The Slack adapter registers itself with the core it is given.
   slack = await startSlackHarness({ core: core.paperboy, fake, postIntervalMs: 10 });
