@@ -8,10 +8,9 @@ import { SourceUnavailableError, type SourceResult } from "./paper-source.js";
 import { HttpRequestError } from "./http-client.js";
 
 /** What one cache entry holds (JSON-safe, so any store backend can keep it). */
-export interface CachedPapers {
+export interface CachedValue<T> {
   readonly fetchedAt: string;
-  readonly papers: readonly Paper[];
-  readonly dropped: number;
+  readonly value: T;
 }
 
 export interface SourceCacheDeps {
@@ -104,65 +103,24 @@ export function createSourceCache(deps: SourceCacheDeps): SourceCache {
 
   const ageMs = (fetchedAt: string): number => deps.now().getTime() - Date.parse(fetchedAt);
 
-  async function load(
+  /** One cached value: fresh within `ttlMs`; on failure the last stored answer, stale; else SourceUnavailableError. */
+  async function load<T>(
     key: string,
-    fetch: () => Promise<{ papers: readonly Paper[]; dropped: number }>,
-  ): Promise<SourceResult> {
-    const entry = await read<CachedPapers>(key);
-    if (entry && ageMs(entry.fetchedAt) < deps.ttlMs) {
-      metrics.cacheHit(source);
-      return {
-        papers: entry.papers,
-        dropped: entry.dropped,
-        stale: false,
-        fetchedAt: new Date(entry.fetchedAt),
-      };
-    }
-    try {
-      const fresh = await fetch();
-      metrics.sourceRequest(source, "ok");
-      const fetchedAt = deps.now();
-      const stored: CachedPapers = {
-        fetchedAt: fetchedAt.toISOString(),
-        papers: fresh.papers,
-        dropped: fresh.dropped,
-      };
-      await write(key, stored, deps.retentionMs);
-      return { papers: fresh.papers, dropped: fresh.dropped, stale: false, fetchedAt };
-    } catch (error) {
-      metrics.sourceRequest(source, "error");
-      const reason = failureReason(error);
-      if (entry) {
-        log.warn(
-          { key, reason, fetchedAt: entry.fetchedAt },
-          `${source} unavailable; serving the cached answer`,
-        );
-        return {
-          papers: entry.papers,
-          dropped: entry.dropped,
-          stale: true,
-          fetchedAt: new Date(entry.fetchedAt),
-        };
-      }
-      throw new SourceUnavailableError(source, deps.baseUrl, reason, { cause: error });
-    }
-  }
-
-  async function loadOne<T>(key: string, fetch: () => Promise<T>, ttlMs: number): Promise<T> {
-    const entry = await read<{ fetchedAt: string; value: T }>(key);
+    fetch: () => Promise<T>,
+    ttlMs: number,
+    keepMs: (value: T) => number,
+  ): Promise<{ value: T; fetchedAt: Date; stale: boolean }> {
+    const entry = await read<CachedValue<T>>(key);
     if (entry && ageMs(entry.fetchedAt) < ttlMs) {
       metrics.cacheHit(source);
-      return entry.value;
+      return { value: entry.value, fetchedAt: new Date(entry.fetchedAt), stale: false };
     }
     try {
       const value = await fetch();
       metrics.sourceRequest(source, "ok");
-      await write(
-        key,
-        { fetchedAt: deps.now().toISOString(), value },
-        value === undefined ? ttlMs : deps.retentionMs,
-      );
-      return value;
+      const fetchedAt = deps.now();
+      await write(key, { fetchedAt: fetchedAt.toISOString(), value }, keepMs(value));
+      return { value, fetchedAt, stale: false };
     } catch (error) {
       metrics.sourceRequest(source, "error");
       const reason = failureReason(error);
@@ -171,14 +129,28 @@ export function createSourceCache(deps: SourceCacheDeps): SourceCache {
           { key, reason, fetchedAt: entry.fetchedAt },
           `${source} unavailable; serving the cached answer`,
         );
-        return entry.value;
+        return { value: entry.value, fetchedAt: new Date(entry.fetchedAt), stale: true };
       }
       throw new SourceUnavailableError(source, deps.baseUrl, reason, { cause: error });
     }
   }
 
+  async function loadPapers(
+    key: string,
+    fetch: () => Promise<{ papers: readonly Paper[]; dropped: number }>,
+  ): Promise<SourceResult> {
+    const { value, fetchedAt, stale } = await load(key, fetch, deps.ttlMs, () => deps.retentionMs);
+    return { papers: value.papers, dropped: value.dropped, stale, fetchedAt };
+  }
+
+  async function loadOne<T>(key: string, fetch: () => Promise<T>, ttlMs: number): Promise<T> {
+    // An absent paper (404) is remembered only for the TTL, not for the stale fallback's retention.
+    const { value } = await load(key, fetch, ttlMs, (v) => (v === undefined ? ttlMs : deps.retentionMs));
+    return value;
+  }
+
   return {
-    get: (key, fetch, signal) => coalesce(key, () => load(key, fetch), signal),
+    get: (key, fetch, signal) => coalesce(key, () => loadPapers(key, fetch), signal),
     getOne: (key, fetch, ttlMs, signal) => coalesce(key, () => loadOne(key, fetch, ttlMs), signal),
   };
 }
