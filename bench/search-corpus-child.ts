@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseQuery } from "../src/papers/archive/search-index.js";
 import type { Paper } from "../src/papers/paper.js";
-import { createStore } from "../src/storage/keyv-stores.js";
+import { createStore } from "../src/storage/create-store.js";
 import { generateCorpus } from "./generate-papers.js";
 import { latencies, medianOf } from "./search-stats.js";
 import type { Latency } from "./search-stats.js";
@@ -45,9 +45,9 @@ const generateMs = performance.now() - generateStart;
 
 const writeStart = performance.now();
 const store = await createStore(storeUrl);
-const namespace = store.namespace("papers");
+
 for (let i = 0; i < papers.length; i += 500) {
-  await Promise.all(papers.slice(i, i + 500).map((p) => namespace.set(p.id, p)));
+  await store.papers.putMany(papers.slice(i, i + 500));
 }
 await store.close();
 const writeMs = performance.now() - writeStart;

@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createPaperArchive } from "../src/papers/archive/paper-archive.js";
 import { silentLogger } from "../src/shared/logger.js";
-import { createStore } from "../src/storage/keyv-stores.js";
+import { createStore } from "../src/storage/create-store.js";
 import type { CorpusReport } from "./search-corpus-child.js";
 import { latenciesAsync, medianOf } from "./search-stats.js";
 
@@ -50,7 +50,7 @@ try {
   await settle();
   const rssStart = process.memoryUsage().rss;
   const store = await createStore(storeUrl);
-  const archive = createPaperArchive({ papers: store.namespace("papers"), log: silentLogger });
+  const archive = createPaperArchive({ papers: store.papers, log: silentLogger });
   const cpuStart = process.cpuUsage();
   const buildStart = performance.now();
   const loaded = await archive.load();

@@ -14,7 +14,7 @@ import { createHuggingFaceSource } from "../src/papers/sources/huggingface-sourc
 import { isoWeek, lastCompletedBatchDate, monthOf } from "../src/papers/sources/ny-date.js";
 import type { SourceResult } from "../src/papers/sources/paper-source.js";
 import { silentLogger } from "../src/shared/logger.js";
-import { createStore } from "../src/storage/keyv-stores.js";
+import { createStore } from "../src/storage/create-store.js";
 import { renderForFormat, FORMATS, type Format } from "./formats.js";
 
 export interface CliIo {
@@ -171,7 +171,7 @@ async function search(args: string[], io: CliIo): Promise<number> {
   const limit = intOption(values.limit, "limit", 1, 100, 10);
   const store = await createStore(values.archive !== undefined ? "memory://" : loadConfig(io.env).STORE_URL);
   try {
-    const archive = createPaperArchive({ papers: store.namespace("papers"), log: silentLogger });
+    const archive = createPaperArchive({ papers: store.papers, log: silentLogger });
     if (values.archive !== undefined) await archive.upsert((await readPapersFile(values.archive)).papers);
     else await archive.load();
     const hits = await archive.search(query, { limit });

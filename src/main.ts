@@ -8,11 +8,14 @@ import { createLogger } from "./ops/logger.js";
 import { createPrometheusMetrics } from "./ops/metrics.js";
 import { createOpsHandler, startOpsServer } from "./ops/ops-server.js";
 import { createShutdown } from "./ops/shutdown.js";
-import { createStore } from "./storage/keyv-stores.js";
-import type { Store } from "./storage/key-value.js";
+import { createWorkQueue } from "./scheduler/create-work-queue.js";
+import { createStore } from "./storage/create-store.js";
+import type { Store } from "./storage/store.js";
 
 /** How long SIGTERM waits for in-flight deliveries and each closing step. */
 const DRAIN_TIMEOUT_MS = 30_000;
+/** Deliveries in flight at once in this process. */
+const DELIVERY_CONCURRENCY = 200;
 
 function fail(message: string): number {
   process.stderr.write(`${message}\n`);
@@ -23,7 +26,7 @@ async function openStore(config: Config, log: ReturnType<typeof createLogger>): 
   try {
     return await createStore(config.STORE_URL, { log });
   } catch (error) {
-    return `paperboy cannot start: ${error instanceof Error ? error.message : String(error)}\n  STORE_URL: check that the store is running and reachable, or unset STORE_URL to use sqlite://data/paperboy.sqlite`;
+    return `paperboy cannot start:\n  STORE_URL: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 
@@ -45,7 +48,8 @@ async function main(): Promise<number> {
   if (typeof opened === "string") return fail(opened);
   const store = opened;
   const metrics = createPrometheusMetrics();
-  const core = createCore({ config, store, log, metrics });
+  const queue = await createWorkQueue(store, { concurrency: DELIVERY_CONCURRENCY, log });
+  const core = createCore({ config, store, log, metrics, queue });
 
   if (!chat) {
     const console = createConsoleAdapter({ input: process.stdin, output: process.stdout });
@@ -91,14 +95,15 @@ async function main(): Promise<number> {
     log.info({ port: ops.port }, "health and metrics on /healthz and /metrics");
     shutdown.onClose("ops server", () => ops.close());
   }
-  shutdown.onStopIntake("scheduler", () => core.stop());
+  shutdown.onStopIntake("scheduler", () => core.stop(DRAIN_TIMEOUT_MS));
   shutdown.onClose("store", () => store.close());
 
   const report = await core.start();
   log.info(
     {
-      scheduled: report.scheduled,
-      caughtUp: report.caughtUp.size,
+      groups: report.groups,
+      caughtUp: report.caughtUp,
+      resumed: report.resumed,
       platforms: core.platforms.all().map((p) => p.id),
     },
     "paperboy is running",

@@ -46,9 +46,13 @@ describe("architecture", () => {
     }
   });
 
-  it("lets exactly one file import node-cron and one import keyv", () => {
+  it("keeps each engine library in the one place that owns it", () => {
     const importers = (re: RegExp) => filesUnder("src").filter((f) => importsOf(f).some((s) => re.test(s)));
     expect(importers(/^node-cron$/)).toEqual(["src/scheduler/node-cron-scheduler.ts"]);
-    expect(importers(/^(keyv|@keyv\/)/)).toEqual(["src/storage/keyv-stores.ts"]);
+    // keyv serves documents and the cache only, one namespace factory per engine (ADR 0006).
+    expect(importers(/^(keyv|@keyv\/)/)).toEqual(["src/storage/redis/redis-store.ts", "src/storage/sqlite/sqlite-store.ts"]);
+    expect(importers(/^better-sqlite3$/).every((f) => f.startsWith("src/storage/sqlite/"))).toBe(true);
+    expect(importers(/^@redis\/client$/)).toEqual(["src/storage/redis/redis-connection.ts"]);
+    expect(importers(/^(bullmq|ioredis)$/)).toEqual(["src/scheduler/bullmq-queue.ts"]);
   });
 });

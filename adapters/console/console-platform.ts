@@ -2,7 +2,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { channelRef, slotsOf } from "../../src/index.js";
-import type { ChannelRef, ChatPlatform, DeliveryOutcome, MessageRef, Paperboy, PostRequest } from "../../src/index.js";
+import type { ChannelRef, ChatPlatform, MessageRef, Paperboy, SendOutcome } from "../../src/index.js";
 import { renderText, safeText } from "./render-text.js";
 
 export interface ConsoleOptions {
@@ -30,19 +30,21 @@ export function createConsoleAdapter(options: ConsoleOptions): ConsoleAdapter {
   let counter = 0;
   let lastPosted: MessageRef | undefined;
 
+  /** What this console posted, by delivery handle: the read-back of a delivery resumed in the same run. */
+  const posted = new Map<string, { index: number; ref: MessageRef }[]>();
   const platform: ChatPlatform = {
     id: "console",
-    post(request: PostRequest): Promise<DeliveryOutcome> {
-      const messages = request.messages.map((message) => {
-        counter += 1;
-        const ref: MessageRef = { channel: request.channel, id: String(counter) };
-        write(renderText(message));
-        return { ref, slots: slotsOf(message) };
-      });
-      const last = messages.at(-1);
-      if (last !== undefined) lastPosted = last.ref;
-      return Promise.resolve({ status: "posted", messages });
+    send(channelRef, message, handle): Promise<SendOutcome> {
+      counter += 1;
+      const ref: MessageRef = { channel: channelRef, id: String(counter) };
+      write(renderText(message));
+      lastPosted = ref;
+      posted.set(handle.delivery, [...(posted.get(handle.delivery) ?? []), { index: handle.index, ref }]);
+      return Promise.resolve({ status: "sent", message: { ref, slots: slotsOf(message) } });
     },
+    // The console shows no reactions: `+N` is how its user votes.
+    react: () => Promise.resolve(),
+    findPosted: (_channel, delivery) => Promise.resolve({ status: "found", messages: posted.get(delivery) ?? [] }),
     isHealthy: () => true,
   };
 

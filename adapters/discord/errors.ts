@@ -1,7 +1,7 @@
-// Discord API errors on posting → DeliveryOutcome values whose hints tell the channel what to fix.
+// Discord API errors on posting → SendOutcome values whose hints tell the channel what to fix.
 // @see https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
 import { DiscordAPIError, HTTPError } from "discord.js";
-import type { DeliveryOutcome } from "../../src/index.js";
+import type { SendOutcome } from "../../src/index.js";
 
 /** JSON error codes paperboy treats as "this channel cannot take our posts" rather than a failure. */
 export const DISCORD_ERROR_CODES = {
@@ -17,7 +17,7 @@ const PERMISSIONS = "View Channel, Send Messages, Embed Links, Add Reactions and
  * so the core pauses the subscription instead of retrying into Discord's invalid-request ban (10,000 in 10 min).
  * A 401 means the token was reset. Anything else is a failure worth retrying next time.
  */
-export function outcomeFromDiscordError(error: unknown, channelLabel: string): DeliveryOutcome {
+export function outcomeFromDiscordError(error: unknown, channelLabel: string): SendOutcome {
   const code = error instanceof DiscordAPIError ? Number(error.code) : undefined;
   const status = error instanceof DiscordAPIError || error instanceof HTTPError ? error.status : undefined;
   const accessHint = `Give paperboy ${PERMISSIONS} in ${channelLabel}, then run /papers subscribe again.`;
@@ -36,5 +36,7 @@ export function outcomeFromDiscordError(error: unknown, channelLabel: string): D
       hint: "Discord refused DISCORD_TOKEN (reset or revoked); set a fresh bot token and restart paperboy.",
     };
   const message = error instanceof Error ? error.message : String(error);
-  return { status: "failed", error: `Discord post failed: ${message}` };
+  // 4xx other than the above means the payload itself was refused: trying again will not help.
+  const retryable = status === undefined || status === 429 || status >= 500;
+  return { status: "failed", error: `Discord post failed: ${message}`, retryable };
 }

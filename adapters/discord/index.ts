@@ -25,7 +25,6 @@ export function createDiscordPlatform(
   const now = deps.now ?? (() => new Date());
   let client: Client | undefined;
   const platform = createDiscordChatPlatform({ client: () => client, log });
-  const platformWithLifecycle: ChatPlatform = { ...platform, start: () => start(), stop: () => stop() };
 
   async function start(): Promise<void> {
     const token = config.DISCORD_TOKEN;
@@ -62,5 +61,5 @@ export function createDiscordPlatform(
     if (current) await current.destroy();
   }
 
-  return { platform: platformWithLifecycle, start, stop };
+  return { platform, start, stop };
 }

@@ -20,24 +20,27 @@ export function registerActions(app: App, deps: { core: Paperboy; log: Logger })
       log.warn("share pressed outside a channel; ignored");
       return;
     }
-    try {
-      let answer;
+    // After the listener returns: the receiver answers Slack only then (slack-app.ts).
+    void (async () => {
       try {
-        const reply = await deps.core.handleAction({
-          channel: channelRef("slack", teamId, channelId),
-          userId: body.user.id,
-          actionId: "share",
-          value,
-        });
-        answer = { ...replyBody(reply), response_type: "ephemeral" as const, replace_original: false };
+        let answer;
+        try {
+          const reply = await deps.core.handleAction({
+            channel: channelRef("slack", teamId, channelId),
+            userId: body.user.id,
+            actionId: "share",
+            value,
+          });
+          answer = { ...replyBody(reply), response_type: "ephemeral" as const, replace_original: false };
+        } catch (error) {
+          log.error({ err: String(error) }, "share failed in the core");
+          answer = { response_type: "ephemeral" as const, replace_original: false, text: APOLOGY };
+        }
+        await respond(answer);
       } catch (error) {
-        log.error({ err: String(error) }, "share failed in the core");
-        answer = { response_type: "ephemeral" as const, replace_original: false, text: APOLOGY };
+        log.error({ err: String(error) }, "could not confirm a share");
       }
-      await respond(answer);
-    } catch (error) {
-      log.error({ err: String(error) }, "could not confirm a share");
-    }
+    })();
   });
 
   // URL buttons still send block_actions; acknowledge them so Slack shows no warning.

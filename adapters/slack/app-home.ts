@@ -6,18 +6,22 @@ import { SLACK_LIMITS } from "./limits.js";
 import { renderSlackBlocks } from "./render/block-kit.js";
 
 export function registerAppHome(app: App, deps: { core: Paperboy; log: Logger }): void {
-  app.event("app_home_opened", async ({ event, body, client }) => {
-    if (event.tab !== "home") return;
+  app.event("app_home_opened", ({ event, body, client }) => {
+    if (event.tab !== "home") return Promise.resolve();
     const teamId = body.team_id;
-    try {
-      const message = await deps.core.home("slack", teamId, event.user);
-      const { blocks } = renderSlackBlocks(message, SLACK_LIMITS.blocksPerHomeView);
-      await client.views.publish({ user_id: event.user, view: { type: "home", blocks } });
-    } catch (error) {
-      deps.log.error(
-        { team: teamId, user: event.user, err: String(error) },
-        "could not publish the App Home",
-      );
-    }
+    // After the listener returns, so Slack gets its answer at once (slack-app.ts).
+    void (async () => {
+      try {
+        const message = await deps.core.home("slack", teamId, event.user);
+        const { blocks } = renderSlackBlocks(message, SLACK_LIMITS.blocksPerHomeView);
+        await client.views.publish({ user_id: event.user, view: { type: "home", blocks } });
+      } catch (error) {
+        deps.log.error(
+          { team: teamId, user: event.user, err: String(error) },
+          "could not publish the App Home",
+        );
+      }
+    })();
+    return Promise.resolve();
   });
 }

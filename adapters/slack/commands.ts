@@ -70,8 +70,17 @@ export function registerCommands(app: App, deps: CommandDeps): void {
   const canManage = createManagerCheck(deps);
   const hint = managersHint(deps.adminUsers);
   app.command("/papers", async ({ command, ack, respond, client }) => {
-    // Ack first and empty: Slack wants the 200 within 3 s; the answer follows through response_url.
+    // Ack first and empty: Slack wants the 200 within 3 s; the answer follows through response_url. The work runs
+    // after the listener returns (the receiver answers Slack only then, see slack-app.ts).
     await ack();
+    void answer(command, respond, client);
+  });
+
+  async function answer(
+    command: Parameters<Parameters<App["command"]>[1]>[0]["command"],
+    respond: Parameters<Parameters<App["command"]>[1]>[0]["respond"],
+    client: webApi.WebClient,
+  ): Promise<void> {
     const log = deps.log.child({ team: command.team_id, channel: command.channel_id, user: command.user_id });
     try {
       if (command.channel_name !== "")
@@ -99,5 +108,5 @@ export function registerCommands(app: App, deps: CommandDeps): void {
       // respond() throws RespondError on an expired response_url (Bolt 5); nothing more can be said then.
       log.error({ err: String(error) }, "could not answer /papers");
     }
-  });
+  }
 }

@@ -1,7 +1,11 @@
-// Slack Web API failures → DeliveryOutcome values whose hints tell the operator what to do next.
+// Slack Web API failures → SendOutcome values whose hints tell the operator what to do next.
 // @see https://docs.slack.dev/reference/methods/chat.postMessage#errors
 import { webApi } from "@slack/bolt";
-import type { DeliveryOutcome } from "../../src/index.js";
+import type { SendOutcome } from "../../src/index.js";
+import { SlackTransportError } from "./slack-api-caller.js";
+
+/** Slack error codes that say "not now" rather than "not this": the delivery is tried again later. */
+const TRANSIENT = new Set(["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org"]);
 
 export interface ChannelLabel {
   /** "#ml-papers" when the name is known, else "channel C0123". */
@@ -23,8 +27,8 @@ export function slackErrorCode(error: unknown): string | undefined {
   return isPlatformError(error) ? error.data.error : undefined;
 }
 
-/** Maps a failed chat.postMessage to a rejected outcome (subscription paused) or a failed one (retry later). */
-export function postFailureOutcome(error: unknown, label: ChannelLabel): DeliveryOutcome {
+/** Maps a failed chat.postMessage to a rejected outcome (subscription paused) or a failed one (retryable or not). */
+export function postFailureOutcome(error: unknown, label: ChannelLabel): SendOutcome {
   const code = slackErrorCode(error);
   const { channel, bot } = label;
   switch (code) {
@@ -68,8 +72,12 @@ export function postFailureOutcome(error: unknown, label: ChannelLabel): Deliver
         hint: `Slack refused ${bot}'s token (${code}): reinstall the app in this workspace (or update SLACK_BOT_TOKEN)`,
       };
     case undefined:
-      return { status: "failed", error: error instanceof Error ? error.message : String(error) };
+      return {
+        status: "failed",
+        error: error instanceof Error ? error.message : String(error),
+        retryable: error instanceof SlackTransportError,
+      };
     default:
-      return { status: "failed", error: `Slack said "${code}"` };
+      return { status: "failed", error: `Slack said "${code}"`, retryable: TRANSIENT.has(code) };
   }
 }

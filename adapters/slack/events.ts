@@ -1,7 +1,9 @@
-// Events API: dedupe by event_id, reactions → votes, uninstalls → forget the workspace.
+// Events API: reactions → votes (deduped by event_id in the vote's own store step), uninstalls → forget the workspace.
+// Over HTTP the answer to Slack waits for the vote to be stored (processBeforeResponse): a vote the store cannot take
+// answers 500, and Slack delivers the event again.
 // @see https://docs.slack.dev/reference/events/reaction_added · https://docs.slack.dev/reference/events/app_uninstalled
 import type { App } from "@slack/bolt";
-import type { KeyValueNamespace, Logger, Paperboy, ReactionChanged } from "../../src/index.js";
+import type { EventStore, Logger, Paperboy, ReactionChanged } from "../../src/index.js";
 import { channelRef } from "../../src/index.js";
 import { slackReactionToEmoji } from "./emoji.js";
 
@@ -9,8 +11,10 @@ const DAY_MS = 24 * 60 * 60_000;
 
 export interface EventDeps {
   core: Paperboy;
-  /** The store's `events` namespace: delivery ids already handled. */
-  events: KeyValueNamespace;
+  /** Delivery ids already handled (for events other than reactions, whose dedupe is part of the vote). */
+  events: EventStore;
+  /** Socket Mode acks before listeners run, so a failed vote cannot be redelivered by Slack: retry in process. */
+  redelivery: "platform" | "none";
   log: Logger;
   /** Called on app_uninstalled / tokens_revoked (bot): drop the installation and cached clients. */
   forgetInstallation(teamId: string): Promise<void>;
@@ -51,10 +55,12 @@ export function toReactionChanged(
 
 export function registerEvents(app: App, deps: EventDeps): void {
   // Slack redelivers after a missed 3 s ack (bolt-js#2487): claim each event_id once, before the core sees it.
+  // Reactions are deduped inside the vote's own atomic step instead, so a vote that failed can be delivered again.
   app.use(async ({ body, next }) => {
-    const eventId = (body as { type?: unknown; event_id?: unknown }).event_id;
-    if ((body as { type?: unknown }).type === "event_callback" && typeof eventId === "string") {
-      const fresh = await deps.events.setIfAbsent(`slack:${eventId}`, true, DAY_MS);
+    const { type, event_id: eventId, event } = body as { type?: unknown; event_id?: unknown; event?: { type?: unknown } };
+    const reaction = event?.type === "reaction_added" || event?.type === "reaction_removed";
+    if (type === "event_callback" && typeof eventId === "string" && !reaction) {
+      const fresh = await deps.events.claim(`slack:${eventId}`, DAY_MS);
       if (!fresh) {
         deps.log.debug({ eventId }, "duplicate Slack event ignored");
         return;
@@ -83,11 +89,9 @@ export function registerEvents(app: App, deps: EventDeps): void {
         return;
       const changed = toReactionChanged(event, body, change, context.botUserId);
       if (changed === undefined) return;
-      try {
-        await deps.core.handleReaction(changed);
-      } catch (error) {
-        deps.log.error({ eventId: body.event_id, err: String(error) }, "a Slack reaction failed in the core");
-      }
+      // A rejection (the store could not take the vote) propagates: Bolt answers 500 and Slack sends it again.
+      const result = await deps.core.handleReaction(changed, { redelivery: deps.redelivery });
+      deps.log.debug({ eventId: body.event_id, result }, "Slack reaction handled");
     };
   app.event("reaction_added", onReaction("added"));
   app.event("reaction_removed", onReaction("removed"));

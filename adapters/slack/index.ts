@@ -29,8 +29,8 @@ export interface SlackPlatformDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Minimum gap between two posts to one channel (default 1000 ms, Slack's ~1 message/s/channel). */
   postIntervalMs?: number;
-  /** reactions.add calls in flight per workspace when seeding votes (default 4). */
-  seedConcurrency?: number;
+  /** reactions.add per workspace per minute when seeding votes (default 50, Slack's Tier 3), with a burst of as many. */
+  reactionsPerMinute?: number;
 }
 
 export interface SlackPlatformHandle {
@@ -90,7 +90,9 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
 
   registerEvents(app, {
     core: deps.core,
-    events: deps.store.namespace("events"),
+    events: deps.store.events,
+    // Over HTTP a vote that fails answers 500 and Slack redelivers it; Socket Mode acks first, so retry in process.
+    redelivery: config.SLACK_APP_TOKEN === undefined ? "platform" : "none",
     log,
     async forgetInstallation(teamId) {
       if (handle.auth === "token") return;
@@ -117,7 +119,26 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
   const platform = createSlackChatPlatform({
     tokenFor,
     api,
-    seedConcurrency: deps.seedConcurrency ?? 4,
+    async history(token, channel, oldest, cursor) {
+      const answer = await app.client.conversations.history({
+        token,
+        channel,
+        oldest,
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor !== undefined ? { cursor } : {}),
+      });
+      const next = answer.response_metadata?.next_cursor;
+      return {
+        messages: (answer.messages ?? []).map((m) => ({
+          ...(m.ts !== undefined ? { ts: m.ts } : {}),
+          ...(m.bot_id !== undefined ? { bot_id: m.bot_id } : {}),
+          ...(m.metadata !== undefined ? { metadata: m.metadata } : {}),
+        })),
+        ...(next !== undefined && next !== "" ? { nextCursor: next } : {}),
+      };
+    },
+    reactionsPerMinute: deps.reactionsPerMinute ?? 50,
     async channelName(ref: ChannelRef) {
       const key = `slack:channel-name:${ref.workspace}:${ref.channel}`;
       return channelNames.get(key) ?? (await cache.get<string>(key));

@@ -1,7 +1,7 @@
 // Bolt's InstallationStore on paperboy's Store (`installations` namespace): OAuth installs survive restarts and replicas.
 // @see https://docs.slack.dev/tools/bolt-js/concepts/authenticating-oauth
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
-import type { KeyValueNamespace } from "../../src/index.js";
+import type { DocumentNamespace } from "../../src/index.js";
 
 /** "slack:team:T123" or "slack:enterprise:E123" (org-wide installs). */
 export function installationKey(query: {
@@ -22,7 +22,7 @@ export interface SlackInstallationStore extends InstallationStore {
   forget(teamId: string): Promise<boolean>;
 }
 
-export function createSlackInstallationStore(installations: KeyValueNamespace): SlackInstallationStore {
+export function createSlackInstallationStore(installations: DocumentNamespace): SlackInstallationStore {
   return {
     async storeInstallation(installation: Installation) {
       const key = installationKey({

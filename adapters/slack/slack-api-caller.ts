@@ -44,14 +44,31 @@ export class SlackPlatformCallError extends Error {
   }
 }
 
+/**
+ * The call did not get an answer paperboy can act on: a timeout (the message may have been posted), a dropped
+ * connection, or 5xx / 429 answers after every retry. Worth another attempt later; a read-back tells what went out.
+ */
+export class SlackTransportError extends Error {
+  override name = "SlackTransportError";
+}
+
 class RetryableCallError extends Error {
   readonly retryAfterSec: number | undefined;
-  constructor(message: string, retryAfterSec?: number) {
+  /** False only when the request surely never reached Slack (the connection was refused). */
+  readonly mayHaveArrived: boolean;
+  constructor(message: string, retryAfterSec?: number, mayHaveArrived = true) {
     super(message);
     this.name = "RetryableCallError";
     this.retryAfterSec = retryAfterSec;
+    this.mayHaveArrived = mayHaveArrived;
   }
 }
+
+/**
+ * Methods that create something: repeating one whose answer was lost (a 5xx, a dropped connection) may create it
+ * twice, so they are not retried here; the delivery's next attempt reads the channel back instead.
+ */
+const CREATES = new Set(["chat.postMessage"]);
 
 interface RawAnswer {
   status: number;
@@ -100,9 +117,10 @@ export function createSlackApiCaller(options: SlackApiCallerOptions): SlackApiCa
         timedOut = true;
         req.destroy(new Error(`Slack ${method} did not answer within ${String(options.timeoutMs)} ms`));
       });
-      req.on("error", (error) => {
-        // Only failures before any answer are retried; a timeout may have posted already.
-        reject(timedOut ? error : new RetryableCallError(error.message));
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        // A timeout may have posted already: never retried here (the delivery's next attempt reads the channel back).
+        const refused = error.code === "ECONNREFUSED" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN";
+        reject(timedOut ? new SlackTransportError(error.message) : new RetryableCallError(error.message, undefined, !refused));
       });
       req.end(payload);
     });
@@ -133,12 +151,13 @@ export function createSlackApiCaller(options: SlackApiCallerOptions): SlackApiCa
       } catch (error) {
         if (!(error instanceof RetryableCallError)) throw error;
         if (error.retryAfterSec !== undefined) {
-          if (++rateLimited > options.rateLimitRetries) throw new Error(error.message);
+          if (++rateLimited > options.rateLimitRetries) throw new SlackTransportError(error.message);
           options.onRateLimited?.(method, error.retryAfterSec);
           await options.sleep(error.retryAfterSec * 1000);
           continue;
         }
-        if (++failures > options.retries) throw new Error(error.message);
+        if (CREATES.has(method) && error.mayHaveArrived) throw new SlackTransportError(error.message);
+        if (++failures > options.retries) throw new SlackTransportError(error.message);
         await options.sleep(Math.min(options.maxTimeoutMs, options.minTimeoutMs * 2 ** (failures - 1)));
       }
     }

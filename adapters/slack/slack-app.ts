@@ -17,6 +17,8 @@ export const SLACK_BOT_SCOPES = [
   "commands", // /papers
   "chat:write", // post digests, shared papers
   "chat:write.public", // post in public channels without being invited first
+  "channels:history", // after a crash, read a public channel back to find a digest already posted (message metadata)
+  "groups:history", // the same in private channels paperboy was invited to
   "reactions:read", // reaction_added / reaction_removed → votes
   "reactions:write", // seed 1️⃣…🔟 under compact digests
   "users:read", // users.info: is this user a workspace admin/owner (subscribe/unsubscribe)?
@@ -99,7 +101,9 @@ export function createSlackApp(options: SlackAppOptions): SlackAppHandle {
     customRoutes,
     // We call app.init() in start(), so a refused token is reported there with a fix hint.
     deferInitialization: true,
-    processBeforeResponse: false,
+    // Slack gets its answer when the listeners are done: a vote is stored before the 200 (a failure answers 500 and
+    // Slack redelivers). Commands, buttons and App Home ack and then work after their listener returns.
+    processBeforeResponse: true,
     // No conversation state is used; Bolt's default store would build a "not found" Error per request before ack.
     convoStore: false,
   };

@@ -1,9 +1,8 @@
-// Builds the whole platform-neutral core over one store: sources, archive, search, votes, subscriptions, scheduler.
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
+// Builds the whole platform-neutral core over one store: sources, archive, search, votes, delivery, queue, schedules.
 import { helpMessage, usageMessage } from "../commands/usage.js";
 import { parseCommand } from "../commands/parse-command.js";
 import type { Config } from "../config/load-config.js";
+import { createDeliverer } from "../delivery/deliver.js";
 import { createPaperArchive } from "../papers/archive/paper-archive.js";
 import type { Paper } from "../papers/paper.js";
 import { createPaperSearch } from "../papers/search/search-papers.js";
@@ -12,19 +11,20 @@ import { createArxivSource } from "../papers/sources/arxiv-source.js";
 import type { HttpClientOptions } from "../papers/sources/http-client.js";
 import { createHuggingFaceSource } from "../papers/sources/huggingface-source.js";
 import { addDays, lastCompletedBatchDate, nyDate } from "../papers/sources/ny-date.js";
-import { startSubscriptions, type StartUpReport } from "../scheduler/catch-up.js";
-import { createDeliveryLedger } from "../scheduler/delivery-ledger.js";
+import type { ChannelRef } from "../platform/channel-ref.js";
 import { createDigestJob } from "../scheduler/digest-job.js";
+import { createJobHandler, resumeOpenDeliveries, type RetryPolicy } from "../scheduler/jobs.js";
+import { createLocalQueue } from "../scheduler/local-queue.js";
 import { createNodeCronScheduler } from "../scheduler/node-cron-scheduler.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import { createSubscriptionRunner, type SubscriptionRunner } from "../scheduler/subscription-runner.js";
-import { createWatchPoller, createWatchStore, type WatchPoller } from "../scheduler/watch-poller.js";
+import { createSchedules, type Schedules } from "../scheduler/schedules.js";
+import type { WorkQueue } from "../scheduler/work-queue.js";
 import type { Logger } from "../shared/logger.js";
 import { noopMetrics, type Metrics } from "../shared/metrics.js";
-import type { Store } from "../storage/key-value.js";
-import { createSubscriptionStore } from "../subscriptions/subscription-store.js";
-import { createPostStore } from "../votes/post-store.js";
-import { createVoteService } from "../votes/vote-service.js";
+import type { Store } from "../storage/store.js";
+import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
+import { createVoteService, type VoteService } from "../votes/vote-service.js";
+import { createWatchPoller, type WatchPoller } from "../watches/watch-poller.js";
 import { createPaperboy } from "./create-paperboy.js";
 import { createHomeView } from "./home-view.js";
 import type { Paperboy } from "./paperboy.js";
@@ -40,8 +40,10 @@ export interface CoreDeps {
   readonly log: Logger;
   readonly metrics?: Metrics;
   readonly now?: () => Date;
-  /** Defaults to node-cron (with the Redis run coordinator when the store is shared). */
+  /** Defaults to node-cron. */
   readonly scheduler?: Scheduler;
+  /** Defaults to BullMQ on a shared (Redis) store, an in-process queue otherwise. */
+  readonly queue?: WorkQueue;
   /** HTTP tuning for the paper sources (tests shorten timeouts and retries). */
   readonly http?: Omit<HttpClientOptions, "log" | "headers" | "onRateLimited" | "sleep">;
   /** arXiv's spacing between requests (3 s; tests lower it). */
@@ -50,15 +52,13 @@ export interface CoreDeps {
   readonly hfSearchTimeoutMs?: number;
   /** How far back a missed digest is still posted at start-up (6 h). */
   readonly graceMs?: number;
-  /** Deliveries in flight at once across channels (200). */
+  /** Deliveries in flight at once in this process (200). */
   readonly deliveryConcurrency?: number;
-  /** How long a dead replica's delivery claim blocks a takeover (10 min; multi-replica tests shorten it). */
-  readonly claimLeaseMs?: number;
-  /** How long a replica's tick lease lives on a shared store (10 min; multi-replica tests shorten it). */
-  readonly tickLeaseMs?: number;
+  /** Backoff of a failed delivery's retries within its period (5 s doubling to 60 s). */
+  readonly retry?: RetryPolicy;
   /**
-   * How often the live schedules are reconciled with the stored subscriptions (default 60 s), so a
-   * subscription changed through one replica is scheduled on every replica. 0 turns it off.
+   * How often this process checks whether the stored subscriptions changed (default 60 s) and, on a shared store,
+   * looks for deliveries left open by a replica that died. 0 turns it off.
    */
   readonly resyncMs?: number;
 }
@@ -66,28 +66,25 @@ export interface CoreDeps {
 export interface Core {
   readonly paperboy: Paperboy;
   readonly platforms: PlatformRegistry;
-  readonly runner: SubscriptionRunner;
+  readonly votes: VoteService;
+  readonly queue: WorkQueue;
+  readonly schedules: Schedules;
   readonly watchPoller: WatchPoller;
-  /** Loads the archive, resolves crashed deliveries, schedules every subscription, posts missed digests. */
-  start(): Promise<StartUpReport>;
-  /** Stops scheduling new runs and waits for the ones in flight. */
-  stop(): Promise<void>;
-  /** Reconciles the live schedules with the store; resolves to how many entries changed. */
-  resync(): Promise<number>;
+  /** Loads the archive, resumes deliveries a crash left open, schedules every group, posts what was missed. */
+  start(): Promise<{ readonly groups: number; readonly caughtUp: number; readonly resumed: number }>;
+  /** Stops scheduling new runs and waits (bounded) for the ones in flight. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 /** Days of Daily Papers fetched at most to answer "what trended since …" (each day is one cached request). */
 const TRENDING_MAX_DAYS = 14;
-/** How often the live schedules are reconciled with the stored subscriptions. */
 const RESYNC_MS = 60_000;
-/** Votes older than this no longer steer a channel's ranking. */
-const LIKED_WINDOW_DAYS = 30;
+const DEFAULT_CONCURRENCY = 200;
 
 export function createCore(deps: CoreDeps): Core {
   const { store, log, config } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? noopMetrics;
-  const owner = `${hostname()}-${String(process.pid)}-${randomUUID().slice(0, 8)}`;
 
   const hf = createHuggingFaceSource({
     baseUrl: config.HF_API_URL,
@@ -107,7 +104,7 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.http !== undefined ? { http: deps.http } : {}),
     ...(deps.arxivMinIntervalMs !== undefined ? { minIntervalMs: deps.arxivMinIntervalMs } : {}),
   });
-  const archive = createPaperArchive({ papers: store.namespace("papers"), log });
+  const archive = createPaperArchive({ papers: store.papers, log });
   const search = createPaperSearch({
     hf,
     archive,
@@ -117,26 +114,28 @@ export function createCore(deps: CoreDeps): Core {
   });
 
   const platforms = createPlatformRegistry();
-  const posts = createPostStore(store.namespace("posts"));
-  const subscriptions = createSubscriptionStore(store.namespace("subscriptions"));
-  const voteEmojiFor = async (channel: Parameters<typeof subscriptions.forChannel>[0]) => {
-    const withEmoji = (await subscriptions.forChannel(channel)).find((s) => s.voteEmoji.length > 0);
-    return withEmoji?.voteEmoji ?? ["👍", "🔥", "❤️", "⬆️"];
+  const voteEmojiFor = async (channel: ChannelRef): Promise<readonly string[]> => {
+    const withEmoji = (await store.subscriptions.forChannel(channel)).find((s) => s.voteEmoji.length > 0);
+    return withEmoji?.voteEmoji ?? DEFAULT_VOTE_EMOJI;
   };
-  const votes = createVoteService({
-    votes: store.namespace("votes"),
-    events: store.namespace("events"),
-    posts,
+  const votes = createVoteService({ votes: store.votes, posts: store.posts, now, log, metrics, voteEmojiFor });
+  const deliverer = createDeliverer({
+    deliveries: store.deliveries,
+    platform: (channel) => platforms.forChannel(channel),
+    papers: (ids) => archive.getMany(ids),
+    owner: store.owner,
     now,
-    voteEmojiFor,
+    log,
+    onRecorded: (ref) => {
+      votes.recorded(ref);
+    },
   });
 
   /** Every Daily Papers batch from `since` to the last completed one (at most two weeks), de-duplicated. */
   async function trending(since: Date): Promise<{ papers: readonly Paper[]; stale: boolean }> {
     const last = lastCompletedBatchDate(now());
     const dates: string[] = [];
-    for (let date = last; dates.length < TRENDING_MAX_DAYS && date >= nyDate(since); date = addDays(date, -1))
-      dates.push(date);
+    for (let date = last; dates.length < TRENDING_MAX_DAYS && date >= nyDate(since); date = addDays(date, -1)) dates.push(date);
     const byId = new Map<string, Paper>();
     let stale = false;
     for (const date of dates) {
@@ -149,63 +148,42 @@ export function createCore(deps: CoreDeps): Core {
   }
 
   const voteCommands = createVoteCommands({ votes, papers: archive, trending, now });
-  const ledger = createDeliveryLedger({
-    deliveries: store.namespace("deliveries"),
-    now,
-    log,
-    owner,
-    ...(deps.claimLeaseMs !== undefined ? { leaseMs: deps.claimLeaseMs } : {}),
-  });
-  const scheduler =
-    deps.scheduler ??
-    createNodeCronScheduler({
-      log,
-      // The backlog makes a busy replica bid later for ticks, so idle replicas take them (runner is defined below).
-      ...(store.shared
-        ? { leases: store.namespace("leases"), replicaId: owner, backlog: () => runner.backlog() }
-        : {}),
-      ...(deps.tickLeaseMs !== undefined ? { leaseMs: deps.tickLeaseMs } : {}),
-    });
-  const job = createDigestJob({
-    subscriptions,
+  const scheduler = deps.scheduler ?? createNodeCronScheduler({ log });
+  const queue = deps.queue ?? createLocalQueue({ concurrency: deps.deliveryConcurrency ?? DEFAULT_CONCURRENCY, log });
+  const digestJob = createDigestJob({
     hf,
     arxiv,
-    posts,
-    votes,
-    seen: store.namespace("seen"),
-    ledger,
-    platforms,
+    digestState: store.digest,
+    votes: store.votes,
+    archive,
+    boosts: (candidates, liked) => similarityBoosts(candidates, liked, { maxBoost: 1.5 }),
+    deliverer,
     now,
     log,
-    metrics,
-    archive,
-    paperById: (id) => archive.get(id),
-    boostsFor: async (channel, candidates) =>
-      similarityBoosts(candidates, await voteCommands.likedPapers(channel, LIKED_WINDOW_DAYS), {
-        maxBoost: 1.5,
-      }),
   });
-  const runner = createSubscriptionRunner({
+  const watchPoller = createWatchPoller({ watches: store.watches, hf, deliverer, now, log, archive });
+  const schedules = createSchedules({
     scheduler,
-    job,
-    ...(deps.deliveryConcurrency !== undefined ? { concurrency: deps.deliveryConcurrency } : {}),
+    subscriptions: store.subscriptions,
+    queue,
+    now,
+    log,
+    ...(deps.graceMs !== undefined ? { graceMs: deps.graceMs } : {}),
   });
-  const watches = createWatchStore(store.namespace("watches"));
-  const watchPoller = createWatchPoller({ watches, hf, ledger, platforms, posts, now, log, archive });
+  const resync = (): void => {
+    schedules.sync().catch((error: unknown) => {
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, "schedule resync failed");
+    });
+  };
   const subscriptionCommands = createSubscriptionCommands({
-    subscriptions,
-    watches,
+    subscriptions: store.subscriptions,
+    watches: store.watches,
     scheduler,
-    schedule: (s) => {
-      trackedRunner.schedule(s);
-    },
-    cancel: (id) => {
-      trackedRunner.cancel(id);
-    },
+    changed: resync,
     now,
     defaultTimezone: config.DEFAULT_TIMEZONE,
   });
-  const home = createHomeView({ subscriptions, votes, papers: archive, now });
+  const home = createHomeView({ subscriptions: store.subscriptions, votes, papers: archive, now });
 
   const paperboy = createPaperboy({
     parse: parseCommand,
@@ -217,90 +195,66 @@ export function createCore(deps: CoreDeps): Core {
     subscriptions: subscriptionCommands,
     voteCommands,
     votes,
-    posts,
+    deliverer,
     platforms,
     home,
     forgetWorkspace: async (platform, workspace) => {
-      for (const id of await subscriptions.forgetWorkspace(platform, workspace)) trackedRunner.cancel(id);
+      await store.subscriptions.forgetWorkspace(platform, workspace);
+      resync();
     },
     now,
     log,
     metrics,
   });
 
-  // What each live cron entry was scheduled from: a stored subscription whose cron, zone or pause
-  // differs (changed by another replica) is rescheduled; one that is gone is cancelled.
-  const scheduledAs = new Map<string, string>();
-  const signature = (s: { cron: string; timezone: string; paused?: unknown }) =>
-    `${s.cron}|${s.timezone}|${s.paused === undefined ? "" : "paused"}`;
-  const trackedRunner: typeof runner = {
-    ...runner,
-    schedule(s) {
-      runner.schedule(s);
-      scheduledAs.set(s.id, signature(s));
-    },
-    cancel(id) {
-      runner.cancel(id);
-      scheduledAs.delete(id);
-    },
-  };
-  async function resync(): Promise<number> {
-    const stored = await subscriptions.all();
-    let changed = 0;
-    const live = new Set<string>();
-    for (const s of stored) {
-      live.add(s.id);
-      if (scheduledAs.get(s.id) === signature(s)) continue;
-      try {
-        trackedRunner.schedule(s);
-        changed++;
-      } catch (error) {
-        log.error({ err: error, subscription: s.id }, "cannot schedule a stored subscription");
-      }
-    }
-    for (const id of [...scheduledAs.keys()])
-      if (!live.has(id)) {
-        trackedRunner.cancel(id);
-        changed++;
-      }
-    return changed;
-  }
-  let resyncTimer: NodeJS.Timeout | undefined;
-
+  let sweep: NodeJS.Timeout | undefined;
   return {
     paperboy,
     platforms,
-    runner,
+    votes,
+    queue,
+    schedules,
     watchPoller,
-    resync,
     async start() {
       const loaded = await archive.load();
       log.info({ papers: loaded }, "archive loaded");
-      const report = await startSubscriptions({
-        subscriptions,
-        runner: trackedRunner,
-        ledger,
-        now,
-        log,
-        previousOwnersDead: !store.shared,
-        ...(deps.graceMs !== undefined ? { graceMs: deps.graceMs } : {}),
-      });
-      watchPoller.start(scheduler);
+      queue.start(
+        createJobHandler({
+          queue,
+          subscriptions: store.subscriptions,
+          deliveries: store.deliveries,
+          deliverer,
+          digestJob,
+          watchPoller,
+          scheduler,
+          now,
+          log,
+          metrics,
+          ...(deps.retry !== undefined ? { retry: deps.retry } : {}),
+        }),
+      );
+      const resumed = await resumeOpenDeliveries(store.deliveries, queue);
+      const groups = (await schedules.sync(), (await store.subscriptions.groups()).length);
+      const caughtUp = await schedules.catchUp();
       const every = deps.resyncMs ?? RESYNC_MS;
-      if (every > 0) {
-        resyncTimer = setInterval(() => {
-          resync().catch((error: unknown) => {
-            log.warn({ err: error }, "schedule resync failed");
+      schedules.watch(every);
+      // On a shared store a replica that dies leaves its on-demand posts, shares and alerts open: others resume them.
+      if (store.shared && every > 0) {
+        sweep = setInterval(() => {
+          resumeOpenDeliveries(store.deliveries, queue).catch((error: unknown) => {
+            log.warn({ err: error instanceof Error ? error.message : String(error) }, "looking for deliveries left open failed");
           });
         }, every);
-        resyncTimer.unref();
+        sweep.unref();
       }
-      return report;
+      log.info({ groups, caughtUp, resumed }, "subscriptions started");
+      return { groups, caughtUp, resumed };
     },
-    async stop() {
-      if (resyncTimer !== undefined) clearInterval(resyncTimer);
-      scheduler.cancelAll();
-      await runner.idle();
+    async stop(timeoutMs = 30_000) {
+      if (sweep !== undefined) clearInterval(sweep);
+      schedules.stop();
+      await queue.close(timeoutMs);
+      votes.close();
     },
   };
 }

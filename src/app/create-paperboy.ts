@@ -15,15 +15,17 @@ import { toPaperId } from "../papers/paper.js";
 import { addDays, isoWeek, lastCompletedBatchDate, monthOf, nyDate } from "../papers/sources/ny-date.js";
 import type { HuggingFaceSource, SourceResult } from "../papers/sources/paper-source.js";
 import { SourceUnavailableError } from "../papers/sources/paper-source.js";
-import type { ChannelRef, PlatformId } from "../platform/channel-ref.js";
-import type { ChatPlatform, PostRequest } from "../platform/chat-platform.js";
-import type { DeliveryOutcome, PostedMessage } from "../platform/delivery-outcome.js";
+import { channelKey, type ChannelRef, type PlatformId } from "../platform/channel-ref.js";
+import type { ChatPlatform } from "../platform/chat-platform.js";
 import { DEFAULT_VOTE_EMOJI, KEYCAPS } from "../platform/emoji.js";
+import type { Deliverer, DeliveryResult } from "../delivery/deliver.js";
+import { planOf } from "../delivery/deliver.js";
 import type { ActionInvocation, CommandInvocation, ReactionChanged } from "../platform/events.js";
 import type { Logger } from "../shared/logger.js";
 import type { Metrics } from "../shared/metrics.js";
 import type { Result } from "../shared/result.js";
-import type { CommandReply, Paperboy, VoteResult } from "./paperboy.js";
+import type { VoteResult } from "../votes/vote-service.js";
+import type { CommandReply, Paperboy } from "./paperboy.js";
 
 type Reply = Promise<CommandReply>;
 
@@ -61,15 +63,9 @@ export interface PaperboyDeps {
     handleReaction(event: ReactionChanged): Promise<VoteResult>;
     tally(channel: ChannelRef, ids?: readonly PaperId[]): Promise<ReadonlyMap<PaperId, number>>;
   };
-  readonly posts: {
-    record(
-      message: PostedMessage,
-      meta: { layout: "compact" | "cards"; kind: "digest" | "share" | "alert" | "search"; postedAt: Date },
-    ): Promise<void>;
-  };
+  readonly deliverer: Pick<Deliverer, "deliver">;
   readonly platforms: {
     register(platform: ChatPlatform): void;
-    post(request: PostRequest): Promise<DeliveryOutcome>;
     get(id: PlatformId): ChatPlatform | undefined;
   };
   readonly home: (platform: PlatformId, workspace: string, userId: string) => Promise<OutboundMessage>;
@@ -85,6 +81,10 @@ const code = (value: string): Inline => ({ type: "code", text: value });
 export function plainMessage(...content: Inline[]): OutboundMessage {
   return { fallbackText: content.map((run) => run.text).join(""), blocks: [{ type: "text", content }] };
 }
+
+/** A vote the store cannot take is tried this many times in process, 0.5 s, 1 s, 2 s … apart (about 30 s in all). */
+const VOTE_ATTEMPTS = 7;
+const VOTE_RETRY_BASE_MS = 500;
 
 /** How many archived papers stand in for a period when Hugging Face is down. */
 const ARCHIVE_FALLBACK_PAPERS = 30;
@@ -153,7 +153,7 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
   }
 
   /**
-   * /papers today|week|month: posted through the platform so the team can vote on it (keycaps seeded);
+   * /papers today|week|month: posted through the delivery pipeline so the team can vote on it (keycaps seeded);
    * when the bot cannot post there, the digest comes back as the reply instead, with the reason.
    */
   async function periodDigest(inv: CommandInvocation, name: "today" | "week" | "month"): Reply {
@@ -170,48 +170,68 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
       : result.stale
         ? `Hugging Face cannot be reached right now; these are from ${result.fetchedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and may be stale.`
         : undefined;
-    const digest = composeDigest(ranked, {
+    const options = {
       title,
       top: 5,
-      layout: "compact",
-      teamVotes,
+      layout: "compact" as const,
       moreCommand: `/papers ${name === "today" ? "week" : name}`,
       ...(notice !== undefined ? { notice } : {}),
-    });
+    };
+    const digest = composeDigest(ranked, { ...options, teamVotes });
     const [message] = digest.messages;
-    if (
-      message === undefined ||
-      digest.shown.length === 0 ||
-      deps.platforms.get(inv.channel.platform) === undefined
-    ) {
+    if (message === undefined || digest.shown.length === 0 || deps.platforms.get(inv.channel.platform) === undefined) {
       return { visibility: "public", message: message ?? plainMessage(text("No papers yet.")) };
     }
-    const seed = [
-      KEYCAPS.slice(0, digest.shown.length).map((_k, i) => ({ kind: "keycap" as const, number: i + 1 })),
-    ];
-    const outcome = await deps.platforms.post({ channel: inv.channel, messages: [message], seed });
-    if (outcome.status === "posted") {
-      for (const posted of outcome.messages)
-        await deps.posts.record(posted, { layout: "compact", kind: "digest", postedAt: deps.now() });
-      return ephemeral(
-        plainMessage(
-          text(
-            `Posted ${String(digest.shown.length)} papers to the channel; react 1️⃣–${KEYCAPS[digest.shown.length - 1] ?? "🔟"} to vote.`,
+    const shown = ranked.slice(0, digest.shown.length);
+    const posted = await deps.deliverer.deliver(
+      // One key per channel and period: asked again after it was posted, it posts a new copy; asked again after a
+      // failure, it finishes the first one (reading the channel back) instead of posting twice.
+      { key: `ondemand|${channelKey(inv.channel)}|${title}`, channel: inv.channel, again: true },
+      () => Promise.resolve({ plan: planOf("digest", options, shown, digest.overflow), ranked: shown, teamVotes }),
+    );
+    return deliveryReply(posted, message, digest.shown.length);
+  }
+
+  /** What the asker is told about an on-demand digest's delivery. */
+  function deliveryReply(result: DeliveryResult, message: OutboundMessage, papers: number): CommandReply {
+    const range = `1️⃣–${KEYCAPS[papers - 1] ?? "🔟"}`;
+    switch (result.status) {
+      case "posted":
+        return ephemeral(
+          plainMessage(
+            text(
+              result.resumed
+                ? `That digest was already posted but not recorded (paperboy's store failed then); it is recorded now, so votes on it count. React ${range} to vote.`
+                : `Posted ${String(papers)} papers to the channel; react ${range} to vote.`,
+            ),
           ),
-        ),
-      );
+        );
+      case "unrecorded":
+        return ephemeral(
+          plainMessage(
+            text(
+              `The digest is in the channel, but paperboy's store failed while recording it (${result.error}), so votes on it do not count yet. Ask again once the store is back: paperboy will record that post rather than post a second one.`,
+            ),
+          ),
+        );
+      case "skipped":
+        return ephemeral(plainMessage(text(`Not posted again: ${result.reason}.`)));
+      case "rejected":
+        return {
+          visibility: "public",
+          message: {
+            fallbackText: message.fallbackText,
+            blocks: [...message.blocks, { type: "context", content: [text(`Votes are off for this copy: ${result.hint}`)] }],
+          },
+        };
+      case "retry":
+      case "failed":
+        return ephemeral(
+          plainMessage(text(`Could not post it: ${result.status === "retry" ? result.reason : result.error}. Try again in a minute.`)),
+        );
+      case "empty":
+        return ephemeral(plainMessage(text("No papers to post.")));
     }
-    const why = outcome.status === "rejected" ? outcome.hint : "posting failed";
-    return {
-      visibility: "public",
-      message: {
-        fallbackText: message.fallbackText,
-        blocks: [
-          ...message.blocks,
-          { type: "context", content: [text(`Votes are off for this copy: ${why}`)] },
-        ],
-      },
-    };
   }
 
   async function search(inv: CommandInvocation, query: string): Reply {
@@ -295,30 +315,26 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
     if (paper === undefined)
       return ephemeral(plainMessage(text("That paper is no longer in paperboy's archive.")));
     const teamVotes = await deps.votes.tally(action.channel, [paper.id]);
-    const digest = composeDigest([{ paper, score: 0 }], {
-      title: "Shared paper",
-      top: 1,
-      layout: "cards",
-      teamVotes,
-      voteEmoji: DEFAULT_VOTE_EMOJI,
-    });
-    const card = digest.messages.at(-1);
-    if (card === undefined) return ephemeral(plainMessage(text("Nothing to share.")));
-    const outcome = await deps.platforms.post({ channel: action.channel, messages: [card] });
-    if (outcome.status !== "posted") {
-      const why =
-        outcome.status === "rejected" ? outcome.hint : "the platform did not accept the post; try again";
-      return ephemeral(plainMessage(text(`Could not share it: ${why}`)));
-    }
-    for (const posted of outcome.messages)
-      await deps.posts.record(posted, { layout: "cards", kind: "share", postedAt: deps.now() });
-    return ephemeral(
-      plainMessage(
-        text(
-          `Shared “${paper.title}” with the channel; react ${DEFAULT_VOTE_EMOJI.join(" ")} on it to vote.`,
-        ),
-      ),
+    const ranked = [{ paper, score: 0 }];
+    const options = { title: "Shared paper", top: 1, layout: "cards" as const, voteEmoji: DEFAULT_VOTE_EMOJI, header: false };
+    const result = await deps.deliverer.deliver(
+      { key: `share|${channelKey(action.channel)}|${paper.id}`, channel: action.channel, again: true },
+      () => Promise.resolve({ plan: planOf("share", options, ranked, 0), ranked, teamVotes }),
     );
+    switch (result.status) {
+      case "posted":
+        return ephemeral(plainMessage(text(`Shared “${paper.title}” with the channel; react ${DEFAULT_VOTE_EMOJI.join(" ")} on it to vote.`)));
+      case "rejected":
+        return ephemeral(plainMessage(text(`Could not share it: ${result.hint}`)));
+      case "skipped":
+        return ephemeral(plainMessage(text("It is being shared right now.")));
+      case "unrecorded":
+        return ephemeral(plainMessage(text(`Shared, but paperboy's store failed while recording it (${result.error}); votes on it count once it is back and you share it again.`)));
+      case "retry":
+      case "failed":
+      case "empty":
+        return ephemeral(plainMessage(text(`Could not share it: ${"reason" in result ? result.reason : "error" in result ? result.error : "nothing to post"}. Try again in a minute.`)));
+    }
   }
 
   return {
@@ -333,14 +349,27 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
         return failureReply(error, name);
       }
     },
-    async handleReaction(event) {
-      try {
-        const result = await deps.votes.handleReaction(event);
-        if (result.status === "counted") deps.metrics.vote(event.change, event.message.channel.platform);
-        return result;
-      } catch (error) {
-        log.error({ err: error }, "reaction failed");
-        return { status: "ignored", reason: "internal error" };
+    async handleReaction(event, options) {
+      const platform = event.message.channel.platform;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await deps.votes.handleReaction(event);
+        } catch (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          if (options?.redelivery === "platform") {
+            deps.metrics.voteStoreFailure(platform, "refused");
+            log.error({ err: why, message: event.message.id }, "a vote could not be stored; the platform will deliver it again");
+            throw error;
+          }
+          if (attempt >= VOTE_ATTEMPTS) {
+            deps.metrics.voteStoreFailure(platform, "lost");
+            log.error({ err: why, message: event.message.id, attempts: attempt }, "a vote could not be stored; giving up on it");
+            throw error;
+          }
+          deps.metrics.voteStoreFailure(platform, "retried");
+          log.error({ err: why, message: event.message.id, attempt }, "a vote could not be stored; retrying");
+          await new Promise((resolve) => setTimeout(resolve, VOTE_RETRY_BASE_MS * 2 ** (attempt - 1)));
+        }
       }
     },
     async handleAction(action) {

@@ -6,7 +6,7 @@ import type { PlatformId } from "../platform/channel-ref.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
 import type { Subscription } from "../subscriptions/subscription.js";
 import { describeSource } from "../subscriptions/subscription.js";
-import type { ChannelVote, UserVote } from "../votes/vote-service.js";
+import type { ChannelVote, UserVote } from "../votes/vote-store.js";
 
 export interface HomeViewDeps {
   readonly subscriptions: { all(): Promise<Subscription[]> };

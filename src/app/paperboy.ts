@@ -4,6 +4,7 @@ import type { PaperId } from "../papers/paper.js";
 import type { ChatPlatform } from "../platform/chat-platform.js";
 import type { PlatformId } from "../platform/channel-ref.js";
 import type { ActionInvocation, CommandInvocation, ReactionChanged } from "../platform/events.js";
+import type { VoteResult } from "../votes/vote-service.js";
 
 export interface CommandReply {
   /** ephemeral: only the asking user sees it (search answers, help, errors); public: the channel does. */
@@ -11,15 +12,17 @@ export interface CommandReply {
   readonly message: OutboundMessage;
 }
 
-export type VoteResult =
-  | { readonly status: "counted"; readonly paperId: PaperId; readonly votes: number }
-  | { readonly status: "ignored"; readonly reason: string };
+export type { VoteResult } from "../votes/vote-service.js";
 
 export interface Paperboy {
   /** `/papers …`: never throws; a bad input is a usage message, an outage a plain notice. */
   handleCommand(invocation: CommandInvocation): Promise<CommandReply>;
-  /** A reaction on a message; idempotent; only the bot's posts and the channel's vote emoji count. */
-  handleReaction(event: ReactionChanged): Promise<VoteResult>;
+  /**
+   * A reaction on a message; idempotent; only the bot's posts and the channel's vote emoji count. When the store
+   * cannot take the vote: with `redelivery: "platform"` it rejects, so the adapter answers non-2xx and the platform
+   * sends the event again (Slack over HTTP); otherwise it retries in process for about half a minute first.
+   */
+  handleReaction(event: ReactionChanged, options?: { readonly redelivery?: "platform" | "none" }): Promise<VoteResult>;
   /** A button press, e.g. "share" (posts the paper publicly as a votable card). */
   handleAction(action: ActionInvocation): Promise<CommandReply>;
   /** Autocomplete: archive titles matching a prefix. */

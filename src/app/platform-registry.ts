@@ -1,15 +1,14 @@
-// The platforms paperboy is connected to, by id; posting to one that is not registered is a failed outcome.
-import type { PlatformId } from "../platform/channel-ref.js";
-import type { ChatPlatform, PostRequest } from "../platform/chat-platform.js";
-import type { DeliveryOutcome } from "../platform/delivery-outcome.js";
+// The platforms paperboy is connected to, by id.
+import type { ChannelRef, PlatformId } from "../platform/channel-ref.js";
+import type { ChatPlatform } from "../platform/chat-platform.js";
 
 export interface PlatformRegistry {
   /** Adds (or replaces) a platform under its id. */
   register(platform: ChatPlatform): void;
   get(id: PlatformId): ChatPlatform | undefined;
+  /** The platform a channel lives on, when it is connected in this process. */
+  forChannel(channel: ChannelRef): ChatPlatform | undefined;
   all(): readonly ChatPlatform[];
-  /** Posts through the channel's platform; never throws (an adapter that throws becomes "failed"). */
-  post(request: PostRequest): Promise<DeliveryOutcome>;
 }
 
 export function createPlatformRegistry(): PlatformRegistry {
@@ -19,21 +18,7 @@ export function createPlatformRegistry(): PlatformRegistry {
       platforms.set(platform.id, platform);
     },
     get: (id) => platforms.get(id),
+    forChannel: (channel) => platforms.get(channel.platform),
     all: () => [...platforms.values()],
-    async post(request) {
-      const platform = platforms.get(request.channel.platform);
-      if (!platform) {
-        return {
-          status: "failed",
-          error: `${request.channel.platform} is not connected in this process; the delivery will be retried`,
-        };
-      }
-      try {
-        return await platform.post(request);
-      } catch (error) {
-        // The port says adapters never throw; if one does, treat it as a transient failure.
-        return { status: "failed", error: `${platform.id} adapter threw: ${error instanceof Error ? error.message : String(error)}` };
-      }
-    },
   };
 }

@@ -5,7 +5,8 @@ import type { Inline, MessageBlock, OutboundMessage } from "../messages/outbound
 import type { CommandInvocation } from "../platform/events.js";
 import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
 import { isTimeZone, type Scheduler } from "../scheduler/scheduler.js";
-import { DEFAULT_WATCH_THRESHOLD, describeWatch, type WatchStore } from "../scheduler/watch-poller.js";
+import { DEFAULT_WATCH_THRESHOLD, describeWatch } from "../watches/watch-poller.js";
+import type { WatchStore } from "../watches/watch.js";
 import { describeSchedule, formatRunTime } from "../subscriptions/describe-schedule.js";
 import type { SubscriptionStore } from "../subscriptions/subscription-store.js";
 import {
@@ -26,9 +27,8 @@ export interface SubscriptionCommandsDeps {
   readonly watches: WatchStore;
   /** Next-run arithmetic and cron validation. */
   readonly scheduler: Pick<Scheduler, "nextRun" | "cronProblem">;
-  /** Puts a (changed) subscription on the live scheduler; removes paused ones. */
-  readonly schedule: (subscription: Subscription) => void;
-  readonly cancel: (id: string) => void;
+  /** Told after a subscription was stored or deleted: the live schedules follow. */
+  readonly changed: () => void;
   readonly now: () => Date;
   /** DEFAULT_TIMEZONE from the config; UTC when absent. */
   readonly defaultTimezone?: string;
@@ -85,6 +85,13 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
     if (sub.paused) {
       lines.push([b("Paused"), t(`: ${sub.paused.reason}. ${sub.paused.hint} Then run `), c(`/papers subscribe ${sourceKey(sub.source)}`), t(" to resume.")]);
     } else {
+      if (sub.retry)
+        lines.push([
+          b("Retrying"),
+          t(
+            `: ${sub.retry.reason} since ${formatRunTime(new Date(sub.retry.since), sub.timezone)}; attempt ${String(sub.retry.attempts + 1)} at ${formatRunTime(new Date(sub.retry.nextAt), sub.timezone)}.`,
+          ),
+        ]);
       lines.push([t(`Next ${sub.source.kind === "recap" ? "recap" : "digest"}: ${nextRunText(sub)}`)]);
     }
     return lines;
@@ -147,7 +154,7 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
       const merged = merge(inv, existing, options);
       if ("visibility" in merged) return merged;
       await subscriptions.put(merged);
-      deps.schedule(merged);
+      deps.changed();
       const verb = existing ? (existing.paused ? "Resumed and updated" : "Updated") : "Subscribed";
       return reply("public", `${verb}: ${describeSource(merged.source)}`, describe(merged).slice(1));
     },
@@ -162,10 +169,8 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
           [t(source ? `This channel is not subscribed to ${describeSource(source)}. ` : "This channel has no subscriptions. "), t("See "), c("/papers settings"), t(".")],
         ]);
       }
-      for (const s of gone) {
-        deps.cancel(s.id);
-        await subscriptions.delete(s.id);
-      }
+      for (const s of gone) await subscriptions.delete(s.id);
+      deps.changed();
       return reply("public", "Unsubscribed", gone.map((s) => [t(`No more ${describeSource(s.source)} in this channel.`)]));
     },
 

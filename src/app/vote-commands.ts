@@ -6,7 +6,8 @@ import type { Paper, PaperId } from "../papers/paper.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
 import type { CommandInvocation } from "../platform/events.js";
 import { leaderboard, periodLabel } from "../votes/leaderboard.js";
-import type { ChannelVote, VoteService } from "../votes/vote-service.js";
+import type { ChannelVote } from "../votes/vote-store.js";
+import type { VoteService } from "../votes/vote-service.js";
 import type { CommandReply } from "./paperboy.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -139,7 +139,7 @@ function composeCards(
       ],
     };
   });
-  return [header, ...cards];
+  return options.header === false ? cards : [header, ...cards];
 }
 
 function cardFor(
@@ -165,7 +165,7 @@ export function composeDigest(ranked: readonly RankedPaper[], options: ComposeOp
   if (ranked.length === 0) return emptyDigest(options);
   const top = clampTop(options.top);
   const shownPapers = ranked.slice(0, top);
-  const overflow = ranked.length - shownPapers.length;
+  const overflow = options.overflow ?? ranked.length - shownPapers.length;
   const shown = shownPapers.map((r) => r.paper.id);
   const messages =
     options.layout === "cards"

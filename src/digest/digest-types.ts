@@ -38,4 +38,8 @@ export interface ComposeOptions {
   readonly notice?: string;
   /** The command that shows the rest, for the overflow line: "/papers today". */
   readonly moreCommand?: string;
+  /** Cards only: false leaves out the header message (a shared paper is one card). */
+  readonly header?: boolean;
+  /** How many ranked papers were left out, when `ranked` holds only the shown ones (a resumed delivery). */
+  readonly overflow?: number;
 }

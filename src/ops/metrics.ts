@@ -44,6 +44,18 @@ export function createPrometheusMetrics(options: { defaultMetrics?: boolean } = 
     labelNames: ["source"] as const,
     registers,
   });
+  const retries = new Counter({
+    name: "paperboy_delivery_retries_total",
+    help: "Deliveries put back for another attempt, by reason (source, platform, store) and platform",
+    labelNames: ["reason", "platform"] as const,
+    registers,
+  });
+  const voteFailures = new Counter({
+    name: "paperboy_vote_store_failures_total",
+    help: "Votes the store could not take, by platform and what happened (retried, refused for redelivery, lost)",
+    labelNames: ["platform", "outcome"] as const,
+    registers,
+  });
   const delivery = new Histogram({
     name: "paperboy_delivery_seconds",
     help: "Time to deliver one digest (render and post, including rate-limit waits), by platform",
@@ -69,6 +81,12 @@ export function createPrometheusMetrics(options: { defaultMetrics?: boolean } = 
     digest: (outcome, platform, seconds) => {
       digests.inc({ outcome, platform });
       if (Number.isFinite(seconds) && seconds >= 0) delivery.observe({ platform }, seconds);
+    },
+    deliveryRetry: (reason, platform) => {
+      retries.inc({ reason, platform });
+    },
+    voteStoreFailure: (platform, outcome) => {
+      voteFailures.inc({ platform, outcome });
     },
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };

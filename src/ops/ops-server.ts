@@ -2,10 +2,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ChatPlatform } from "../platform/chat-platform.js";
-import type { Store } from "../storage/key-value.js";
+import type { Store } from "../storage/store.js";
 
 export interface OpsHandlerDeps {
-  store: Pick<Store, "ping" | "displayUrl">;
+  store: Pick<Store, "ping" | "probeWrite" | "displayUrl">;
   platforms: () => readonly ChatPlatform[];
   metrics: { render(): Promise<{ contentType: string; body: string }> };
   isShuttingDown: () => boolean;
@@ -36,8 +36,16 @@ export function createOpsHandler(deps: OpsHandlerDeps): OpsHandler {
         reason: "shutting down: draining in-flight work",
       };
     const problems: string[] = [];
+    // A read and a write: a read-only file, a full disk or a deleted SQLite file still answers reads.
     const storeOk = await bounded(deps.store.ping(), probeMs).then(
-      () => true,
+      () =>
+        bounded(deps.store.probeWrite(), probeMs).then(
+          () => true,
+          (error: unknown) => {
+            problems.push(`store ${deps.store.displayUrl} cannot take writes: ${messageOf(error)}`);
+            return false;
+          },
+        ),
       (error: unknown) => {
         problems.push(`store ${deps.store.displayUrl} is unreachable: ${messageOf(error)}`);
         return false;

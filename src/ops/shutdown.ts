@@ -15,6 +15,8 @@ export interface ShutdownDeps {
   timeoutMs: number;
   exit: (code: number) => void;
   signals?: SignalSource;
+  /** Epoch ms (tests pin it). */
+  now?: () => number;
 }
 
 export type ShutdownStep = () => void | Promise<void>;
@@ -36,6 +38,11 @@ export interface Shutdown {
 
 /** Exit code for a second signal while draining: the shell's convention for "interrupted". */
 export const FORCED_EXIT_CODE = 130;
+/**
+ * Signals this soon after the first are the same signal delivered twice (Ctrl-C or `kill -- -PGID` reaches node
+ * directly and again through npm), not someone asking to exit at once.
+ */
+export const REPEAT_WINDOW_MS = 1_000;
 
 export function createShutdown(deps: ShutdownDeps): Shutdown {
   const { log, timeoutMs, exit } = deps;
@@ -81,12 +88,19 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
     return running;
   };
 
+  let firstSignalAt = 0;
   const onSignal = (signal: ShutdownSignal): void => {
+    const now = (deps.now ?? Date.now)();
+    if (running && now - firstSignalAt < REPEAT_WINDOW_MS) {
+      log.info({ signal }, `${signal} again within ${String(REPEAT_WINDOW_MS)} ms: the same signal delivered twice; still draining`);
+      return;
+    }
     if (running) {
       log.warn({ signal, inFlight: inFlight.size }, `second ${signal} while shutting down: exiting now`);
       exit(FORCED_EXIT_CODE);
       return;
     }
+    firstSignalAt = now;
     void run(signal);
   };
   signals.on("SIGTERM", onSignal);

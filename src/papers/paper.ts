@@ -1,4 +1,5 @@
-// The paper model every layer shares: one arXiv paper as paperboy knows it.
+// The paper model every layer shares: one arXiv paper as paperboy knows it, and the check a stored copy must pass.
+import { z } from "zod";
 
 /** Canonical arXiv id without version suffix, e.g. "2401.01234" (never "2401.01234v2"). */
 export type PaperId = string & { readonly __brand: "PaperId" };
@@ -53,4 +54,25 @@ export function paperLinks(paper: Pick<Paper, "id">): { huggingFace: string; arx
     arxiv: `https://arxiv.org/abs/${paper.id}`,
     pdf: `https://arxiv.org/pdf/${paper.id}`,
   };
+}
+
+// What a stored paper must look like to be read back; anything else is skipped (and counted by the archive).
+const StoredPaperSchema = z.looseObject({
+  id: z.string(),
+  title: z.string(),
+  abstract: z.string(),
+  aiKeywords: z.array(z.string()),
+  authors: z.array(z.looseObject({ name: z.string() })),
+  upvotes: z.number(),
+  comments: z.number(),
+});
+
+/** A stored paper document as a Paper with its canonical id, or undefined when it is not one. */
+export function parseStoredPaper(value: unknown): Paper | undefined {
+  const parsed = StoredPaperSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const paper = parsed.data as unknown as Paper;
+  const id = toPaperId(paper.id);
+  if (!id) return undefined;
+  return id === paper.id ? paper : { ...paper, id };
 }

@@ -27,3 +27,11 @@ export interface MessageRef {
 export function messageKey(ref: MessageRef): string {
   return `${channelKey(ref.channel)}:${ref.id}`;
 }
+
+/** The ChannelRef of a channelKey ("slack:T123:C456"), or undefined when the text is not one. */
+export function parseChannelKey(key: string): ChannelRef | undefined {
+  const m = /^(slack|discord|console):([^:]+):([^:|]+)$/.exec(key);
+  return m?.[1] !== undefined && m[2] !== undefined && m[3] !== undefined
+    ? { platform: m[1] as PlatformId, workspace: m[2], channel: m[3] }
+    : undefined;
+}

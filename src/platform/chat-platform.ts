@@ -1,29 +1,37 @@
-// The port every chat adapter implements: post a message, seed reactions, say if connected.
+// The port every chat adapter implements: send one message with its idempotency handle, add the bot's reactions, read back.
 import type { OutboundMessage } from "../messages/outbound-message.js";
-import type { ChannelRef } from "./channel-ref.js";
-import type { DeliveryOutcome } from "./delivery-outcome.js";
-import type { PlatformId } from "./channel-ref.js";
+import type { ChannelRef, MessageRef, PlatformId } from "./channel-ref.js";
+import type { FoundPosts, SendOutcome } from "./delivery-outcome.js";
 import type { Emoji } from "./emoji.js";
 
 export type Layout = "compact" | "cards";
 
-export interface PostRequest {
-  readonly channel: ChannelRef;
-  /** compact: one message; cards: a header message then one message per paper. */
-  readonly messages: readonly OutboundMessage[];
-  /**
-   * Reactions to seed under each posted message, index-aligned with `messages`
-   * (compact digests: the keycaps 1️⃣…N). Seeding failures do not fail the post.
-   */
-  readonly seed?: readonly (readonly Emoji[])[];
+/**
+ * Which delivery a message belongs to and where in it: the adapter puts it into what it sends in a form the
+ * platform keeps (Slack message metadata; Discord a nonce with enforce_nonce and an embed footer), so that
+ * `findPosted` can tell, after a crash, which messages of a delivery are already in the channel.
+ */
+export interface PostHandle {
+  /** Short and unique per delivery attempt, e.g. "d3f9a1c27be04e11". */
+  readonly delivery: string;
+  /** 0 for the first message of the delivery (a compact digest, a cards header), 1… for the next ones. */
+  readonly index: number;
 }
 
 export interface ChatPlatform {
   readonly id: PlatformId;
-  /** Renders and posts; every failure comes back as a DeliveryOutcome, never thrown. */
-  post(request: PostRequest): Promise<DeliveryOutcome>;
+  /**
+   * Renders and posts one message, paced within the platform's per-channel limits. Every failure comes back as
+   * an outcome, never thrown; a failure that may succeed later (429, 5xx, timeout, connection) says so.
+   */
+  send(channel: ChannelRef, message: OutboundMessage, handle: PostHandle): Promise<SendOutcome>;
+  /**
+   * Adds the bot's own reactions to a message it posted, in order (1️⃣ before 2️⃣), within the platform's reaction
+   * limits. One already there is fine. Never throws: seeding is a convenience, people can react themselves.
+   */
+  react(message: MessageRef, emoji: readonly Emoji[]): Promise<void>;
+  /** The messages this bot posted in `channel` since `since` whose handle names `delivery`. */
+  findPosted(channel: ChannelRef, delivery: string, since: Date): Promise<FoundPosts>;
   /** For /healthz: is the platform connection up? */
   isHealthy(): boolean | Promise<boolean>;
-  start?(): Promise<void>;
-  stop?(): Promise<void>;
 }

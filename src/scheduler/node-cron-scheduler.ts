@@ -1,51 +1,12 @@
-// The Scheduler port on node-cron 4: one task per entry, tz-aware (DST-correct), leased across replicas.
+// The Scheduler port on node-cron 4: one task per entry, tz-aware (DST-correct). Replicas each fire; the work queue
+// dedupes what they add (docs/adr/0007-work-queue-on-bullmq.md), so no cross-replica lease is needed here.
 // @see https://github.com/node-cron/node-cron — the only file in the project that imports node-cron.
-import cron, { type ParsedFields, type RunCoordinator, type ScheduledTask } from "node-cron";
-import type { KeyValueNamespace } from "../storage/key-value.js";
+import cron, { type ParsedFields, type ScheduledTask } from "node-cron";
 import type { Logger } from "../shared/logger.js";
 import type { Scheduler, ScheduledRun } from "./scheduler.js";
 
-/** How long a replica's tick lease lives: longer than any digest run, shorter than any schedule. */
-export const TICK_LEASE_MS = 10 * 60_000;
-
-export interface NodeCronSchedulerDeps {
-  readonly log: Logger;
-  /**
-   * The `leases` namespace of a shared (Redis) store. When given, each tick first takes the lease
-   * "tick:<id>:<scheduled ISO time>" with SET NX PX, and only the replica that wins it runs the job.
-   * Leave it out for a single process (SQLite): the delivery claim is then the only guard needed.
-   */
-  readonly leases?: KeyValueNamespace;
-  readonly replicaId?: string;
-  readonly leaseMs?: number;
-  /**
-   * With leases: how busy this replica is (deliveries queued or in flight). Before bidding for a tick a
-   * replica waits a random 0–`tickJitterMs` plus 1 ms per queued delivery (at most 2 s), so the replicas
-   * that fire at the same second share the ticks instead of the fastest timer winning them all.
-   */
-  readonly backlog?: () => number;
-  readonly tickJitterMs?: number;
-}
-
-/** Default spread of replicas' bids for one tick. */
-export const TICK_JITTER_MS = 200;
-const MAX_BACKLOG_DELAY_MS = 2_000;
-
-export function createNodeCronScheduler(deps: NodeCronSchedulerDeps): Scheduler {
+export function createNodeCronScheduler(deps: { readonly log: Logger }): Scheduler {
   const tasks = new Map<string, ScheduledTask>();
-  const replicaId = deps.replicaId ?? `pid-${String(process.pid)}`;
-  const leases = deps.leases;
-  const coordinator: RunCoordinator | undefined = leases
-    ? {
-        shouldRun: async (key, ttlMs) => {
-          const wait =
-            Math.random() * (deps.tickJitterMs ?? TICK_JITTER_MS) +
-            Math.min(deps.backlog?.() ?? 0, MAX_BACKLOG_DELAY_MS);
-          if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
-          return leases.setIfAbsent(`tick:${key}`, replicaId, ttlMs);
-        },
-      }
-    : undefined;
 
   const cancel = (id: string): void => {
     const task = tasks.get(id);
@@ -63,22 +24,14 @@ export function createNodeCronScheduler(deps: NodeCronSchedulerDeps): Scheduler 
           try {
             await run(context.date);
           } catch (error) {
-            // Jobs are meant never to throw; if one does, log it here so node-cron's logger stays quiet.
-            deps.log.error({ err: error, id }, "scheduled job threw");
+            // Runs only add a job; if that fails (the store is down), say so here so node-cron's logger stays quiet.
+            deps.log.error({ err: error instanceof Error ? error.message : String(error), id }, "scheduled tick could not be queued");
           }
         },
         {
           timezone,
-          // node-cron forms the run coordinator's key from the name: "<id>:<scheduled ISO time>".
           name: id,
           noOverlap: true,
-          ...(coordinator
-            ? {
-                distributed: true,
-                runCoordinator: coordinator,
-                distributedLease: deps.leaseMs ?? TICK_LEASE_MS,
-              }
-            : {}),
           // A tick missed by more than this (event loop blocked, laptop asleep) is left to catch-up.
           missedExecutionTolerance: 30_000,
           suppressMissedWarning: true,

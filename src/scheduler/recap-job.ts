@@ -1,13 +1,13 @@
 // The weekly recap: a channel's most-voted papers of the last seven days, posted once per ISO week.
 import { leaderboard } from "../votes/leaderboard.js";
-import type { VoteService } from "../votes/vote-service.js";
+import type { VoteStore } from "../votes/vote-store.js";
 import type { RankedPaper } from "../digest/digest-types.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import { isoWeek } from "../papers/sources/ny-date.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
 
 export interface RecapDeps {
-  readonly votes: Pick<VoteService, "channelVotes">;
+  readonly votes: Pick<VoteStore, "channelVotes">;
   /** A voted paper's details (the archive keeps every paper the bot has posted). */
   readonly paperById: (id: PaperId) => Paper | undefined | Promise<Paper | undefined>;
 }

@@ -7,6 +7,10 @@ export interface Metrics {
   command(name: string, platform: PlatformId): void;
   vote(change: "added" | "removed", platform: PlatformId): void;
   digest(outcome: "posted" | "rejected" | "failed", platform: PlatformId, seconds: number): void;
+  /** A delivery put back for another attempt: why (source, platform, store). */
+  deliveryRetry(reason: "source" | "platform" | "store", platform: PlatformId): void;
+  /** A vote the store could not take: retried (Discord) or refused so the platform redelivers (Slack). */
+  voteStoreFailure(platform: PlatformId, outcome: "retried" | "refused" | "lost"): void;
 }
 
 export const noopMetrics: Metrics = {
@@ -15,4 +19,6 @@ export const noopMetrics: Metrics = {
   command: () => undefined,
   vote: () => undefined,
   digest: () => undefined,
+  deliveryRetry: () => undefined,
+  voteStoreFailure: () => undefined,
 };

@@ -30,6 +30,20 @@ export interface Subscription {
   readonly lastDelivered?: { readonly periodKey: string; readonly at: string; readonly dates?: readonly string[] };
   /** Post a one-line "no new papers" when a run finds nothing new. */
   readonly emptyNotice: boolean;
+  /** Set while the current period's delivery is being retried after an upstream failure. */
+  readonly retry?: RetryState;
+}
+
+/** A delivery waiting for its next attempt: why, since when, and when it tries again. */
+export interface RetryState {
+  readonly periodKey: string;
+  /** "Hugging Face unreachable", "Slack answered 503", … */
+  readonly reason: string;
+  /** ISO time of the first failure. */
+  readonly since: string;
+  readonly attempts: number;
+  /** ISO time of the next attempt. */
+  readonly nextAt: string;
 }
 
 /** "daily", "weekly", "monthly", "recap", "arxiv:cs.CL". */

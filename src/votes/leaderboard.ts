@@ -1,7 +1,7 @@
 // The channel's leaderboard: papers by team votes over a week, a month or all time.
 import type { LeaderboardPeriod } from "../commands/command.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
-import type { ChannelVote, VoteService } from "./vote-service.js";
+import type { ChannelVote, VoteStore } from "./vote-store.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -36,7 +36,7 @@ export function periodLabel(period: LeaderboardPeriod): string {
  * recently voted first). The counts are the papers' current totals.
  */
 export async function leaderboard(
-  votes: Pick<VoteService, "channelVotes">,
+  votes: Pick<VoteStore, "channelVotes">,
   channel: ChannelRef,
   period: LeaderboardPeriod,
   now: Date,

@@ -1,107 +1,49 @@
-// Reaction votes: maps a reaction to a posted paper and records it idempotently, with exact per-paper tallies.
-import type { VoteResult } from "../app/paperboy.js";
+// Reaction votes: maps a reaction to a posted paper and records it (with its tally) in one atomic store step.
+// A reaction on a message paperboy has not recorded yet (its event outran the post's answer) is held for a while.
 import type { PaperId } from "../papers/paper.js";
-import { channelKey, messageKey, type ChannelRef, type PlatformId } from "../platform/channel-ref.js";
+import { messageKey, type ChannelRef, type MessageRef, type PlatformId } from "../platform/channel-ref.js";
 import { DEFAULT_VOTE_EMOJI, emojiKey, normalizeUnicodeEmoji, type Emoji } from "../platform/emoji.js";
 import type { ReactionChanged } from "../platform/events.js";
-import type { Metrics } from "../shared/metrics.js";
-import type { KeyValueNamespace } from "../storage/key-value.js";
-import type { PostEntry, PostStore } from "./post-store.js";
+import type { Logger } from "../shared/logger.js";
+import { noopMetrics, type Metrics } from "../shared/metrics.js";
+import type { PostRecord, PostStore } from "./post-store.js";
+import { EVENT_DEDUPE_TTL_MS, type ChannelVote, type UserVote, type VoteStore } from "./vote-store.js";
 
-/** How long a platform delivery id is remembered; Slack retries within minutes, so a day is ample. */
-export const EVENT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
+export type VoteResult =
+  | { readonly status: "counted"; readonly paperId: PaperId; readonly votes: number }
+  /** On a message paperboy may be about to record: applied when it is, or dropped after `HOLD_MS`. */
+  | { readonly status: "held"; readonly reason: string }
+  | { readonly status: "ignored"; readonly reason: string };
 
-/** One paper's standing in a channel. */
-export interface ChannelVote {
-  readonly paperId: PaperId;
-  readonly votes: number;
-  readonly firstVotedAt: Date;
-  readonly lastVotedAt: Date;
-}
-
-/** A paper one user voted for, somewhere in a workspace (Slack App Home). */
-export interface UserVote {
-  readonly channel: ChannelRef;
-  readonly paperId: PaperId;
-  readonly votedAt: Date;
-}
+/** How long a reaction on an unknown message waits for the post to be recorded. */
+export const HOLD_MS = 60_000;
+/** How many reactions may wait at once; more are ignored (with a log line). */
+export const MAX_HELD = 10_000;
+/** How often held reactions look the message up again (the post may be recorded by another replica). */
+const RECHECK_MS = 1_000;
 
 export interface VoteService {
-  /** Records one reaction; never throws for ordinary input (unknown message, foreign emoji, duplicates). */
+  /** Records one reaction. Ordinary input never throws; a store failure does (so Slack can redeliver the event). */
   handleReaction(event: ReactionChanged): Promise<VoteResult>;
-  /** Votes per paper in a channel: only papers with votes, or exactly `ids` (0 when none). */
-  tally(channel: ChannelRef, ids?: readonly PaperId[]): Promise<Map<PaperId, number>>;
-  /** Papers this user currently votes for in this channel. */
+  /** A message was recorded as paperboy's (in this process): reactions held for it are applied now. */
+  recorded(ref: MessageRef): void;
+  /** Reactions waiting for their message to be recorded. */
+  held(): number;
+  tally(channel: ChannelRef, ids: readonly PaperId[]): Promise<Map<PaperId, number>>;
   userVotes(channel: ChannelRef, userId: string): Promise<Set<PaperId>>;
-  /** Papers this user currently votes for in any channel of a workspace, newest first. */
   userVotesInWorkspace(platform: PlatformId, workspace: string, userId: string): Promise<UserVote[]>;
-  /** The channel's voted papers (last vote at or after `since`), by votes then most recent vote. */
   channelVotes(channel: ChannelRef, since?: Date): Promise<ChannelVote[]>;
+  close(): void;
 }
 
 export interface VoteServiceDeps {
-  readonly votes: KeyValueNamespace;
-  /** Delivery ids already handled (with a TTL). */
-  readonly events: KeyValueNamespace;
-  readonly posts: PostStore;
+  readonly votes: VoteStore;
+  readonly posts: Pick<PostStore, "lookup">;
   readonly now: () => Date;
+  readonly log: Logger;
   readonly metrics?: Metrics;
   /** The channel's vote emoji for cards, shares and alerts; defaults to 👍 🔥 ❤️ ⬆️. */
   readonly voteEmojiFor?: (channel: ChannelRef) => Promise<readonly string[]>;
-}
-
-/** One reaction (emoji on one message) by one user: on or off, and when that was last decided. */
-interface VoteMark {
-  readonly on: boolean;
-  readonly at: number;
-}
-
-/** Stored per (channel, user, paper): every reaction that could vote for the paper. */
-interface UserVoteRecord {
-  readonly channel: ChannelRef;
-  readonly paperId: PaperId;
-  readonly userId: string;
-  readonly marks: Readonly<Record<string, VoteMark>>;
-}
-
-/** Stored per (channel, paper): how many users vote for it; deleted when the count drops to 0. */
-interface TallyRecord {
-  readonly paperId: PaperId;
-  readonly count: number;
-  readonly firstVotedAt: number;
-  readonly lastVotedAt: number;
-}
-
-type MarkOutcome = "stale" | "unchanged" | "on" | "off";
-
-// Key layout (votes namespace), all prefixed by the channel so a channel is one prefix scan:
-//   "<platform>:<workspace>:<channel>|u|<user>|<paper>"  UserVoteRecord
-//   "<platform>:<workspace>:<channel>|t|<paper>"         TallyRecord
-function channelPart(channel: ChannelRef): string {
-  return `${channelKey(channel)}|`;
-}
-function userPart(userId: string): string {
-  return encodeURIComponent(userId);
-}
-function userKey(channel: ChannelRef, userId: string, paperId: PaperId): string {
-  return `${channelPart(channel)}u|${userPart(userId)}|${paperId}`;
-}
-function tallyKey(channel: ChannelRef, paperId: PaperId): string {
-  return `${channelPart(channel)}t|${paperId}`;
-}
-
-function anyOn(record: UserVoteRecord | undefined): boolean {
-  return record ? Object.values(record.marks).some((m) => m.on) : false;
-}
-
-/**
- * Does a change at `at` override the mark's stored state? An older event never overrides a newer
- * one (a late "added" cannot resurrect a removed vote); at a tie "removed" wins, so the end state
- * does not depend on delivery order.
- */
-function overrides(previous: VoteMark, wantOn: boolean, at: number): boolean {
-  if (at !== previous.at) return at > previous.at;
-  return previous.on && !wantOn;
 }
 
 function ignored(reason: string): VoteResult {
@@ -109,11 +51,7 @@ function ignored(reason: string): VoteResult {
 }
 
 /** Keycap slot N for compact digests and search answers; the vote emoji for a single-paper message. */
-function votedPaper(
-  post: PostEntry,
-  emoji: Emoji,
-  voteEmoji: readonly string[],
-): { readonly paperId: PaperId } | { readonly reason: string } {
+function votedPaper(post: PostRecord, emoji: Emoji, voteEmoji: readonly string[]): { readonly paperId: PaperId } | { readonly reason: string } {
   const keycapsVote = post.layout === "compact" && (post.kind === "digest" || post.kind === "search");
   if (keycapsVote) {
     if (emoji.kind !== "keycap") return { reason: "not a vote emoji (compact posts vote with keycaps)" };
@@ -139,131 +77,123 @@ function isVoteEmoji(emoji: Emoji, voteEmoji: readonly string[]): boolean {
 }
 
 export function createVoteService(deps: VoteServiceDeps): VoteService {
+  const { votes, log } = deps;
+  const metrics = deps.metrics ?? noopMetrics;
   const voteEmojiFor = deps.voteEmojiFor ?? (() => Promise.resolve(DEFAULT_VOTE_EMOJI));
+  /** message key → reactions waiting for it, each with when it gives up. */
+  const waiting = new Map<string, { event: ReactionChanged; until: number }[]>();
+  let heldCount = 0;
+  let timer: NodeJS.Timeout | undefined;
 
-  async function currentCount(channel: ChannelRef, paperId: PaperId): Promise<number> {
-    return (await deps.votes.get<TallyRecord>(tallyKey(channel, paperId)))?.count ?? 0;
+  async function apply(event: ReactionChanged, post: PostRecord): Promise<VoteResult> {
+    const target = votedPaper(post, event.emoji, await voteEmojiFor(post.ref.channel));
+    if ("reason" in target) return ignored(target.reason);
+    const result = await votes.cast({
+      channel: post.ref.channel,
+      paperId: target.paperId,
+      userId: event.userId,
+      mark: `${emojiKey(event.emoji)}@${messageKey(event.message)}`,
+      on: event.change === "added",
+      at: (event.at ?? deps.now()).getTime(),
+      ...(event.eventId !== undefined ? { eventId: event.eventId } : {}),
+      eventTtlMs: EVENT_DEDUPE_TTL_MS,
+    });
+    switch (result.outcome) {
+      case "duplicate":
+        return ignored("duplicate event");
+      case "stale":
+        return ignored("superseded by a later reaction change");
+      case "on":
+      case "off":
+        metrics.vote(event.change, post.ref.channel.platform);
+        return { status: "counted", paperId: target.paperId, votes: result.count };
+      case "unchanged":
+        return { status: "counted", paperId: target.paperId, votes: result.count };
+    }
   }
 
-  async function record(event: ReactionChanged, post: PostEntry, paperId: PaperId): Promise<VoteResult> {
-    const channel = post.ref.channel;
-    const at = (event.at ?? deps.now()).getTime();
-    const mark = `${emojiKey(event.emoji)}@${messageKey(event.message)}`;
-    const wantOn = event.change === "added";
-
-    // The transition is decided inside the atomic update; `fn` may run more than once (optimistic
-    // retries), so the outcome is overwritten on every run and the committed run's value remains.
-    const decided: { outcome: MarkOutcome } = { outcome: "unchanged" };
-    await deps.votes.update<UserVoteRecord>(userKey(channel, event.userId, paperId), (current) => {
-      const previous = current?.marks[mark];
-      if (previous && !overrides(previous, wantOn, at)) {
-        decided.outcome = previous.on === wantOn ? "unchanged" : "stale";
-        return current;
+  /** Applies what waits for `key` once its post is known; drops what waited too long. */
+  async function release(key: string, post: PostRecord | undefined): Promise<void> {
+    const list = waiting.get(key);
+    if (!list) return;
+    const now = deps.now().getTime();
+    const due = post ? list : list.filter((h) => h.until <= now);
+    const keep = post ? [] : list.filter((h) => h.until > now);
+    if (keep.length > 0) waiting.set(key, keep);
+    else waiting.delete(key);
+    heldCount -= due.length;
+    for (const { event } of due) {
+      if (!post) {
+        log.debug({ message: key }, "a held reaction expired: the message is not paperboy's");
+        continue;
       }
-      const next: UserVoteRecord = {
-        channel: { platform: channel.platform, workspace: channel.workspace, channel: channel.channel },
-        paperId,
-        userId: event.userId,
-        marks: { ...(current?.marks ?? {}), [mark]: { on: wantOn, at } },
-      };
-      const was = anyOn(current);
-      const is = anyOn(next);
-      decided.outcome = was === is ? "unchanged" : is ? "on" : "off";
-      return next;
-    });
+      try {
+        const result = await apply(event, post);
+        log.debug({ message: key, result }, "held reaction applied");
+      } catch (error) {
+        metrics.voteStoreFailure(post.ref.channel.platform, "lost");
+        log.error({ message: key, err: error instanceof Error ? error.message : String(error) }, "a held reaction could not be stored");
+      }
+    }
+    if (waiting.size === 0 && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  }
 
-    const { outcome } = decided;
-    if (outcome === "stale") return ignored("superseded by a later reaction change");
-    if (outcome === "unchanged") return { status: "counted", paperId, votes: await currentCount(channel, paperId) };
+  function recheck(): void {
+    for (const [key, list] of waiting) {
+      const ref = list[0]?.event.message;
+      if (!ref) continue;
+      void deps.posts
+        .lookup(ref)
+        .then((post) => release(key, post))
+        .catch(() => release(key, undefined));
+    }
+  }
 
-    const delta = outcome === "on" ? 1 : -1;
-    const tally = await deps.votes.update<TallyRecord>(tallyKey(channel, paperId), (current) => {
-      const count = Math.max(0, (current?.count ?? 0) + delta);
-      if (count === 0) return undefined;
-      return {
-        paperId,
-        count,
-        firstVotedAt: current ? Math.min(current.firstVotedAt, at) : at,
-        lastVotedAt: current && delta < 0 ? current.lastVotedAt : Math.max(current?.lastVotedAt ?? at, at),
-      };
-    });
-    deps.metrics?.vote(event.change, channel.platform);
-    return { status: "counted", paperId, votes: tally?.count ?? 0 };
+  function hold(event: ReactionChanged): VoteResult {
+    if (heldCount >= MAX_HELD) {
+      log.warn({ held: heldCount }, "too many reactions waiting for their messages; ignoring one");
+      return ignored("not a paperboy post (too many reactions waiting to be matched)");
+    }
+    const key = messageKey(event.message);
+    const list = waiting.get(key) ?? [];
+    list.push({ event, until: deps.now().getTime() + HOLD_MS });
+    waiting.set(key, list);
+    heldCount++;
+    if (timer === undefined) {
+      timer = setInterval(recheck, RECHECK_MS);
+      timer.unref();
+    }
+    return { status: "held", reason: "not (yet) a paperboy post: held until its post is recorded" };
   }
 
   return {
     async handleReaction(event) {
       if (event.byBot) return ignored("reaction by a bot");
       const post = await deps.posts.lookup(event.message);
-      if (!post) return ignored("not a paperboy post");
-      const target = votedPaper(post, event.emoji, await voteEmojiFor(post.ref.channel));
-      if ("reason" in target) return ignored(target.reason);
-      const { paperId } = target;
-
-      if (event.eventId !== undefined) {
-        const claim = `reaction|${event.message.channel.platform}|${event.eventId}`;
-        const first = await deps.events.setIfAbsent(claim, 1, EVENT_DEDUPE_TTL_MS);
-        if (!first) return ignored("duplicate event");
-        try {
-          return await record(event, post, paperId);
-        } catch (error) {
-          // Let the platform's retry of this delivery run again rather than be taken for a duplicate.
-          await deps.events.delete(claim).catch(() => false);
-          throw error;
-        }
-      }
-      return record(event, post, paperId);
+      if (!post) return hold(event);
+      return apply(event, post);
     },
-
-    async tally(channel, ids) {
-      const result = new Map<PaperId, number>();
-      if (ids) {
-        const { votes } = deps;
-        const records = votes.getMany
-          ? await votes.getMany<TallyRecord>(ids.map((id) => tallyKey(channel, id)))
-          : await Promise.all(ids.map((id) => votes.get<TallyRecord>(tallyKey(channel, id))));
-        ids.forEach((id, i) => result.set(id, records[i]?.count ?? 0));
-        return result;
-      }
-      for await (const [, t] of deps.votes.entries<TallyRecord>(`${channelPart(channel)}t|`)) {
-        if (t.count > 0) result.set(t.paperId, t.count);
-      }
-      return result;
-    },
-
-    async userVotes(channel, userId) {
-      const papers = new Set<PaperId>();
-      const prefix = `${channelPart(channel)}u|${userPart(userId)}|`;
-      for await (const [, r] of deps.votes.entries<UserVoteRecord>(prefix)) if (anyOn(r)) papers.add(r.paperId);
-      return papers;
-    },
-
-    async userVotesInWorkspace(platform, workspace, userId) {
-      const found: UserVote[] = [];
-      const needle = `|u|${userPart(userId)}|`;
-      for await (const [key, r] of deps.votes.entries<UserVoteRecord>(`${platform}:${workspace}:`)) {
-        if (!key.includes(needle) || r.userId !== userId || !anyOn(r)) continue;
-        const votedAt = Math.max(...Object.values(r.marks).filter((m) => m.on).map((m) => m.at));
-        found.push({ channel: r.channel, paperId: r.paperId, votedAt: new Date(votedAt) });
-      }
-      return found.sort((a, b) => b.votedAt.getTime() - a.votedAt.getTime());
-    },
-
-    async channelVotes(channel, since) {
-      const from = since?.getTime() ?? Number.NEGATIVE_INFINITY;
-      const found: ChannelVote[] = [];
-      for await (const [, t] of deps.votes.entries<TallyRecord>(`${channelPart(channel)}t|`)) {
-        if (t.count <= 0 || t.lastVotedAt < from) continue;
-        found.push({
-          paperId: t.paperId,
-          votes: t.count,
-          firstVotedAt: new Date(t.firstVotedAt),
-          lastVotedAt: new Date(t.lastVotedAt),
+    recorded(ref) {
+      const key = messageKey(ref);
+      if (!waiting.has(key)) return;
+      void deps.posts
+        .lookup(ref)
+        .then((post) => release(key, post))
+        .catch((error: unknown) => {
+          log.warn({ message: key, err: error instanceof Error ? error.message : String(error) }, "could not apply held reactions yet");
         });
-      }
-      return found.sort(
-        (a, b) => b.votes - a.votes || b.lastVotedAt.getTime() - a.lastVotedAt.getTime() || a.paperId.localeCompare(b.paperId),
-      );
+    },
+    held: () => heldCount,
+    tally: (channel, ids) => votes.tallies(channel, ids),
+    userVotes: (channel, userId) => votes.userVotes(channel, userId),
+    userVotesInWorkspace: (platform, workspace, userId) => votes.userVotesInWorkspace(platform, workspace, userId),
+    channelVotes: (channel, since) => votes.channelVotes(channel, since),
+    close() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
     },
   };
 }

@@ -5,7 +5,7 @@ import type { CommandReply } from "../../src/app/paperboy.js";
 import { channelRef, type ChannelRef } from "../../src/platform/channel-ref.js";
 import type { CommandInvocation } from "../../src/platform/events.js";
 import { silentLogger } from "../../src/shared/logger.js";
-import type { Store } from "../../src/storage/key-value.js";
+import type { Store } from "../../src/storage/store.js";
 import { createFakePlatform, type FakePlatform } from "../fakes/fake-platform.js";
 import { createManualScheduler, type ManualScheduler } from "../fakes/manual-scheduler.js";
 import { startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
@@ -52,10 +52,10 @@ describe("the core", () => {
     const reply = await ask("today");
     expect(reply.visibility).toBe("ephemeral");
     expect(textOf(reply)).toContain("Posted 5 papers");
-    expect(platform.posted).toHaveLength(1);
-    const request = platform.posted[0]!;
-    expect(request.seed?.[0]?.map((e) => (e.kind === "keycap" ? e.number : 0))).toEqual([1, 2, 3, 4, 5]);
-    const first = request.messages[0]!.blocks.find((b) => b.type === "paper");
+    expect(platform.sent).toHaveLength(1);
+    const posted = platform.sent[0]!;
+    expect(platform.reactions.get(posted.ref.id)).toEqual([1, 2, 3, 4, 5].map((n) => `keycap:${String(n)}`));
+    const first = posted.message.blocks.find((b) => b.type === "paper");
     expect(first?.type === "paper" && first.paper.upvotes).toBe(118);
 
     const message = { channel, id: "m1" };
@@ -86,7 +86,7 @@ describe("the core", () => {
       value: share.value,
     });
     expect(textOf(shared)).toContain("Shared");
-    expect(platform.posted).toHaveLength(1);
+    expect(platform.sent).toHaveLength(1);
     const vote = await core.paperboy.handleReaction({
       message: { channel, id: "m1" },
       userId: "U3",
@@ -110,15 +110,16 @@ describe("the core", () => {
     expect(textOf(reply)).toContain("08:30");
     const settings = await ask("settings");
     expect(textOf(settings)).toContain("Europe/Berlin");
+    await core.schedules.sync();
     const [id] = [...scheduler.entries.keys()].filter((k) => k !== "watch-poll");
     expect(id).toBeDefined();
     await scheduler.fire(id!, NOW);
-    await core.runner.idle();
-    expect(platform.posted).toHaveLength(1);
-    expect(platform.posted[0]!.messages[0]!.blocks.filter((b) => b.type === "paper")).toHaveLength(3);
-    await scheduler.fire(id!, NOW);
-    await core.runner.idle();
-    expect(platform.posted).toHaveLength(1);
+    await core.queue.idle();
+    expect(platform.sent).toHaveLength(1);
+    expect(platform.sent[0]!.message.blocks.filter((b) => b.type === "paper")).toHaveLength(3);
+    await scheduler.fire(id!, new Date(NOW.getTime() + 60_000));
+    await core.queue.idle();
+    expect(platform.sent).toHaveLength(1);
   });
 
   it("GIVEN Hugging Face is down and the archive is empty THEN /papers today says so plainly and names the URL", async () => {
@@ -126,10 +127,10 @@ describe("the core", () => {
     const today = await ask("today");
     expect(today.visibility).toBe("ephemeral");
     expect(textOf(today)).toContain(`Hugging Face cannot be reached at ${hf.url}`);
-    expect(platform.posted).toHaveLength(0);
+    expect(platform.sent).toHaveLength(0);
   });
 
-  it("GIVEN a subscription changed through another replica THEN resync schedules, reschedules and cancels it here", async () => {
+  it("GIVEN subscriptions changed through another replica THEN its resync schedules one entry per schedule group, moves and cancels it", async () => {
     const otherScheduler = createManualScheduler();
     const other = createCore({
       config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "UTC" },
@@ -140,18 +141,23 @@ describe("the core", () => {
       resyncMs: 0,
     });
     await other.start();
-    const subscriptionIds = () => [...otherScheduler.entries.keys()].filter((k) => k !== "watch-poll");
-    expect(subscriptionIds()).toEqual([]);
+    const groupIds = () => [...otherScheduler.entries.keys()].filter((k) => k !== "watch-poll");
+    expect(groupIds()).toEqual([]);
     await ask("subscribe weekly at 10:00");
-    expect(await other.resync()).toBe(1);
-    expect(subscriptionIds()).toHaveLength(1);
-    expect(await other.resync()).toBe(0);
+    expect(await other.schedules.sync()).toBe(1);
+    expect(groupIds()).toHaveLength(1);
+    expect(await other.schedules.sync()).toBe(0);
+    // Another channel on the same schedule shares the group's one entry.
+    await core.paperboy.handleCommand({ channel: channelRef("console", "T1", "C2"), userId: "U1", text: "subscribe weekly at 10:00", canManage: true });
+    expect(await other.schedules.sync()).toBe(0);
     await ask("subscribe weekly at 11:15");
-    expect(await other.resync()).toBe(1);
-    expect(otherScheduler.entries.get(subscriptionIds()[0]!)?.cron).toContain("15 11");
+    expect(await other.schedules.sync()).toBe(1);
+    expect(groupIds()).toHaveLength(2);
+    expect([...otherScheduler.entries.values()].map((e) => e.cron)).toContain("15 11 * * 1");
     await ask("unsubscribe weekly");
-    expect(await other.resync()).toBe(1);
-    expect(subscriptionIds()).toEqual([]);
+    await core.paperboy.handleCommand({ channel: channelRef("console", "T1", "C2"), userId: "U1", text: "unsubscribe weekly", canManage: true });
+    expect(await other.schedules.sync()).toBe(2);
+    expect(groupIds()).toEqual([]);
     await other.stop();
   });
 
@@ -177,7 +183,7 @@ describe("the core", () => {
     now = new Date("2026-06-20T15:00:00Z"); // a week later: nothing cached for those dates
     const today = await ask("today");
     expect(textOf(today)).toContain("Posted");
-    const fallback = JSON.stringify(platform.posted.at(-1)?.messages);
+    const fallback = JSON.stringify(platform.sent.at(-1)?.message);
     expect(fallback).toContain(`Hugging Face cannot be reached at ${hf.url}`);
     expect(fallback).toContain("paperboy's archive");
     expect(fallback).toContain("EvoArena");

@@ -1,20 +1,29 @@
+// `/papers subscribe | unsubscribe | settings | watch | unwatch` over a real store: what is stored, what is said, and that the schedules are told.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSubscriptionCommands } from "../../src/app/subscription-commands.js";
 import type { SubscribeOptions } from "../../src/commands/command.js";
-import { createStore } from "../../src/storage/keyv-stores.js";
-import type { Store } from "../../src/storage/key-value.js";
+import { parseTopic } from "../../src/digest/topic-filter.js";
+import { channelRef, type ChannelRef } from "../../src/platform/channel-ref.js";
+import type { CommandInvocation } from "../../src/platform/events.js";
+import { createStore } from "../../src/storage/create-store.js";
+import type { Store } from "../../src/storage/store.js";
 import { subscriptionId } from "../../src/subscriptions/subscription.js";
-import {
-  CHANNEL,
-  createClock,
-  createHarness,
-  daily,
-  invocation,
-  replyText,
-  topic,
-} from "../scheduler/harness.js";
+import { createManualScheduler } from "../fakes/manual-scheduler.js";
 
 const FRIDAY_NOON = "2026-11-27T12:00:00Z";
+const CHANNEL: ChannelRef = channelRef("console", "local", "research");
 const DAILY_ID = subscriptionId(CHANNEL, { kind: "daily" });
+
+const invocation = (channel: ChannelRef = CHANNEL, canManage = true): CommandInvocation => ({
+  channel,
+  userId: "U1",
+  text: "",
+  canManage,
+  managersHint: "workspace admins",
+});
+const daily = (extra: Partial<SubscribeOptions> = {}): SubscribeOptions => ({ source: { kind: "daily" }, ...extra });
+const topic = (text: string) => ({ text, filter: parseTopic(text) });
+const replyText = (reply: { message: { fallbackText: string } }): string => reply.message.fallbackText;
 
 let store: Store;
 beforeEach(async () => {
@@ -24,11 +33,24 @@ afterEach(async () => {
   await store.close();
 });
 
-const setup = (timezone = "Europe/Berlin") =>
-  createHarness(store, { now: createClock(FRIDAY_NOON).now, timezone });
+/** The commands over `store`, with a count of the times they told the schedules to follow. */
+function setup(options: { timezone?: string | undefined } = { timezone: "Europe/Berlin" }) {
+  const state = { changes: 0 };
+  const commands = createSubscriptionCommands({
+    subscriptions: store.subscriptions,
+    watches: store.watches,
+    scheduler: createManualScheduler(),
+    changed: () => {
+      state.changes++;
+    },
+    now: () => new Date(FRIDAY_NOON),
+    ...(options.timezone !== undefined ? { defaultTimezone: options.timezone } : {}),
+  });
+  return { commands, subscriptions: store.subscriptions, watches: store.watches, state };
+}
 
 describe("subscription commands", () => {
-  it("subscribes with defaults, schedules it and says when the next digest comes in the channel's zone", async () => {
+  it("subscribes with defaults, tells the schedules and says when the next digest comes in the channel's zone", async () => {
     const h = setup();
     const reply = await h.commands.subscribe(invocation(), daily());
     expect(reply.visibility).toBe("public");
@@ -42,14 +64,12 @@ describe("subscription commands", () => {
       layout: "compact",
       emptyNotice: false,
     });
-    expect(h.scheduler.entries.get(DAILY_ID)).toMatchObject({
-      cron: "0 9 * * 1-5",
-      timezone: "Europe/Berlin",
-    });
+    expect(h.state.changes).toBe(1);
+    expect(await h.subscriptions.inGroup({ cron: "0 9 * * 1-5", timezone: "Europe/Berlin" })).toEqual([sub]);
   });
 
   it("uses UTC when no default zone is configured", async () => {
-    const h = createHarness(store, { now: createClock(FRIDAY_NOON).now });
+    const h = setup({ timezone: undefined });
     await h.commands.subscribe(invocation(), daily());
     expect((await h.subscriptions.get(DAILY_ID))?.timezone).toBe("UTC");
   });
@@ -77,6 +97,7 @@ describe("subscription commands", () => {
     );
     const reply = await h.commands.subscribe(invocation(), daily({ minUpvotes: 10 }));
     expect(replyText(reply)).toContain("Updated");
+    expect(h.state.changes).toBe(2);
     expect(await h.subscriptions.get(DAILY_ID)).toMatchObject({
       cron: "0 8 * * 1-5",
       top: 3,
@@ -101,16 +122,66 @@ describe("subscription commands", () => {
     expect(text).toContain("Next digest: Fri 27 Nov 09:00 America/New_York");
   });
 
-  it("unsubscribes, stops the schedule, and settings shows nothing left", async () => {
+  it("GIVEN a delivery being retried THEN settings shows a Retrying line with the reason, since when and the next attempt, until it is cleared", async () => {
     const h = setup();
     await h.commands.subscribe(invocation(), daily());
+    await h.subscriptions.markRetrying(DAILY_ID, {
+      periodKey: "daily:2026-11-27",
+      reason: "Hugging Face unreachable",
+      since: "2026-11-27T11:50:00.000Z",
+      attempts: 2,
+      nextAt: "2026-11-27T12:05:00.000Z",
+    });
+    const text = replyText(await h.commands.settings(invocation()));
+    expect(text).toContain("Retrying: Hugging Face unreachable since Fri 27 Nov 12:50 Europe/Berlin; attempt 3 at Fri 27 Nov 13:05 Europe/Berlin.");
+    expect(text).toContain("Next digest: Mon 30 Nov 09:00 Europe/Berlin");
+    await h.subscriptions.markRetrying(DAILY_ID, undefined);
+    expect(replyText(await h.commands.settings(invocation()))).not.toContain("Retrying");
+  });
+
+  it("GIVEN a paused subscription that was being retried THEN settings says Paused and how to resume, not Retrying", async () => {
+    const h = setup();
+    await h.commands.subscribe(invocation(), daily());
+    await h.subscriptions.markRetrying(DAILY_ID, {
+      periodKey: "daily:2026-11-27",
+      reason: "Slack answered 503",
+      since: "2026-11-27T11:50:00.000Z",
+      attempts: 1,
+      nextAt: "2026-11-27T12:05:00.000Z",
+    });
+    await h.subscriptions.pause(DAILY_ID, "no-access", "Invite paperboy to the channel.", new Date(FRIDAY_NOON));
+    const text = replyText(await h.commands.settings(invocation()));
+    expect(text).toContain("Paused: no-access. Invite paperboy to the channel. Then run /papers subscribe daily to resume.");
+    expect(text).not.toContain("Retrying");
+  });
+
+  it("unsubscribes, tells the schedules, and settings shows nothing left", async () => {
+    const h = setup();
+    await h.commands.subscribe(invocation(), daily());
+    expect(h.state.changes).toBe(1);
     const reply = await h.commands.unsubscribe(invocation(), { kind: "daily" });
     expect(replyText(reply)).toContain("Unsubscribed");
-    expect(h.scheduler.scheduledIds()).toEqual([]);
+    expect(h.state.changes).toBe(2);
+    expect(await h.subscriptions.groups()).toEqual([]);
     expect(replyText(await h.commands.settings(invocation()))).toContain("no subscriptions");
     expect(replyText(await h.commands.unsubscribe(invocation(), { kind: "daily" }))).toContain(
       "not subscribed",
     );
+    expect(h.state.changes).toBe(2);
+  });
+
+  it("unsubscribes every subscription of the channel when no source is named, telling the schedules once", async () => {
+    const h = setup();
+    await h.commands.subscribe(invocation(), daily());
+    await h.commands.subscribe(invocation(), { source: { kind: "weekly" } });
+    const other = channelRef("console", "local", "elsewhere");
+    await h.commands.subscribe(invocation(other), daily());
+    expect(h.state.changes).toBe(3);
+    const reply = await h.commands.unsubscribe(invocation());
+    expect(replyText(reply)).toContain("Unsubscribed");
+    expect(h.state.changes).toBe(4);
+    expect(await h.subscriptions.forChannel(CHANNEL)).toEqual([]);
+    expect((await h.subscriptions.forChannel(other)).map((s) => s.source.kind)).toEqual(["daily"]);
   });
 
   const bad: [string, SubscribeOptions, string][] = [
@@ -134,17 +205,19 @@ describe("subscription commands", () => {
       expect(replyText(reply)).toContain(message);
       expect(replyText(reply)).toContain("Example: /papers subscribe daily");
       expect(await h.subscriptions.get(DAILY_ID)).toEqual(before);
-      expect(h.scheduler.entries.get(DAILY_ID)?.cron).toBe("0 8 * * 1-5");
+      expect(h.state.changes).toBe(1);
     });
   }
 
   it("refuses a stored schedule that has gone bad instead of saving it again", async () => {
     const h = setup();
     await h.commands.subscribe(invocation(), daily());
-    await h.subscriptions.update(DAILY_ID, (s) => (s ? { ...s, cron: "0 99 * * *" } : s));
+    const stored = await h.subscriptions.get(DAILY_ID);
+    await h.subscriptions.put({ ...stored!, cron: "0 99 * * *" });
     const reply = await h.commands.subscribe(invocation(), daily({ top: 4 }));
     expect(replyText(reply)).toContain("stored schedule is not valid");
-    expect((await h.subscriptions.get(DAILY_ID))?.top).toBe(5);
+    expect(await h.subscriptions.get(DAILY_ID)).toMatchObject({ cron: "0 99 * * *", top: 5 });
+    expect(h.state.changes).toBe(1);
   });
 
   it("re-subscribing a paused subscription resumes it", async () => {
@@ -154,7 +227,7 @@ describe("subscription commands", () => {
     const reply = await h.commands.subscribe(invocation(), daily());
     expect(replyText(reply)).toContain("Resumed");
     expect((await h.subscriptions.get(DAILY_ID))?.paused).toBeUndefined();
-    expect(h.scheduler.scheduledIds()).toContain(DAILY_ID);
+    expect(h.state.changes).toBe(2);
   });
 
   it("politely refuses people who cannot manage the channel and says who can", async () => {
@@ -163,6 +236,7 @@ describe("subscription commands", () => {
     expect(reply.visibility).toBe("ephemeral");
     expect(replyText(reply)).toContain("only workspace admins can change");
     expect(await h.subscriptions.get(DAILY_ID)).toBeUndefined();
+    expect(h.state.changes).toBe(0);
     for (const r of [
       await h.commands.unsubscribe(invocation(CHANNEL, false)),
       await h.commands.watch(invocation(CHANNEL, false), "agents"),

@@ -1,5 +1,5 @@
 // `/papers top` and `/papers catchup`: what the channel voted for, what trended, minus the asker's own votes.
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createVoteCommands, type VoteCommands } from "../../src/app/vote-commands.js";
 import type { MessageBlock, OutboundMessage, PaperCard } from "../../src/messages/outbound-message.js";
 import { createPaperArchive } from "../../src/papers/archive/paper-archive.js";
@@ -7,10 +7,10 @@ import { toPaperId, type Paper } from "../../src/papers/paper.js";
 import { channelRef, type MessageRef } from "../../src/platform/channel-ref.js";
 import type { CommandInvocation } from "../../src/platform/events.js";
 import { silentLogger } from "../../src/shared/logger.js";
-import { createPostStore } from "../../src/votes/post-store.js";
+import { createStore } from "../../src/storage/create-store.js";
+import type { Store } from "../../src/storage/store.js";
 import { createVoteService, type VoteService } from "../../src/votes/vote-service.js";
 import { hfFixturePapers } from "../fakes/hf-fixture-papers.js";
-import { createMemoryNamespace } from "../fakes/memory-namespace.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 const channel = channelRef("slack", "T1", "C1");
@@ -34,6 +34,7 @@ const texts = (m: OutboundMessage): string =>
     .join("\n");
 
 let clock: number;
+let store: Store;
 let votes: VoteService;
 let commands: VoteCommands;
 let trendingCalls: Date[];
@@ -49,16 +50,21 @@ async function vote(userId: string, slot: number, daysAgo: number): Promise<void
   });
 }
 
+const openStores: Store[] = [];
+async function openStore(): Promise<Store> {
+  const opened = await createStore("memory://");
+  openStores.push(opened);
+  return opened;
+}
+afterEach(async () => {
+  for (const s of openStores.splice(0)) await s.close();
+});
+
 beforeEach(async () => {
   clock = Date.parse("2026-06-20T12:00:00Z");
-  const posts = createPostStore(createMemoryNamespace());
-  votes = createVoteService({
-    votes: createMemoryNamespace(),
-    events: createMemoryNamespace(),
-    posts,
-    now: () => new Date(clock),
-  });
-  const archive = createPaperArchive({ papers: createMemoryNamespace(), log: silentLogger });
+  store = await openStore();
+  votes = createVoteService({ votes: store.votes, posts: store.posts, now: () => new Date(clock), log: silentLogger });
+  const archive = createPaperArchive({ papers: store.papers, log: silentLogger });
   await archive.upsert(fixture);
   trendingCalls = [];
   trending = { papers: trendingPapers, stale: false };
@@ -71,10 +77,13 @@ beforeEach(async () => {
     },
     now: () => new Date(clock),
   });
-  await posts.record(
-    { ref: digest, slots: new Map(digestPapers.map((p, i) => [i + 1, p.id])) },
-    { layout: "compact", kind: "digest", postedAt: new Date(clock - 30 * DAY) },
-  );
+  await store.posts.record({
+    ref: digest,
+    slots: new Map(digestPapers.map((p, i) => [i + 1, p.id])),
+    layout: "compact",
+    kind: "digest",
+    postedAt: new Date(clock - 30 * DAY),
+  });
 });
 
 describe("/papers top", () => {
@@ -111,19 +120,11 @@ describe("/papers top", () => {
   });
 
   it("still lists a voted paper the archive does not know, by its arXiv id", async () => {
-    const posts = createPostStore(createMemoryNamespace());
+    const own = await openStore();
     const lonely = toPaperId("2312.99999")!;
     const ref = { channel, id: "x" };
-    await posts.record(
-      { ref, slots: new Map([[1, lonely]]) },
-      { layout: "cards", kind: "share", postedAt: new Date(clock) },
-    );
-    const v = createVoteService({
-      votes: createMemoryNamespace(),
-      events: createMemoryNamespace(),
-      posts,
-      now: () => new Date(clock),
-    });
+    await own.posts.record({ ref, slots: new Map([[1, lonely]]), layout: "cards", kind: "share", postedAt: new Date(clock) });
+    const v = createVoteService({ votes: own.votes, posts: own.posts, now: () => new Date(clock), log: silentLogger });
     await v.handleReaction({
       message: ref,
       userId: "U1",

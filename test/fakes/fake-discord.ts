@@ -1,10 +1,15 @@
 // A loopback fake Discord: REST under /api/v10 and a JSON gateway (HELLO, IDENTIFY, READY, GUILD_CREATE, dispatches).
+// Channel messages honour nonce + enforce_nonce, list with after/before, and reactions pace per channel with 429s
+// discord.js waits out (fake-discord-messages.ts).
 // @see /work/shared/PLATFORMS.md §5b — 204s carry no content-type; READY lists guilds and each gets a GUILD_CREATE.
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { createDiscordMessages, type DiscordMessage, type DiscordMessagesOptions, type FakeAnswer } from "./fake-discord-messages.js";
+
+export type { DiscordMessage } from "./fake-discord-messages.js";
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/discord/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
@@ -26,10 +31,8 @@ export interface RecordedRequest {
   readonly receivedAt: number;
 }
 
-export interface FakeReply {
-  readonly status: number;
-  readonly body?: unknown;
-}
+/** An answer: a 204 (or no body) goes out without a content-type; headers such as X-RateLimit-* are sent as given. */
+export type FakeReply = FakeAnswer;
 
 /** Answers a request; a promise holds the response back until it settles (a slow Discord). */
 type Handler = (request: RecordedRequest, match: RegExpExecArray) => FakeReply | Promise<FakeReply>;
@@ -42,6 +45,20 @@ export interface FakeDiscord {
   /** Messages the fake knows (posted through it, or seeded as "posted before a restart"). */
   readonly messages: Map<string, Record<string, unknown>>;
   readonly events: EventEmitter<{ request: [RecordedRequest]; identify: [] }>;
+  /** A channel's messages, oldest first. */
+  messagesIn(channelId: string): DiscordMessage[];
+  /** The nonce a message was created with (Discord only echoes it in the create answer). */
+  nonceOf(messageId: string): string | undefined;
+  /** The emoji the bot reacted with on a message, each once, in order ("1️⃣", or "name:id" for custom emoji). */
+  reactionsOn(messageId: string): string[];
+  /** Reaction PUTs answered 429 (one per channel per `reactionIntervalMs`). */
+  reactionRateLimited(): number;
+  /** Called with each message the moment it exists (before the create answer goes out). Returns an unsubscribe. */
+  onMessage(listener: (message: DiscordMessage) => void): () => void;
+  /** Stores a message as if posted earlier (fresh snowflake id, the bot as author unless `fields` say otherwise). */
+  seedMessage(channelId: string, fields?: Record<string, unknown>): DiscordMessage;
+  /** The next `method path` request is handled as usual (a message is created…) but answered 500: the answer was lost. */
+  loseNextAnswer(method: string, path: RegExp): void;
   /** Answers `method path` (regex on the path) with `handler` until the returned function is called. */
   route(method: string, path: RegExp, handler: Handler): () => void;
   /** Sends an op 0 dispatch to every connected, identified socket. */
@@ -58,21 +75,16 @@ interface Session {
   identified: boolean;
 }
 
-export async function startFakeDiscord(): Promise<FakeDiscord> {
+export async function startFakeDiscord(options: DiscordMessagesOptions = {}): Promise<FakeDiscord> {
   const requests: RecordedRequest[] = [];
   const identifies: Record<string, unknown>[] = [];
-  const messages = new Map<string, Record<string, unknown>>();
+  const state = createDiscordMessages(options);
+  const messages = state.map;
   const events = new EventEmitter<{ request: [RecordedRequest]; identify: [] }>();
   const sessions = new Set<Session>();
   const overrides: { method: string; path: RegExp; handler: Handler }[] = [];
-  let nextId = 1278000000000001000n;
-  const newId = () => (nextId++).toString();
-
-  const message = (channelId: string, body: Record<string, unknown>, id = newId()) => {
-    const m = { ...fixture("message.json"), ...body, id, channel_id: channelId };
-    messages.set(id, m);
-    return m;
-  };
+  const lost: { method: string; path: RegExp }[] = [];
+  const message = (channelId: string, body: Record<string, unknown>) => state.store(channelId, body, fixture("message.json"));
 
   const defaults: { method: string; path: RegExp; handler: Handler }[] = [
     {
@@ -104,8 +116,9 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     {
       method: "POST",
       path: /^\/channels\/(\d+)\/messages$/,
-      handler: (r, m) => ({ status: 200, body: message(m[1] ?? "", r.body as Record<string, unknown>) }),
+      handler: (r, m) => state.create(m[1] ?? "", r.body as Record<string, unknown>, fixture("message.json")),
     },
+    { method: "GET", path: /^\/channels\/(\d+)\/messages$/, handler: (r, m) => state.list(m[1] ?? "", r.query) },
     {
       method: "GET",
       path: /^\/channels\/(\d+)\/messages\/(\d+)$/,
@@ -116,7 +129,11 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     },
     // Channels the bot can see come from GUILD_CREATE; any other id is one Discord does not know.
     { method: "GET", path: /^\/channels\/\d+$/, handler: () => ({ status: 404, body: { message: "Unknown Channel", code: 10003 } }) },
-    { method: "PUT", path: /^\/channels\/\d+\/messages\/\d+\/reactions\/[^/]+\/@me$/, handler: () => ({ status: 204 }) },
+    {
+      method: "PUT",
+      path: /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/,
+      handler: (_r, m) => state.react(m[1] ?? "", m[2] ?? "", m[3] ?? ""),
+    },
     { method: "PUT", path: /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/, handler: (r) => ({ status: 200, body: r.body }) },
   ];
 
@@ -145,8 +162,10 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       for (const route of [...overrides].reverse().concat(defaults)) {
         const match = route.method === recorded.method ? route.path.exec(recorded.path) : null;
         if (!match) continue;
+        const lose = lost.findIndex((l) => l.method === recorded.method && l.path.test(recorded.path));
+        if (lose >= 0) lost.splice(lose, 1);
         void Promise.resolve(route.handler(recorded, match)).then(
-          (reply) => send(res, reply),
+          (reply) => send(res, lose >= 0 ? { status: 500, body: { message: "500: Internal Server Error", code: 0 } } : reply),
           (error: unknown) => send(res, { status: 500, body: { message: `fake Discord: ${String(error)}`, code: 0 } }),
         );
         return;
@@ -195,6 +214,19 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     identifies,
     messages,
     events,
+    messagesIn: (channelId) => [...messages.values()].filter((m) => m.channel_id === channelId).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)),
+    nonceOf: (id) => state.nonceOf(id),
+    reactionsOn: (id) => state.reactionsOn(id),
+    reactionRateLimited: () => state.rateLimited.count,
+    onMessage: (listener) => state.onMessage(listener),
+    seedMessage: (channelId, fields = {}) => {
+      const seeded = state.store(channelId, {}, fixture("message.json"));
+      Object.assign(seeded, fields, { id: seeded.id, channel_id: channelId });
+      return seeded;
+    },
+    loseNextAnswer(method, path) {
+      lost.push({ method, path });
+    },
     route(method, path, handler) {
       const entry = { method, path, handler };
       overrides.push(entry);
@@ -233,11 +265,11 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
 function send(res: ServerResponse, reply: FakeReply): void {
   // A 204 must not claim JSON: discord.js would parse the empty body and crash the client (§5b.12).
   if (reply.status === 204 || reply.body === undefined) {
-    res.writeHead(reply.status);
+    res.writeHead(reply.status, { ...reply.headers });
     res.end();
     return;
   }
-  res.writeHead(reply.status, { "content-type": "application/json" });
+  res.writeHead(reply.status, { ...reply.headers, "content-type": "application/json" });
   res.end(JSON.stringify(reply.body));
 }
 

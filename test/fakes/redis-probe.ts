@@ -1,5 +1,5 @@
 // Whether a redis-server answers for the Redis tests, decided once per file; says why when they are skipped.
-import { createStore } from "../../src/storage/keyv-stores.js";
+import { createStore } from "../../src/storage/create-store.js";
 
 /** REDIS_URL when set (CI sets it), else the default local port. */
 export const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

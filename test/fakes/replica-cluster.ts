@@ -10,7 +10,7 @@ export interface Replica {
   /** Resolves when the replica printed "ready" (store open, core built). */
   readonly ready: Promise<void>;
   /** Sends "go"; resolves with the start-up summary once the core has started. */
-  start(): Promise<{ scheduled: number; caughtUp: number; unknown: number }>;
+  start(): Promise<{ groups: number; caughtUp: number; resumed: number }>;
   /** Graceful stop; resolves when the process has exited. */
   stop(): Promise<void>;
   /** SIGKILL: the process dies wherever it is; resolves when it has exited. */
@@ -21,15 +21,16 @@ export interface Replica {
 }
 
 export interface ReplicaEnv {
-  readonly REDIS_URL: string;
+  /** redis://… (replicas) or sqlite://… (one process). */
+  readonly STORE_URL: string;
   readonly REPLICA_PREFIX: string;
   readonly SINK_URL: string;
   readonly HF_URL: string;
   readonly NOW_OFFSET_MS?: string;
-  readonly CLAIM_LEASE_MS?: string;
-  readonly TICK_LEASE_MS?: string;
   readonly GRACE_MS?: string;
   readonly DELIVERY_CONCURRENCY?: string;
+  /** BullMQ's job lock: a killed replica's jobs run again after it (tests shorten it). */
+  readonly LOCK_MS?: string;
   readonly REPLICA_LOG?: string;
 }
 
@@ -79,7 +80,7 @@ export function spawnReplica(id: string, env: ReplicaEnv): Replica {
     async start() {
       const started = waitForLine("started ");
       child.stdin?.write("go\n");
-      return JSON.parse(await started) as { scheduled: number; caughtUp: number; unknown: number };
+      return JSON.parse(await started) as { groups: number; caughtUp: number; resumed: number };
     },
     async stop() {
       if (exited) return;

@@ -1,8 +1,8 @@
-// One paperboy replica as a child process: the real core and node-cron scheduler on Redis, posting to a loopback sink.
-// Run with `node --import tsx test/fakes/replica-main.ts`. Env:
-//   REDIS_URL, REPLICA_PREFIX (Redis key prefix), REPLICA_ID, SINK_URL, HF_URL (loopback paper API),
-//   optional NOW_OFFSET_MS (shifts the core's clock), CLAIM_LEASE_MS, TICK_LEASE_MS, GRACE_MS,
-//   DELIVERY_CONCURRENCY, REPLICA_LOG (debug|info|warn|error: JSON lines on stderr; default silent).
+// One paperboy replica as a child process: the real core, node-cron and the queue engine on a store, posting to a
+// loopback sink. Run with `node --import tsx test/fakes/replica-main.ts`. Env:
+//   STORE_URL (redis://… or sqlite://…), REPLICA_PREFIX (Redis key prefix), REPLICA_ID, SINK_URL, HF_URL (loopback
+//   paper API), optional NOW_OFFSET_MS (shifts the core's clock), GRACE_MS, DELIVERY_CONCURRENCY, LOCK_MS (BullMQ
+//   lock), REPLICA_LOG (debug|info|warn|error: JSON lines on stderr; default silent).
 // Protocol on stdio: prints "ready" once the store is open, starts the core on a "go" line, then prints
 // "started <json>"; a "stop" line (or stdin closing) stops the core, closes the store and exits 0.
 import { createInterface } from "node:readline";
@@ -10,9 +10,10 @@ import { createCore } from "../../src/app/create-core.js";
 import { slotsOf } from "../../src/messages/outbound-message.js";
 import { channelKey } from "../../src/platform/channel-ref.js";
 import type { ChatPlatform } from "../../src/platform/chat-platform.js";
-import type { DeliveryOutcome } from "../../src/platform/delivery-outcome.js";
+import { emojiKey } from "../../src/platform/emoji.js";
+import { createWorkQueue } from "../../src/scheduler/create-work-queue.js";
 import { silentLogger, type Logger } from "../../src/shared/logger.js";
-import { createStore } from "../../src/storage/keyv-stores.js";
+import { createStore } from "../../src/storage/create-store.js";
 import type { SinkAnswer, SinkPostBody } from "./post-sink.js";
 
 function required(name: string): string {
@@ -51,16 +52,12 @@ const hfUrl = required("HF_URL");
 const offsetMs = optionalNumber("NOW_OFFSET_MS") ?? 0;
 const log = stderrLogger(process.env.REPLICA_LOG, { replica });
 
-/** The chat platform: every post goes to the sink over loopback HTTP, one request per digest. */
+/** The chat platform: every message goes to the sink over loopback HTTP, which also answers read-backs. */
 const platform: ChatPlatform = {
   id: "slack",
   isHealthy: () => true,
-  async post(request): Promise<DeliveryOutcome> {
-    const body: SinkPostBody = {
-      replica,
-      channel: channelKey(request.channel),
-      texts: request.messages.map((m) => m.fallbackText),
-    };
+  async send(channel, message, handle) {
+    const body: SinkPostBody = { replica, channel: channelKey(channel), text: message.fallbackText, delivery: handle.delivery, index: handle.index };
     try {
       const response = await fetch(`${sinkUrl}/post`, {
         method: "POST",
@@ -68,36 +65,50 @@ const platform: ChatPlatform = {
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
-      if (!response.ok) return { status: "failed", error: `sink answered ${String(response.status)}` };
+      if (!response.ok) return { status: "failed", error: `sink answered ${String(response.status)}`, retryable: true };
       const answer = (await response.json()) as SinkAnswer;
-      return {
-        status: "posted",
-        messages: request.messages.map((m, i) => ({
-          ref: { channel: request.channel, id: answer.ids[i] ?? `missing-${String(i)}` },
-          slots: slotsOf(m),
-        })),
-      };
+      return { status: "sent", message: { ref: { channel, id: answer.id }, slots: slotsOf(message) } };
+    } catch (error) {
+      return { status: "failed", error: error instanceof Error ? error.message : String(error), retryable: true };
+    }
+  },
+  async react(message, emoji) {
+    for (const e of emoji)
+      await fetch(`${sinkUrl}/react`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id: message.id, emoji: emojiKey(e) }),
+      }).catch(() => undefined);
+  },
+  async findPosted(channel, delivery) {
+    try {
+      const response = await fetch(`${sinkUrl}/find?channel=${encodeURIComponent(channelKey(channel))}&delivery=${delivery}`);
+      const found = (await response.json()) as { index: number; id: string }[];
+      return { status: "found", messages: found.map((f) => ({ index: f.index, ref: { channel, id: f.id } })) };
     } catch (error) {
       return { status: "failed", error: error instanceof Error ? error.message : String(error) };
     }
   },
 };
 
-const store = await createStore(required("REDIS_URL"), { keyPrefix: required("REPLICA_PREFIX"), log });
-const claimLeaseMs = optionalNumber("CLAIM_LEASE_MS");
-const tickLeaseMs = optionalNumber("TICK_LEASE_MS");
+const store = await createStore(required("STORE_URL"), { keyPrefix: required("REPLICA_PREFIX"), log });
 const graceMs = optionalNumber("GRACE_MS");
-const deliveryConcurrency = optionalNumber("DELIVERY_CONCURRENCY");
+const lockMs = optionalNumber("LOCK_MS");
+const queue = await createWorkQueue(store, {
+  concurrency: optionalNumber("DELIVERY_CONCURRENCY") ?? 200,
+  log,
+  ...(lockMs !== undefined ? { lockDurationMs: lockMs, stalledIntervalMs: Math.max(250, Math.floor(lockMs / 2)) } : {}),
+});
 const core = createCore({
   config: { HF_API_URL: hfUrl, ARXIV_API_URL: `${hfUrl}/api/query`, DEFAULT_TIMEZONE: "UTC" },
   store,
+  queue,
   log,
   now: () => new Date(Date.now() + offsetMs),
   http: { timeoutMs: 5_000, retries: 1 },
-  ...(claimLeaseMs !== undefined ? { claimLeaseMs } : {}),
-  ...(tickLeaseMs !== undefined ? { tickLeaseMs } : {}),
+  retry: { baseMs: 200, capMs: 2_000 },
+  resyncMs: 1_000,
   ...(graceMs !== undefined ? { graceMs } : {}),
-  ...(deliveryConcurrency !== undefined ? { deliveryConcurrency } : {}),
 });
 core.paperboy.registerPlatform(platform);
 process.stdout.write("ready\n");
@@ -117,7 +128,7 @@ lines.on("line", (line) => {
   if (command === "go") {
     core.start().then(
       (report) => {
-        const summary = { scheduled: report.scheduled, caughtUp: report.caughtUp.size, unknown: report.recovered.unknown.length };
+        const summary = { groups: report.groups, caughtUp: report.caughtUp, resumed: report.resumed };
         process.stdout.write(`started ${JSON.stringify(summary)}\n`);
       },
       (error: unknown) => {

@@ -1,8 +1,8 @@
 // The real core for end-to-end tests: memory store, the loopback HF fake, a manual scheduler, a fixed clock.
 import { createCore, type Core, type CoreDeps } from "../../src/app/create-core.js";
 import { silentLogger } from "../../src/shared/logger.js";
-import type { Store } from "../../src/storage/key-value.js";
-import { createStore } from "../../src/storage/keyv-stores.js";
+import { createStore } from "../../src/storage/create-store.js";
+import type { Store } from "../../src/storage/store.js";
 import { createManualScheduler, type ManualScheduler } from "./manual-scheduler.js";
 import type { PaperApiServer } from "./paper-api-server.js";
 
@@ -16,9 +16,10 @@ export interface TestCore {
 export async function createTestCore(
   hf: PaperApiServer,
   now: () => Date,
-  overrides: Partial<Omit<CoreDeps, "store" | "scheduler" | "now">> = {},
+  overrides: Partial<Omit<CoreDeps, "store" | "scheduler" | "now">> & { storeUrl?: string } = {},
 ): Promise<TestCore> {
-  const store = await createStore("memory://");
+  const { storeUrl, ...rest } = overrides;
+  const store = await createStore(storeUrl ?? "memory://");
   const scheduler = createManualScheduler();
   const core = createCore({
     config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },
@@ -26,7 +27,9 @@ export async function createTestCore(
     http: { timeoutMs: 500, retries: 0 },
     arxivMinIntervalMs: 0,
     hfSearchTimeoutMs: 300,
-    ...overrides,
+    retry: { baseMs: 20, capMs: 100 },
+    resyncMs: 0,
+    ...rest,
     store,
     now,
     scheduler,

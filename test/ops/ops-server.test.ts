@@ -9,15 +9,17 @@ import {
   type HealthReport,
   type OpsServer,
 } from "../../src/ops/ops-server.js";
-import { createStore } from "../../src/storage/keyv-stores.js";
+import { createStore } from "../../src/storage/create-store.js";
 import type { ChatPlatform } from "../../src/platform/chat-platform.js";
 import type { PlatformId } from "../../src/platform/channel-ref.js";
-import type { Store } from "../../src/storage/key-value.js";
+import type { Store } from "../../src/storage/store.js";
 
 function fakePlatform(id: PlatformId, state: { healthy: boolean | "throws" }): ChatPlatform {
   return {
     id,
-    post: () => Promise.reject(new Error("not used")),
+    send: () => Promise.reject(new Error("not used")),
+    react: () => Promise.resolve(),
+    findPosted: () => Promise.reject(new Error("not used")),
     isHealthy: () => {
       if (state.healthy === "throws") throw new Error("gateway gone");
       return Promise.resolve(state.healthy);
@@ -131,6 +133,7 @@ describe("GET /healthz", () => {
       store: {
         displayUrl: "redis://:***@10.0.0.9:6379",
         ping: () => Promise.reject(new Error("connect ETIMEDOUT")),
+        probeWrite: () => Promise.reject(new Error("connect ETIMEDOUT")),
       },
       platforms: () => [],
       metrics: createPrometheusMetrics({ defaultMetrics: false }),

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createShutdown } from "../../src/ops/shutdown.js";
 import type { Logger } from "../../src/shared/logger.js";
 
@@ -19,6 +19,7 @@ function recordingLogger(lines: string[]): Logger {
 
 function setup(timeoutMs = 5_000) {
   const signals = new EventEmitter();
+  const clock = { ms: 1_000_000 };
   const events: string[] = [];
   const logs: string[] = [];
   const exits: number[] = [];
@@ -33,8 +34,9 @@ function setup(timeoutMs = 5_000) {
       exited(code);
     },
     signals,
+    now: () => clock.ms,
   });
-  return { signals, events, logs, exits, exitedOnce, shutdown };
+  return { signals, events, logs, exits, exitedOnce, shutdown, clock };
 }
 
 function deferred() {
@@ -88,14 +90,31 @@ describe("createShutdown", () => {
     expect(logs.some((l) => l.startsWith("warn gave up waiting for 1 in-flight job(s)"))).toBe(true);
   });
 
-  it("exits 130 at once on a second signal while draining, without running the close steps", async () => {
-    const { signals, events, exits, shutdown } = setup();
+  it("exits 130 at once on a signal sent again after a second while draining, without running the close steps", async () => {
+    const { signals, events, exits, shutdown, clock } = setup();
     shutdown.onClose("store", () => void events.push("close store"));
     void shutdown.track(new Promise(() => undefined));
     signals.emit("SIGTERM", "SIGTERM");
+    clock.ms += 1_500;
     signals.emit("SIGTERM", "SIGTERM");
     expect(exits).toEqual([130]);
     expect(events).toEqual(["exit 130"]);
+  });
+
+  it("GIVEN the same signal delivered twice at once (npm and the process group) THEN it drains once and does not exit early", async () => {
+    const { signals, events, exits, shutdown, clock } = setup();
+    shutdown.onClose("store", () => void events.push("close store"));
+    const job = deferred();
+    void shutdown.track(job.promise);
+    signals.emit("SIGINT", "SIGINT");
+    clock.ms += 5;
+    signals.emit("SIGINT", "SIGINT");
+    clock.ms += 900;
+    signals.emit("SIGTERM", "SIGTERM");
+    expect(exits).toEqual([]);
+    job.resolve();
+    await vi.waitFor(() => expect(exits).toEqual([0]));
+    expect(events).toEqual(["close store", "exit 0"]);
   });
 
   it("logs a failing step and runs the rest", async () => {
@@ -167,6 +186,10 @@ describe("createShutdown in a real process", () => {
     await run.printed("ready");
     run.child.kill("SIGTERM");
     await run.printed("stopped intake");
+    // A second signal within a second is the same one delivered twice; one sent again later means "now".
+    run.child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(run.stdout()).not.toContain("job finished");
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(130);
     expect(run.stdout()).not.toContain("job finished");

@@ -1,213 +1,311 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+// Scheduled digests through the real core: what a tick posts, once, filtered and ranked, and what a failure leaves behind.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createCore } from "../../src/app/create-core.js";
 import { matchesTopic, parseTopic } from "../../src/digest/topic-filter.js";
-import { createStore } from "../../src/storage/keyv-stores.js";
-import type { Store } from "../../src/storage/key-value.js";
-import { subscriptionId } from "../../src/subscriptions/subscription.js";
-import { createFixtureHfSource } from "../fakes/fixture-hf-source.js";
-import { CHANNEL, createClock, createHarness, daily, invocation, replyText, topic } from "./harness.js";
+import { silentLogger } from "../../src/shared/logger.js";
+import { createStore } from "../../src/storage/create-store.js";
+import type { Store } from "../../src/storage/store.js";
+import { createFakePlatform } from "../fakes/fake-platform.js";
+import { hfFixturePapers } from "../fakes/hf-fixture-papers.js";
+import { createManualScheduler } from "../fakes/manual-scheduler.js";
+import { startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+import {
+  askedDates,
+  channel,
+  CHANNEL,
+  createClock,
+  DAILY_ID,
+  EVERY_DAY_1700,
+  FRIDAY_KEY,
+  NOW,
+  serveRecordedOn,
+  startBot,
+  type Bot,
+} from "./harness.js";
 
-// Saturday 2026-06-13 09:00 Berlin = 03:00 New York: the last completed batch is Fri 2026-06-12 (the recording).
-const SAT_MORNING = "2026-06-13T07:00:00Z";
-const DAILY_ID = subscriptionId(CHANNEL, { kind: "daily" });
+const TUESDAY_0900_BERLIN = "2026-06-16T07:00:00Z";
+const WAIT = { timeout: 5_000 };
 
-let store: Store;
+let hf: PaperApiServer;
+beforeAll(async () => {
+  hf = await startPaperApiServer();
+});
+afterAll(() => hf.close());
+
+let bot: Bot;
 beforeEach(async () => {
-  store = await createStore("memory://");
+  hf.reset();
+  bot = await startBot(hf);
 });
-afterEach(async () => {
-  await store.close();
-});
+afterEach(() => bot.stop());
 
-async function subscribed(options = daily(), clockAt = SAT_MORNING) {
-  const clock = createClock(clockAt);
-  const h = createHarness(store, { now: clock.now, timezone: "Europe/Berlin" });
-  await h.commands.subscribe(invocation(), options);
-  return { ...h, clock };
-}
+const subscribed = async (options = ""): Promise<void> => {
+  await bot.subscribe(`daily cron "${EVERY_DAY_1700}" ${options}`);
+};
 
-describe("digest job", () => {
-  it("posts the last completed Hugging Face day as a channel's first digest", async () => {
-    const h = await subscribed();
-    const result = await h.job.run(DAILY_ID, h.clock.now());
-    expect(result.status).toBe("posted");
-    expect(h.hf.calls).toEqual(["daily:2026-06-12"]);
-    expect(h.platform.posted).toHaveLength(1);
-    const message = h.platform.posted[0]?.messages[0];
-    expect(message?.blocks[0]).toEqual({ type: "header", text: "Trending on Hugging Face — Fri 12 June" });
+describe("a scheduled digest", () => {
+  it("GIVEN a channel's first run THEN it posts the last completed Hugging Face day, top 5 by upvotes, with keycaps seeded", async () => {
+    await subscribed();
+    await bot.fire(EVERY_DAY_1700);
+    expect(askedDates(hf)).toEqual(["2026-06-12"]);
+    expect(bot.platform.sent).toHaveLength(1);
+    const [posted] = bot.platform.sent;
+    expect(posted?.message.blocks[0]).toEqual({
+      type: "header",
+      text: "Trending on Hugging Face — Fri 12 June",
+    });
     // Top 5 by upvotes and recency: the three 100+ papers lead.
-    expect(h.shownIds().slice(0, 3)).toEqual(["2606.13681", "2606.13392", "2606.08063"]);
-    expect(h.shownIds()).toHaveLength(5);
-    expect(h.platform.posted[0]?.seed?.[0]).toEqual([1, 2, 3, 4, 5].map((n) => ({ kind: "keycap", number: n })));
-    const sub = await h.subscriptions.get(DAILY_ID);
-    expect(sub?.lastDelivered?.periodKey).toBe("daily:2026-06-12");
+    expect(bot.platform.shownIds().slice(0, 3)).toEqual(["2606.13681", "2606.13392", "2606.08063"]);
+    expect(bot.platform.shownIds()).toHaveLength(5);
+    expect(bot.platform.reactions.get(posted?.ref.id ?? "")).toEqual(
+      [1, 2, 3, 4, 5].map((n) => `keycap:${String(n)}`),
+    );
+    expect((await bot.store.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe("daily:2026-06-12");
+    expect(await bot.store.deliveries.get(FRIDAY_KEY)).toMatchObject({
+      state: "posted",
+      summary: "5 papers",
+    });
   });
 
-  it("records the posted digest so reactions on it count as votes", async () => {
-    const h = await subscribed();
-    const result = await h.job.run(DAILY_ID, h.clock.now());
-    if (result.status !== "posted") throw new Error(result.status);
-    const ref = result.messages[0]?.ref;
-    if (!ref) throw new Error("no message");
-    const entry = await h.posts.lookup(ref);
-    expect(entry?.kind).toBe("digest");
-    expect(entry?.layout).toBe("compact");
-    expect(entry?.slots.get(1)).toBe("2606.13681");
+  it("GIVEN a posted digest THEN it is recorded as paperboy's, so a keycap on it votes for that slot's paper", async () => {
+    await subscribed();
+    await bot.fire(EVERY_DAY_1700);
+    const ref = bot.platform.sent[0]?.ref;
+    if (!ref) throw new Error("nothing posted");
+    const post = await bot.store.posts.lookup(ref);
+    expect(post).toMatchObject({ kind: "digest", layout: "compact", delivery: FRIDAY_KEY });
+    expect(post?.slots.get(1)).toBe("2606.13681");
+    const vote = await bot.core.paperboy.handleReaction({
+      message: ref,
+      userId: "U2",
+      emoji: { kind: "keycap", number: 2 },
+      change: "added",
+    });
+    expect(vote).toEqual({ status: "counted", paperId: "2606.13392", votes: 1 });
   });
 
-  it("posts once when the same period fires twice at the same time", async () => {
-    const h = await subscribed();
-    const results = await Promise.all([h.job.run(DAILY_ID, h.clock.now()), h.job.run(DAILY_ID, h.clock.now())]);
-    expect(results.map((r) => r.status).sort()).toEqual(["posted", "skipped"]);
-    expect(h.platform.requests).toHaveLength(1);
+  it("GIVEN the period was posted THEN a later run of the same schedule posts nothing", async () => {
+    await subscribed();
+    await bot.fire(EVERY_DAY_1700);
+    bot.clock.advance(60 * 60_000);
+    await bot.fire(EVERY_DAY_1700);
+    expect(bot.platform.attempts).toHaveLength(1);
   });
 
-  it("does not post the same period again on a later run", async () => {
-    const h = await subscribed();
-    await h.job.run(DAILY_ID, h.clock.now());
-    h.clock.advance(60 * 60_000);
-    const again = await h.job.run(DAILY_ID, h.clock.now());
-    expect(again.status).toBe("skipped");
-    expect(h.platform.requests).toHaveLength(1);
+  it("GIVEN nothing new since the last digest THEN it posts nothing and still marks the period delivered", async () => {
+    await subscribed();
+    await bot.fire(EVERY_DAY_1700);
+    bot.clock.set(TUESDAY_0900_BERLIN); // batches 13, 14 (the weekend) and 15 are empty
+    await bot.fire(EVERY_DAY_1700);
+    expect(askedDates(hf)).toEqual(["2026-06-12", "2026-06-13", "2026-06-14", "2026-06-15"]);
+    expect(bot.platform.attempts).toHaveLength(1);
+    expect((await bot.store.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe("daily:2026-06-15");
+    expect(await bot.store.deliveries.get(`${DAILY_ID}@daily:2026-06-15`)).toMatchObject({
+      state: "empty",
+      summary: "nothing new",
+    });
   });
 
-  it("posts nothing when nothing is new, and still marks the period delivered", async () => {
-    const h = await subscribed();
-    await h.job.run(DAILY_ID, h.clock.now());
-    h.clock.set("2026-06-16T07:00:00Z"); // Tue: batches 13, 14 (weekend) and 15 are empty
-    const result = await h.job.run(DAILY_ID, h.clock.now());
-    expect(result).toEqual({ status: "skipped", reason: "nothing new" });
-    expect(h.hf.calls).toEqual(["daily:2026-06-12", "daily:2026-06-13", "daily:2026-06-14", "daily:2026-06-15"]);
-    expect(h.platform.requests).toHaveLength(1);
-    expect((await h.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe("daily:2026-06-15");
+  it("GIVEN the channel asked for empty notices WHEN nothing is new THEN it posts a one-line 'no new papers'", async () => {
+    await subscribed();
+    const sub = await bot.store.subscriptions.get(DAILY_ID);
+    if (!sub) throw new Error("not subscribed");
+    await bot.store.subscriptions.put({ ...sub, emptyNotice: true });
+    hf.respond("GET /api/daily_papers", { json: [] });
+    await bot.fire(EVERY_DAY_1700);
+    expect(bot.platform.sent).toHaveLength(1);
+    expect(bot.platform.sent[0]?.message.fallbackText).toContain("No new papers");
+    expect(bot.platform.shownIds()).toEqual([]);
   });
 
-  it("posts a one-line 'no new papers' when the channel asked for it", async () => {
-    const h = await subscribed();
-    await h.subscriptions.update(DAILY_ID, (s) => (s ? { ...s, emptyNotice: true } : s));
-    h.hf.byDate.clear();
-    const result = await h.job.run(DAILY_ID, h.clock.now());
-    expect(result.status).toBe("posted");
-    expect(h.platform.posted[0]?.messages[0]?.fallbackText).toContain("No new papers");
-    expect(h.shownIds()).toEqual([]);
-  });
-
-  it("never shows a channel a paper it has already been shown", async () => {
-    const h = await subscribed();
-    await h.job.run(DAILY_ID, h.clock.now());
-    const first = h.shownIds();
-    // The same 30 papers turn up again in Monday's batch.
-    h.hf.byDate.set("2026-06-15", h.hf.byDate.get("2026-06-12") ?? []);
-    h.clock.set("2026-06-16T07:00:00Z");
-    expect((await h.job.run(DAILY_ID, h.clock.now())).status).toBe("posted");
-    const second = h.shownIds().slice(first.length);
+  it("GIVEN the same papers come back in a later batch THEN the channel is never shown one twice", async () => {
+    await subscribed();
+    await bot.fire(EVERY_DAY_1700);
+    const first = bot.platform.shownIds();
+    serveRecordedOn(hf, "2026-06-15"); // Monday's batch repeats Friday's 30 papers
+    bot.clock.set(TUESDAY_0900_BERLIN);
+    await bot.fire(EVERY_DAY_1700);
+    expect(bot.platform.sent).toHaveLength(2);
+    const second = bot.platform.shownIds().slice(first.length);
     expect(second).toHaveLength(5);
     expect(second.filter((id) => first.includes(id))).toEqual([]);
   });
 
   it("applies the channel's topic and minimum upvotes", async () => {
-    const h = await subscribed(daily({ topic: topic("agents"), minUpvotes: 3 }));
-    await h.job.run(DAILY_ID, h.clock.now());
-    const all = h.hf.byDate.get("2026-06-12") ?? [];
-    const eligible = all.filter((p) => p.upvotes >= 3 && matchesTopic(p, parseTopic("agents"))).map((p) => p.id);
-    const offTopic = all.filter((p) => !matchesTopic(p, parseTopic("agents"))).map((p) => p.id);
-    expect(offTopic.length).toBeGreaterThan(0);
-    expect(h.shownIds().length).toBeGreaterThan(0);
-    for (const id of h.shownIds()) expect(eligible).toContain(id);
+    await subscribed("topic agents min 3");
+    await bot.fire(EVERY_DAY_1700);
+    const all = hfFixturePapers();
+    const agents = parseTopic("agents");
+    const eligible = all.filter((p) => p.upvotes >= 3 && matchesTopic(p, agents)).map((p) => p.id);
+    expect(all.filter((p) => !matchesTopic(p, agents)).length).toBeGreaterThan(0);
+    expect(bot.platform.shownIds().length).toBeGreaterThan(0);
+    for (const id of bot.platform.shownIds()) expect(eligible).toContain(id);
   });
 
-  it("pauses a subscription the platform rejects, and settings shows the reason and the fix", async () => {
-    const h = await subscribed();
-    h.platform.setMode({ kind: "reject", reason: "not-in-channel", hint: "Run /invite @paperboy in #research." });
-    const result = await h.job.run(DAILY_ID, h.clock.now());
-    expect(result.status).toBe("rejected");
-    expect((await h.subscriptions.get(DAILY_ID))?.paused?.hint).toBe("Run /invite @paperboy in #research.");
-    const settings = replyText(await h.commands.settings(invocation()));
+  it("GIVEN a weekly subscription THEN it asks for the ISO week of the last completed day", async () => {
+    await bot.subscribe("weekly");
+    await bot.fire("0 9 * * 1");
+    expect(hf.requestsTo("/api/daily_papers").map((r) => r.query.week)).toEqual(["2026-W24"]);
+    expect(bot.platform.sent[0]?.message.blocks[0]).toEqual({
+      type: "header",
+      text: "Papers of the week on Hugging Face — 2026-W24",
+    });
+  });
+
+  it("GIVEN the platform rejects the post THEN the subscription pauses, settings says why and how to fix it, and no run retries it", async () => {
+    await subscribed();
+    bot.platform.setMode({
+      kind: "reject",
+      reason: "not-in-channel",
+      hint: "Run /invite @paperboy in #research.",
+    });
+    await bot.fire(EVERY_DAY_1700);
+    expect((await bot.store.subscriptions.get(DAILY_ID))?.paused).toMatchObject({
+      reason: "not-in-channel",
+      hint: "Run /invite @paperboy in #research.",
+    });
+    const settings = await bot.settings();
     expect(settings).toContain("Paused: not-in-channel");
     expect(settings).toContain("Run /invite @paperboy in #research.");
-    // No retry while paused.
-    h.clock.advance(24 * 60 * 60_000);
-    expect((await h.job.run(DAILY_ID, h.clock.now())).status).toBe("skipped");
-    expect(h.platform.requests).toHaveLength(1);
+    expect(await bot.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "rejected" });
+    bot.clock.advance(24 * 60 * 60_000);
+    await bot.fire(EVERY_DAY_1700);
+    expect(bot.platform.attempts).toHaveLength(1);
   });
 
-  it("retries a failed post on the next run and posts it once", async () => {
-    const h = await subscribed();
-    h.platform.nextOnce({ kind: "fail", error: "HTTP 503" });
-    expect((await h.job.run(DAILY_ID, h.clock.now())).status).toBe("failed");
-    expect(h.platform.posted).toHaveLength(0);
-    h.clock.advance(60_000);
-    expect((await h.job.run(DAILY_ID, h.clock.now())).status).toBe("posted");
-    expect((await h.job.run(DAILY_ID, h.clock.now())).status).toBe("skipped");
-    expect(h.platform.posted).toHaveLength(1);
+  it("GIVEN the platform answers 503 THEN the queue retries the post and it goes out once", async () => {
+    await subscribed();
+    bot.platform.nextOnce({ kind: "fail", error: "HTTP 503", retryable: true });
+    await bot.fire(EVERY_DAY_1700);
+    await vi.waitFor(() => {
+      expect(bot.platform.sent).toHaveLength(1);
+    }, WAIT);
+    await bot.core.queue.idle();
+    expect(bot.platform.attempts).toHaveLength(2);
+    expect(await bot.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posted" });
+    await new Promise((r) => setTimeout(r, 300)); // longer than the test core's longest retry delay
+    expect(bot.platform.sent).toHaveLength(1);
   });
 
-  it("treats an adapter that throws as a failed post, not a crash", async () => {
-    const h = await subscribed();
-    h.platform.nextOnce({ kind: "throw", error: "socket hang up" });
-    const result = await h.job.run(DAILY_ID, h.clock.now());
-    expect(result).toMatchObject({ status: "failed" });
-    expect((await h.job.run(DAILY_ID, h.clock.now())).status).toBe("posted");
+  it(
+    "GIVEN the platform answered 503 and the retry posted THEN the period is delivered and settings no longer says Retrying",
+    async () => {
+      await subscribed();
+      bot.platform.nextOnce({ kind: "fail", error: "HTTP 503", retryable: true });
+      await bot.fire(EVERY_DAY_1700);
+      await vi.waitFor(() => {
+        expect(bot.platform.sent).toHaveLength(1);
+      }, WAIT);
+      await bot.core.queue.idle();
+      expect((await bot.store.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe(
+        "daily:2026-06-12",
+      );
+      expect(await bot.settings()).not.toContain("Retrying");
+    },
+  );
+
+  it("GIVEN an adapter that throws THEN the post is retried, not lost, and goes out once", async () => {
+    await subscribed();
+    bot.platform.nextOnce({ kind: "throw", error: "socket hang up" });
+    await bot.fire(EVERY_DAY_1700);
+    await vi.waitFor(() => {
+      expect(bot.platform.sent).toHaveLength(1);
+    }, WAIT);
+    await bot.core.queue.idle();
+    expect(bot.platform.attempts).toHaveLength(2);
   });
 
-  it("gives the claim back when Hugging Face is down, so a later run delivers", async () => {
-    const h = await subscribed();
-    h.hf.setFailing(true);
-    expect((await h.job.run(DAILY_ID, h.clock.now())).status).toBe("failed");
-    h.hf.setFailing(false);
-    expect((await h.job.run(DAILY_ID, h.clock.now())).status).toBe("posted");
-  });
-
-  it("says so in the digest when the papers come from a stale cache", async () => {
-    const h = await subscribed();
-    h.hf.setStale(true);
-    await h.job.run(DAILY_ID, h.clock.now());
-    expect(h.platform.posted[0]?.messages[0]?.fallbackText).toContain("could not be reached");
-  });
-
-  it("asks for the ISO week of the last completed day for a weekly subscription", async () => {
-    const h = await subscribed({ source: { kind: "weekly" } }, "2026-06-15T07:00:00Z"); // Monday
-    const result = await h.job.run(subscriptionId(CHANNEL, { kind: "weekly" }), h.clock.now());
-    expect(result.status).toBe("posted");
-    expect(h.hf.calls).toEqual(["week:2026-W24"]);
+  it("GIVEN Hugging Face is down but answered an hour ago THEN the digest is posted from the cache and says so", async () => {
+    await bot.subscribe('daily cron "0 16 * * *"', channel("C2"));
+    bot.clock.set("2026-06-13T14:00:00Z");
+    await bot.fire("0 16 * * *"); // another channel's 16:00 run fetches and caches Friday's batch
+    await subscribed();
+    hf.respond("GET /api/daily_papers", { status: 500 });
+    bot.clock.set(NOW); // the cached answer is an hour old: past the cache's 15 minutes
+    await bot.fire(EVERY_DAY_1700);
+    const posted = bot.platform.inChannel(CHANNEL);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.message.fallbackText).toContain(
+      "Hugging Face could not be reached; these are the last papers fetched.",
+    );
+    expect(posted[0]?.message.blocks.filter((b) => b.type === "paper")).toHaveLength(5);
   });
 
   it("archives every paper it fetched, shown or not", async () => {
-    const h = await subscribed();
-    await h.job.run(DAILY_ID, h.clock.now());
-    expect(h.archived).toHaveLength(30);
+    await subscribed();
+    await bot.fire(EVERY_DAY_1700);
+    const ids = hfFixturePapers().map((p) => p.id);
+    expect(ids).toHaveLength(30);
+    const archived = await bot.store.papers.getMany(ids);
+    expect(archived.filter((p) => p !== undefined)).toHaveLength(30);
   });
 
-  it("archives a batch shared by many channels once, and again when the source serves a new batch", async () => {
-    const clock = createClock(SAT_MORNING);
-    const upserts: number[] = [];
-    const batch = await createFixtureHfSource(clock.now).daily("2026-06-12");
-    let current = batch;
-    const h = createHarness(store, {
-      now: clock.now,
-      timezone: "Europe/Berlin",
-      extra: {
-        hf: { daily: () => Promise.resolve(current), week: () => Promise.resolve(current), month: () => Promise.resolve(current) },
-        archive: {
-          upsert: (papers) => {
-            upserts.push(papers.length);
-            return Promise.resolve();
-          },
+  it("GIVEN the tick's subscription was removed before it fired THEN nothing is fetched or posted", async () => {
+    await subscribed();
+    const [entry] = [...bot.scheduler.entries.values()].filter((e) => e.id !== "watch-poll");
+    if (!entry) throw new Error("not scheduled");
+    await bot.ask("unsubscribe daily");
+    await bot.core.schedules.sync();
+    expect(bot.groupIds()).toEqual([]);
+    await entry.run(bot.clock.now()); // a tick already on its way
+    await bot.core.queue.idle();
+    expect(askedDates(hf)).toEqual([]);
+    expect(bot.platform.attempts).toHaveLength(0);
+  });
+});
+
+describe("archiving fetched batches", () => {
+  it("writes a batch shared by many channels once, and again when the source serves a new batch", async () => {
+    const clock = createClock(NOW);
+    const base = await createStore("memory://");
+    const puts: number[] = [];
+    const store: Store = {
+      ...base,
+      papers: {
+        ...base.papers,
+        putMany: (papers) => {
+          puts.push(papers.length);
+          return base.papers.putMany(papers);
         },
       },
+    };
+    const scheduler = createManualScheduler();
+    const core = createCore({
+      config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },
+      store,
+      log: silentLogger,
+      now: clock.now,
+      scheduler,
+      http: { timeoutMs: 500, retries: 0 },
+      resyncMs: 0,
     });
-    const channels = ["a", "b", "c", "d"].map((c) => ({ ...CHANNEL, channel: c }));
-    for (const channel of channels) await h.commands.subscribe(invocation(channel), daily());
-    const results = await Promise.all(channels.slice(0, 3).map((c) => h.job.run(subscriptionId(c, { kind: "daily" }), clock.now())));
-    expect(results.map((r) => r.status)).toEqual(["posted", "posted", "posted"]);
-    expect(upserts).toEqual([30]);
-    current = { ...batch, papers: [...batch.papers] };
-    await h.job.run(subscriptionId(channels[3]!, { kind: "daily" }), clock.now());
-    expect(upserts).toEqual([30, 30]);
-  });
-
-  it("skips a subscription that no longer exists", async () => {
-    const h = await subscribed();
-    await h.commands.unsubscribe(invocation());
-    expect(await h.job.run(DAILY_ID, h.clock.now())).toEqual({ status: "skipped", reason: "no such subscription" });
+    const platform = createFakePlatform();
+    core.paperboy.registerPlatform(platform);
+    await core.start();
+    const subscribe = (where: string, cron: string) =>
+      core.paperboy.handleCommand({
+        channel: channel(where),
+        userId: "U1",
+        text: `subscribe daily cron "${cron}"`,
+        canManage: true,
+      });
+    for (const where of ["a", "b", "c"]) await subscribe(where, EVERY_DAY_1700);
+    await subscribe("d", "30 17 * * *");
+    await core.schedules.sync();
+    const fire = async (cron: string) => {
+      const entry = [...scheduler.entries.values()].find((e) => e.cron === cron);
+      if (!entry) throw new Error(`no entry for ${cron}`);
+      await scheduler.fire(entry.id, clock.now());
+      await core.queue.idle();
+    };
+    await fire(EVERY_DAY_1700);
+    expect(platform.sent).toHaveLength(3);
+    expect(puts).toEqual([30]);
+    clock.advance(30 * 60_000); // the cached batch is 30 minutes old: fetched again, a new batch object
+    await fire("30 17 * * *");
+    expect(platform.sent).toHaveLength(4);
+    expect(puts).toHaveLength(2);
+    await core.stop();
+    await base.close();
   });
 });

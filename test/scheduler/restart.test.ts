@@ -1,149 +1,229 @@
-// Restarts on a real SQLite file: a crash at each step of a delivery, downtime over a schedule, re-scheduling.
+// Restarts on a real SQLite file: a crash at each step of a delivery, and subscriptions scheduled again after a restart.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChatPlatform, PostRequest } from "../../src/platform/chat-platform.js";
-import type { DeliveryOutcome } from "../../src/platform/delivery-outcome.js";
-import { startSubscriptions } from "../../src/scheduler/catch-up.js";
-import type { SourceResult } from "../../src/papers/sources/paper-source.js";
-import { silentLogger } from "../../src/shared/logger.js";
-import { createStore } from "../../src/storage/keyv-stores.js";
-import type { Store } from "../../src/storage/key-value.js";
-import { subscriptionId } from "../../src/subscriptions/subscription.js";
-import { hfFixturePapers } from "../fakes/hf-fixture-papers.js";
-import { CHANNEL, createClock, createHarness, daily, invocation } from "./harness.js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ChatPlatform } from "../../src/platform/chat-platform.js";
+import type { SendOutcome } from "../../src/platform/delivery-outcome.js";
+import { createFakePlatform, type FakePlatform } from "../fakes/fake-platform.js";
+import { startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+import {
+  CHANNEL,
+  createClock,
+  DAILY_ID,
+  EVERY_DAY_1700,
+  FRIDAY_KEY,
+  NOW,
+  startBot,
+  type Bot,
+  type BotOptions,
+} from "./harness.js";
 
-const DAILY_ID = subscriptionId(CHANNEL, { kind: "daily" });
-// Tue 2026-06-16 09:00 Berlin = 07:00 UTC; the last completed batch then is Mon 2026-06-15.
-const TUESDAY_0900 = "2026-06-16T07:00:00Z";
-
-let dir: string;
-let url: string;
-const open: Store[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "paperboy-restart-"));
-  url = `sqlite://${join(dir, "paperboy.sqlite")}`;
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function boot(at: string, owner: string) {
-  const store = await createStore(url);
-  open.push(store);
-  const clock = createClock(at);
-  const h = createHarness(store, { now: clock.now, owner, timezone: "Europe/Berlin" });
-  h.hf.byDate.set("2026-06-15", hfFixturePapers());
-  const start = () =>
-    startSubscriptions({ subscriptions: h.subscriptions, runner: h.runner, ledger: h.ledger, now: clock.now, log: silentLogger, previousOwnersDead: true });
-  return { ...h, store, clock, start };
-}
-
-/** A process dies: its store closes under whatever was in flight, which never continues. */
-async function die(store: Store): Promise<void> {
-  await store.close();
-}
-
+const WAIT = { timeout: 5_000 };
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
-function hangingPlatform(requests: PostRequest[]): ChatPlatform {
-  return {
-    id: "console",
-    isHealthy: () => true,
-    post: (request): Promise<DeliveryOutcome> => {
-      requests.push(request);
+/** Sends through `channels` (or not at all) and never answers: the process dies during the platform call. */
+function diesWhileSending(channels: FakePlatform, reachesChannel: boolean): ChatPlatform & { calls: number } {
+  const dying = {
+    ...channels,
+    calls: 0,
+    async send(...args: Parameters<ChatPlatform["send"]>): Promise<SendOutcome> {
+      dying.calls++;
+      if (reachesChannel) await channels.send(...args);
       return never();
     },
   };
+  return dying;
+}
+
+let hf: PaperApiServer;
+beforeAll(async () => {
+  hf = await startPaperApiServer();
+});
+afterAll(() => hf.close());
+
+let dir: string;
+const running: Bot[] = [];
+beforeEach(() => {
+  hf.reset();
+  dir = mkdtempSync(join(tmpdir(), "paperboy-restart-"));
+});
+afterEach(async () => {
+  for (const bot of running.splice(0)) await bot.stop().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A process on the shared SQLite file, started at `at`. */
+async function boot(at: string, options: BotOptions = {}): Promise<Bot> {
+  const bot = await startBot(hf, {
+    ...options,
+    clock: createClock(at),
+    storeUrl: `sqlite://${join(dir, "paperboy.sqlite")}`,
+  });
+  running.push(bot);
+  return bot;
+}
+
+/** Adds the 17:00 group's tick (as its cron would) without waiting for what it starts. */
+async function tick(bot: Bot): Promise<void> {
+  const [id] = bot.groupIds();
+  if (id === undefined) throw new Error("not scheduled");
+  await bot.scheduler.fire(id, bot.clock.now());
 }
 
 describe("restart", () => {
-  it("GIVEN a crash after the claim but before posting WHEN the bot restarts THEN the digest is posted exactly once", async () => {
-    const first = await boot(TUESDAY_0900, "proc-1");
-    await first.commands.subscribe(invocation(), daily({ at: "09:00" }));
-    // Fetching hangs: the run has claimed the period and dies before reaching the platform.
-    const hangingHf = { ...first.hf, daily: () => never<SourceResult>() };
-    const dying = createHarness(first.store, { now: first.clock.now, owner: "proc-1", extra: { hf: hangingHf } });
-    void dying.job.run(DAILY_ID, first.clock.now());
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await first.ledger.get(`${DAILY_ID}@daily:2026-06-15`)).toMatchObject({ state: "claimed" });
-    await die(first.store);
+  /** The first process claims Friday's digest, then hangs fetching it and dies holding the claim. */
+  async function crashAfterClaim(): Promise<void> {
+    const first = await boot(NOW);
+    await first.subscribe(`daily cron "${EVERY_DAY_1700}"`);
+    hf.respond("GET /api/daily_papers", { hang: true });
+    await tick(first);
+    await vi.waitFor(async () => {
+      expect(await first.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "claimed" });
+    }, WAIT);
+    await first.crash();
+    hf.reset();
+  }
 
-    const second = await boot("2026-06-16T07:05:00Z", "proc-2");
-    const report = await second.start();
-    expect(report.recovered.released).toHaveLength(1);
-    expect(report.caughtUp.get(DAILY_ID)?.status).toBe("posted");
-    expect(second.platform.posted).toHaveLength(1);
+  it("GIVEN a crash after the claim but before posting WHEN the bot restarts THEN the dead claim is resumed at start-up and the digest is posted once", async () => {
+    await crashAfterClaim();
+    // No catch-up (17:00 was 5 minutes ago, the grace window is 1 minute): the open claim alone brings it back.
+    const second = await boot("2026-06-13T15:05:00Z", { overrides: { graceMs: 60_000 } });
+    await vi.waitFor(async () => {
+      expect(await second.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posted" });
+    }, WAIT);
+    expect(second.platform.sent).toHaveLength(1);
+    expect(second.platform.shownIds()).toHaveLength(5);
+    expect((await second.store.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe("daily:2026-06-12");
+    // The next run of the schedule has nothing new to post.
+    await second.fire(EVERY_DAY_1700);
+    expect(second.platform.sent).toHaveLength(1);
+    await second.stop();
 
-    await die(second.store);
-    const third = await boot("2026-06-16T07:10:00Z", "proc-3");
-    await third.start();
-    expect(third.platform.requests).toHaveLength(0);
+    const third = await boot("2026-06-13T15:10:00Z");
+    await third.core.queue.idle();
+    expect(third.platform.attempts).toHaveLength(0);
   });
 
-  it("GIVEN a crash during the platform call WHEN the bot restarts THEN it does not post again (at most once)", async () => {
-    const first = await boot(TUESDAY_0900, "proc-1");
-    await first.commands.subscribe(invocation(), daily({ at: "09:00" }));
-    const inFlight: PostRequest[] = [];
-    first.platforms.register(hangingPlatform(inFlight));
-    void first.job.run(DAILY_ID, first.clock.now());
-    await new Promise((r) => setTimeout(r, 100));
-    expect(inFlight).toHaveLength(1); // this one may have reached the channel
-    expect(await first.ledger.get(`${DAILY_ID}@daily:2026-06-15`)).toMatchObject({ state: "posting" });
-    await die(first.store);
+  it(
+    "GIVEN a crash after the claim but before posting WHEN the bot restarts within the grace window THEN the catch-up posts the digest once",
+    async () => {
+      await crashAfterClaim();
+      const second = await boot("2026-06-13T15:05:00Z");
+      await vi.waitFor(
+        () => {
+          expect(second.platform.sent).toHaveLength(1);
+        },
+        { timeout: 1_000 },
+      ); // fixed, the skipped delivery would be retried within 110 ms
+      await second.core.queue.idle();
+      expect(second.platform.sent).toHaveLength(1);
+      expect(await second.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posted" });
+    },
+  );
 
-    const second = await boot("2026-06-16T07:05:00Z", "proc-2");
-    const report = await second.start();
-    expect(report.recovered.unknown).toHaveLength(1);
-    expect(second.platform.requests).toHaveLength(0);
-    expect((await second.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe("daily:2026-06-15");
-    expect(await second.ledger.get(`${DAILY_ID}@daily:2026-06-15`)).toMatchObject({ state: "unknown" });
+  it("GIVEN a crash during the platform call after the message reached the channel WHEN the bot restarts THEN it reads the channel back, records that message and posts nothing again", async () => {
+    const channels = createFakePlatform();
+    const first = await boot(NOW, { platform: channels, posting: diesWhileSending(channels, true) });
+    await first.subscribe(`daily cron "${EVERY_DAY_1700}"`);
+    await tick(first);
+    await vi.waitFor(async () => {
+      expect(await first.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posting", posting: 0 });
+    }, WAIT);
+    expect(channels.sent).toHaveLength(1);
+    await first.crash();
+
+    const second = await boot("2026-06-13T15:05:00Z", { platform: channels });
+    await second.core.queue.idle();
+    expect(channels.attempts).toHaveLength(1);
+    expect(channels.sent).toHaveLength(1);
+    const ref = channels.sent[0]?.ref;
+    if (!ref) throw new Error("nothing in the channel");
+    expect(await second.store.deliveries.get(FRIDAY_KEY)).toMatchObject({
+      state: "posted",
+      sent: [{ index: 0, id: ref.id }],
+    });
+    // The message is paperboy's: its keycaps are seeded and a vote on it counts.
+    expect(channels.reactions.get(ref.id)).toEqual([1, 2, 3, 4, 5].map((n) => `keycap:${String(n)}`));
+    const vote = await second.core.paperboy.handleReaction({
+      message: ref,
+      userId: "U2",
+      emoji: { kind: "keycap", number: 1 },
+      change: "added",
+    });
+    expect(vote).toMatchObject({ status: "counted", paperId: "2606.13681" });
+    await second.stop();
+
+    const third = await boot("2026-06-13T15:10:00Z", { platform: channels });
+    await third.core.queue.idle();
+    expect(channels.attempts).toHaveLength(1);
   });
 
-  it("GIVEN the bot was down at 09:00 WHEN it starts at 12:00 THEN it posts one catch-up digest, and the next start-up posts nothing", async () => {
-    const first = await boot("2026-06-15T12:00:00Z", "proc-1");
-    await first.commands.subscribe(invocation(), daily({ at: "09:00" }));
-    await die(first.store);
+  it(
+    "GIVEN a crash during the platform call WHEN the restart reads the message back THEN the period is marked delivered",
+    async () => {
+      const channels = createFakePlatform();
+      const first = await boot(NOW, { platform: channels, posting: diesWhileSending(channels, true) });
+      await first.subscribe(`daily cron "${EVERY_DAY_1700}"`);
+      await tick(first);
+      await vi.waitFor(async () => {
+        expect(await first.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posting" });
+      }, WAIT);
+      await first.crash();
+      const second = await boot("2026-06-13T15:05:00Z", { platform: channels });
+      await second.core.queue.idle();
+      expect(await second.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posted" });
+      expect((await second.store.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe(
+        "daily:2026-06-12",
+      );
+    },
+  );
 
-    const second = await boot("2026-06-16T10:00:00Z", "proc-2");
-    const report = await second.start();
-    expect(report.caughtUp.get(DAILY_ID)?.status).toBe("posted");
-    expect(second.platform.posted).toHaveLength(1);
-    await die(second.store);
+  it("GIVEN a crash during the platform call before the message reached the channel WHEN the bot restarts THEN the digest is posted once", async () => {
+    const channels = createFakePlatform();
+    const dying = diesWhileSending(channels, false);
+    const first = await boot(NOW, { platform: channels, posting: dying });
+    await first.subscribe(`daily cron "${EVERY_DAY_1700}"`);
+    await tick(first);
+    await vi.waitFor(async () => {
+      expect(await first.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posting" });
+    }, WAIT);
+    expect(dying.calls).toBe(1);
+    await first.crash();
 
-    const third = await boot("2026-06-16T10:30:00Z", "proc-3");
-    const again = await third.start();
-    expect(again.caughtUp.size).toBe(0);
-    expect(third.platform.requests).toHaveLength(0);
-  });
+    const second = await boot("2026-06-13T15:05:00Z", { platform: channels });
+    await second.core.queue.idle();
+    expect(channels.sent).toHaveLength(1);
+    expect(channels.shownIds()).toHaveLength(5);
+    expect(await second.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posted" });
+    await second.stop();
 
-  it("does not catch up a run missed by more than the grace window", async () => {
-    const first = await boot("2026-06-15T12:00:00Z", "proc-1");
-    await first.commands.subscribe(invocation(), daily({ at: "09:00" }));
-    await die(first.store);
-    const second = await boot("2026-06-16T15:00:00Z", "proc-2"); // 8 h after 09:00 Berlin
-    const report = await second.start();
-    expect(report.caughtUp.size).toBe(0);
-    expect(second.platform.requests).toHaveLength(0);
+    const third = await boot("2026-06-13T15:10:00Z", { platform: channels });
+    await third.core.queue.idle();
+    expect(channels.sent).toHaveLength(1);
   });
 
   it("keeps subscriptions across a restart and schedules them again with their cron and zone", async () => {
-    const first = await boot("2026-06-15T12:00:00Z", "proc-1");
-    await first.commands.subscribe(invocation(), daily({ at: "08:30", timezone: "America/New_York" }));
-    await first.commands.subscribe(invocation(), { source: { kind: "arxiv", category: "cs.CL" } });
-    await die(first.store);
+    const first = await boot(NOW);
+    await first.subscribe("daily at 08:30 tz America/New_York");
+    await first.subscribe("arxiv:cs.CL");
+    await first.stop();
 
-    const second = await boot("2026-06-15T13:00:00Z", "proc-2");
-    const report = await second.start();
-    expect(report.scheduled).toBe(2);
-    expect(second.scheduler.entries.get(DAILY_ID)).toMatchObject({ cron: "30 8 * * 1-5", timezone: "America/New_York" });
-    expect(second.scheduler.scheduledIds()).toContain(subscriptionId(CHANNEL, { kind: "arxiv", category: "cs.CL" }));
+    const second = await boot("2026-06-13T16:00:00Z");
+    const entries = [...second.scheduler.entries.values()].filter((e) => e.id !== "watch-poll");
+    expect(entries.map(({ cron, timezone }) => ({ cron, timezone }))).toEqual(
+      expect.arrayContaining([
+        { cron: "30 8 * * 1-5", timezone: "America/New_York" },
+        { cron: "0 9 * * 1-5", timezone: "Europe/Berlin" },
+      ]),
+    );
+    expect(entries).toHaveLength(2);
     // The re-created entry runs the digest.
-    second.clock.set(TUESDAY_0900);
-    await second.scheduler.fire(DAILY_ID, second.clock.now());
-    await second.runner.idle();
-    expect(second.platform.posted).toHaveLength(1);
+    await second.fire("30 8 * * 1-5", { timezone: "America/New_York" });
+    expect(second.platform.inChannel(CHANNEL)).toHaveLength(1);
+    expect(second.platform.sent[0]?.message.blocks[0]).toEqual({
+      type: "header",
+      text: "Trending on Hugging Face — Fri 12 June",
+    });
   });
 });

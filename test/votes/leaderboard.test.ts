@@ -1,22 +1,29 @@
 // The leaderboard's periods: a rolling week, a rolling month, or all time, by the injected clock.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { toPaperId, type PaperId } from "../../src/papers/paper.js";
 import { channelRef } from "../../src/platform/channel-ref.js";
+import { silentLogger } from "../../src/shared/logger.js";
+import { createStore } from "../../src/storage/create-store.js";
+import type { Store } from "../../src/storage/store.js";
 import { leaderboard, periodStart } from "../../src/votes/leaderboard.js";
-import { createPostStore } from "../../src/votes/post-store.js";
 import { createVoteService } from "../../src/votes/vote-service.js";
-import { createMemoryNamespace } from "../fakes/memory-namespace.js";
 
 const channel = channelRef("discord", "G1", "CH1");
 const DAY = 24 * 60 * 60 * 1000;
 const now = new Date("2026-06-30T12:00:00Z");
 const [recent, lastMonth, ancient] = ["2406.00001", "2406.00002", "2406.00003"].map((s) => toPaperId(s)!) as [PaperId, PaperId, PaperId];
 
+const openStores: Store[] = [];
+afterEach(async () => {
+  for (const store of openStores.splice(0)) await store.close();
+});
+
 async function seeded() {
-  const posts = createPostStore(createMemoryNamespace());
-  const votes = createVoteService({ votes: createMemoryNamespace(), events: createMemoryNamespace(), posts, now: () => now });
+  const store = await createStore("memory://");
+  openStores.push(store);
+  const votes = createVoteService({ votes: store.votes, posts: store.posts, now: () => now, log: silentLogger });
   const ref = { channel, id: "m1" };
-  await posts.record({ ref, slots: new Map([[1, recent], [2, lastMonth], [3, ancient]]) }, { layout: "compact", kind: "digest", postedAt: new Date(0) });
+  await store.posts.record({ ref, slots: new Map([[1, recent], [2, lastMonth], [3, ancient]]), layout: "compact", kind: "digest", postedAt: new Date(0) });
   const vote = (user: string, slot: number, daysAgo: number) =>
     votes.handleReaction({ message: ref, userId: user, emoji: { kind: "keycap", number: slot }, change: "added", at: new Date(now.getTime() - daysAgo * DAY) });
   await vote("U1", 1, 2);

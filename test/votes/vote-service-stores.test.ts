@@ -1,4 +1,5 @@
-// Votes on real stores: exact tallies under 2,000 concurrent duplicated deliveries, and votes surviving a restart.
+// Votes on real stores: exact tallies under 2,000 concurrent duplicated deliveries, votes surviving a restart, a closed store refusing.
+import { randomUUID } from "node:crypto";
 import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,10 +8,12 @@ import { toPaperId, type PaperId } from "../../src/papers/paper.js";
 import { channelRef, type MessageRef } from "../../src/platform/channel-ref.js";
 import type { Emoji } from "../../src/platform/emoji.js";
 import type { ReactionChanged } from "../../src/platform/events.js";
-import type { Store } from "../../src/storage/key-value.js";
-import { createStore } from "../../src/storage/keyv-stores.js";
-import { createPostStore } from "../../src/votes/post-store.js";
+import { silentLogger } from "../../src/shared/logger.js";
+import { createStore } from "../../src/storage/create-store.js";
+import type { Store } from "../../src/storage/store.js";
 import { createVoteService } from "../../src/votes/vote-service.js";
+import { connectRedisAdmin } from "../fakes/redis-admin.js";
+import { probeRedis, redisUrl } from "../fakes/redis-probe.js";
 
 // SQLite syncs every write to disk (~20 ms each on a plain disk); a RAM-backed /dev/shm, where there is
 // one, keeps the 2,000-delivery test in seconds without changing what it checks.
@@ -23,24 +26,17 @@ function scratchRoot(): string {
   }
 }
 const dir = mkdtempSync(join(scratchRoot(), "paperboy-votes-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-// Redis runs only when REDIS_URL points at a reachable server; otherwise those cases are skipped.
-const redisUrl = process.env.REDIS_URL;
-const redisReachable = redisUrl
-  ? await createStore(redisUrl, { connectTimeoutMs: 1_000, keyPrefix: `paperboy-test-probe-${String(process.pid)}` })
-      .then(async (s) => {
-        await s.close();
-        return true;
-      })
-      .catch(() => false)
-  : false;
-if (!redisReachable)
-  console.warn(
-    redisUrl
-      ? `Redis vote tests skipped: no redis-server at ${redisUrl}`
-      : "Redis vote tests skipped: REDIS_URL is not set (run .ci/run, which installs and starts redis-server)",
-  );
+// Redis runs only when a redis-server answers (REDIS_URL, else 127.0.0.1:6379); otherwise those cases are skipped.
+const redisReachable = await probeRedis("Redis vote tests");
+const runPrefix = `paperboy-test-votes-${randomUUID()}`;
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  if (redisReachable) {
+    const admin = await connectRedisAdmin(redisUrl);
+    await admin.deletePrefix(runPrefix);
+    admin.close();
+  }
+});
 
 const channel = channelRef("discord", "G1", "CH1");
 const papers = Array.from({ length: 10 }, (_, i) => toPaperId(`2406.${String(10_000 + i)}`)!);
@@ -128,32 +124,25 @@ function model(events: readonly Logical[]): { tallies: Map<PaperId, number>; byU
 }
 
 async function recordPosts(store: Store): Promise<void> {
-  const posts = createPostStore(store.namespace("posts"));
   const postedAt = new Date("2026-06-12T09:00:00Z");
-  await posts.record({ ref: digest, slots: new Map(papers.map((p, i) => [i + 1, p])) }, { layout: "compact", kind: "digest", postedAt });
+  await store.posts.record({ ref: digest, slots: new Map(papers.map((p, i) => [i + 1, p])), layout: "compact", kind: "digest", postedAt });
   for (const [i, ref] of cards.entries()) {
-    await posts.record({ ref, slots: new Map([[i + 1, papers[i]!]]) }, { layout: "cards", kind: "digest", postedAt });
+    await store.posts.record({ ref, slots: new Map([[i + 1, papers[i]!]]), layout: "cards", kind: "digest", postedAt });
   }
 }
 
 function serviceOn(store: Store) {
   let clock = Date.parse("2026-06-12T12:00:00Z");
-  return createVoteService({
-    votes: store.namespace("votes"),
-    events: store.namespace("events"),
-    posts: createPostStore(store.namespace("posts")),
-    now: () => new Date(clock++),
-  });
+  return createVoteService({ votes: store.votes, posts: store.posts, now: () => new Date(clock++), log: silentLogger });
 }
+
+/** Every paper's tally, 0 included, as `expected` (which lists only papers with votes) says it should be. */
+const allTallies = (expected: ReadonlyMap<PaperId, number>): Map<PaperId, number> => new Map(papers.map((p) => [p, expected.get(p) ?? 0]));
 
 const backends: { name: string; open: () => Promise<Store>; skip: boolean }[] = [
   { name: "memory", open: () => createStore("memory://"), skip: false },
-  { name: "SQLite", open: () => createStore(`sqlite://${join(dir, `concurrency-${String(Math.random()).slice(2)}.sqlite`)}`), skip: false },
-  {
-    name: "Redis",
-    open: () => createStore(redisUrl ?? "", { keyPrefix: `paperboy-test-votes-${String(process.pid)}-${String(Math.random()).slice(2)}` }),
-    skip: !redisReachable,
-  },
+  { name: "SQLite", open: () => createStore(`sqlite://${join(dir, `concurrency-${randomUUID()}.sqlite`)}`), skip: false },
+  { name: "Redis", open: () => createStore(redisUrl, { keyPrefix: `${runPrefix}-${randomUUID()}` }), skip: !redisReachable },
 ];
 
 for (const backend of backends) {
@@ -175,7 +164,7 @@ for (const backend of backends) {
           const results = await Promise.all(deliveries.map((event) => service.handleReaction(event)));
           if (withEventIds) expect(results.filter((r) => r.status === "ignored" && r.reason === "duplicate event")).toHaveLength(1_000);
 
-          expect(await service.tally(channel)).toEqual(expected.tallies);
+          expect(await service.tally(channel, papers)).toEqual(allTallies(expected.tallies));
           expect(new Map((await service.channelVotes(channel)).map((v) => [v.paperId, v.votes]))).toEqual(expected.tallies);
           for (let u = 0; u < 100; u++) {
             const user = `U${String(u).padStart(3, "0")}`;
@@ -186,6 +175,17 @@ for (const backend of backends) {
         }
       });
     }
+
+    it("GIVEN the store closed under the service THEN a reaction is refused (rejects), never reported as counted", async () => {
+      const store = await backend.open();
+      await recordPosts(store);
+      const service = serviceOn(store);
+      const event: ReactionChanged = { message: digest, userId: "U1", emoji: { kind: "keycap", number: 1 }, change: "added" };
+      expect((await service.handleReaction(event)).status).toBe("counted");
+      await store.close();
+      await expect(service.handleReaction({ ...event, userId: "U2" })).rejects.toThrow();
+      expect(service.held()).toBe(0);
+    });
   });
 }
 
@@ -202,14 +202,13 @@ describe("votes across a restart on SQLite", () => {
 
     const second = await createStore(url);
     try {
-      const posts = createPostStore(second.namespace("posts"));
-      const post = await posts.lookup(digest);
+      const post = await second.posts.lookup(digest);
       expect(post?.layout).toBe("compact");
       expect(post?.slots).toEqual(new Map(papers.map((p, i) => [i + 1, p])));
-      expect((await posts.lookup(cards[4]!))?.slots).toEqual(new Map([[5, papers[4]!]]));
+      expect((await second.posts.lookup(cards[4]!))?.slots).toEqual(new Map([[5, papers[4]!]]));
 
       const after = serviceOn(second);
-      expect(await after.tally(channel)).toEqual(new Map([[papers[1]!, 2], [papers[4]!, 1]]));
+      expect(await after.tally(channel, papers)).toEqual(allTallies(new Map([[papers[1]!, 2], [papers[4]!, 1]])));
       expect(await after.userVotes(channel, "U2")).toEqual(new Set([papers[1]!, papers[4]!]));
       // A Slack retry of a delivery handled before the restart is still a duplicate.
       expect(

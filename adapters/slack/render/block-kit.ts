@@ -85,8 +85,12 @@ const LINK_BUTTON_KINDS = new Set(["huggingFace", "pdf", "code"]);
 
 function paperBlocks(slot: number, paper: PaperCard, extra: readonly ButtonSpec[]): SlackBlock[] {
   const title = mrkdwnLink(paper.url, truncate(oneLine(paper.title), PAPER_LIMITS.title));
-  const summary = escapeMrkdwn(truncate(oneLine(paper.summary), PAPER_LIMITS.summary));
   const head = `*${String(slot)}.* *${title}*`;
+  // Escaping can grow the text fivefold ("&" → "&amp;"): cut again after it so the section stays within 3,000.
+  const summary = truncate(
+    escapeMrkdwn(truncate(oneLine(paper.summary), PAPER_LIMITS.summary)),
+    SLACK_LIMITS.sectionText - head.length - 1,
+  );
   const blocks: SlackBlock[] = [
     { type: "section", text: mrkdwn(summary === "" ? head : `${head}\n${summary}`) },
   ];

@@ -1,8 +1,7 @@
 // The paper archive: every paper paperboy has seen, kept in the "papers" namespace and searchable in memory.
-import { z } from "zod";
 import type { Logger } from "../../shared/logger.js";
-import type { KeyValueNamespace } from "../../storage/key-value.js";
-import { toPaperId } from "../paper.js";
+import type { PaperStore } from "../paper-store.js";
+import { parseStoredPaper, toPaperId } from "../paper.js";
 import type { Paper, PaperId } from "../paper.js";
 import { MAX_CHECKED_CANDIDATES, createSearchIndex, foldText, matchesQueryFilters, parseQuery, textTerms } from "./search-index.js";
 
@@ -45,17 +44,6 @@ interface PaperMeta {
   readonly upvotes: number;
 }
 
-// What a stored entry must look like to be loaded; anything else is skipped and counted.
-const StoredPaperSchema = z.looseObject({
-  id: z.string(),
-  title: z.string(),
-  abstract: z.string(),
-  aiKeywords: z.array(z.string()),
-  authors: z.array(z.looseObject({ name: z.string() })),
-  upvotes: z.number(),
-  comments: z.number(),
-});
-
 /** Copies `value` without keys whose value is undefined (exactOptionalPropertyTypes-friendly). */
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -87,8 +75,8 @@ function samePaper(a: Paper, b: Paper): boolean {
 }
 
 /** Creates the archive over the store's "papers" namespace. */
-export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logger }): PaperArchive {
-  const { papers: namespace, log } = deps;
+export function createPaperArchive(deps: { papers: PaperStore; log: Logger }): PaperArchive {
+  const { papers: store, log } = deps;
   const meta = new Map<PaperId, PaperMeta>();
   const index = createSearchIndex({ lookup: () => undefined });
   // Many papers share a batch date: one string per distinct date instead of one per paper.
@@ -105,16 +93,6 @@ export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logge
     const id = toPaperId(paper.id);
     if (!id) return undefined;
     return id === paper.id ? paper : { ...paper, id };
-  }
-
-  function parse(value: unknown): Paper | undefined {
-    const parsed = StoredPaperSchema.safeParse(value);
-    return parsed.success ? canonical(parsed.data as unknown as Paper) : undefined;
-  }
-
-  async function read(id: PaperId): Promise<Paper | undefined> {
-    const paper = parse(await namespace.get<unknown>(id));
-    return paper?.id === id ? paper : undefined;
   }
 
   function remember(paper: Paper): void {
@@ -150,35 +128,38 @@ export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logge
     return top;
   }
 
+  /** The stored papers among `ids`, in that order, unknown (or unreadable) ones skipped. */
   async function getMany(ids: readonly (PaperId | string)[]): Promise<Paper[]> {
-    const found = await Promise.all(
-      ids.map((id) => {
-        const canon = toPaperId(id);
-        return canon ? read(canon) : Promise.resolve(undefined);
-      }),
-    );
-    return found.filter((p): p is Paper => p !== undefined);
+    const canon = ids.flatMap((id) => (toPaperId(id) ? [toPaperId(id) as PaperId] : []));
+    const docs = await store.getMany(canon);
+    return docs.flatMap((doc, i): Paper[] => {
+      const paper = parseStoredPaper(doc);
+      return paper !== undefined && paper.id === canon[i] ? [paper] : [];
+    });
   }
 
   return {
     async load() {
       let skipped = 0;
       // Papers stored under a legacy key ("2401.01234v2"): merged into the canonical entry afterwards.
-      const legacy: Paper[] = [];
-      for await (const [key, value] of namespace.entries<unknown>()) {
-        const paper = parse(value);
-        if (!paper) {
-          skipped++;
-          log.warn({ key }, "archive: skipping a stored paper that does not parse");
-          continue;
+      const legacy: { key: string; paper: Paper }[] = [];
+      for await (const batch of store.scan(1_000)) {
+        for (const [key, value] of batch) {
+          const paper = parseStoredPaper(value);
+          if (!paper) {
+            skipped++;
+            log.warn({ key }, "archive: skipping a stored paper that does not parse");
+            continue;
+          }
+          if (key === paper.id) remember(paper);
+          else legacy.push({ key, paper });
         }
-        if (key === paper.id) remember(paper);
-        else legacy.push(paper);
       }
-      for (const old of legacy) {
-        const current = await read(old.id);
+      for (const { key, paper: old } of legacy) {
+        const [current] = await getMany([old.id]);
         const merged = mergePaper(old, current ?? old);
-        if (!current || !samePaper(current, merged)) await namespace.set(old.id, merged);
+        if (!current || !samePaper(current, merged)) await store.putMany([merged]);
+        await store.delete([key]);
         remember(merged);
       }
       index.compact();
@@ -187,24 +168,31 @@ export function createPaperArchive(deps: { papers: KeyValueNamespace; log: Logge
     },
 
     async upsert(incoming) {
+      const papers = new Map<PaperId, Paper>();
       for (const raw of incoming) {
         const paper = canonical(raw);
         if (!paper) {
           log.warn({ id: raw.id }, "archive: ignoring a paper without an arXiv id");
           continue;
         }
-        const current = meta.has(paper.id) ? await read(paper.id) : undefined;
-        const merged = mergePaper(current, paper);
-        if (current && samePaper(current, merged)) continue;
-        // Merge again inside the atomic update: another replica may have stored a newer copy.
-        const stored = await namespace.update<Paper>(paper.id, (existing) => mergePaper(existing ?? current, paper));
-        remember(stored ?? merged);
+        papers.set(paper.id, mergePaper(papers.get(paper.id), paper));
       }
+      const known = [...papers.keys()].filter((id) => meta.has(id));
+      const current = new Map((await getMany(known)).map((p) => [p.id, p] as const));
+      const changed: Paper[] = [];
+      for (const [id, paper] of papers) {
+        const old = current.get(id);
+        const merged = mergePaper(old, paper);
+        if (old && samePaper(old, merged)) continue;
+        changed.push(merged);
+      }
+      // One write for the batch. Two replicas merging the same paper at once may keep either copy: both are fresh.
+      await store.putMany(changed);
+      for (const paper of changed) remember(paper);
     },
 
     async get(id) {
-      const canon = toPaperId(id);
-      return canon ? read(canon) : undefined;
+      return (await getMany([id]))[0];
     },
 
     getMany,

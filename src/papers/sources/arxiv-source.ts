@@ -5,7 +5,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { AppError } from "../../shared/app-error.js";
 import type { Logger } from "../../shared/logger.js";
 import { noopMetrics, type Metrics } from "../../shared/metrics.js";
-import type { KeyValueNamespace } from "../../storage/key-value.js";
+import type { DocumentNamespace } from "../../storage/store.js";
 import { toPaperId, type Paper, type PaperAuthor } from "../paper.js";
 import { collapseWhitespace } from "./hf-item.js";
 import { createHttpClient, type HttpClientOptions } from "./http-client.js";
@@ -15,7 +15,7 @@ import { createSourceCache } from "./source-cache.js";
 export interface ArxivSourceDeps {
   /** ARXIV_API_URL, e.g. "http://export.arxiv.org/api/query" (the full query endpoint). */
   readonly baseUrl: string;
-  readonly cache: KeyValueNamespace;
+  readonly cache: DocumentNamespace;
   readonly now: () => Date;
   /** Waits for the request spacing (and retries); injectable so tests assert the wait instead of waiting. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -3,7 +3,7 @@
 import { AppError } from "../../shared/app-error.js";
 import type { Logger } from "../../shared/logger.js";
 import { noopMetrics, type Metrics } from "../../shared/metrics.js";
-import type { KeyValueNamespace } from "../../storage/key-value.js";
+import type { DocumentNamespace } from "../../storage/store.js";
 import type { Paper, PaperId } from "../paper.js";
 import { createHttpClient, HttpRequestError, type HttpClientOptions } from "./http-client.js";
 import { parseHfItems, parseHfPaper } from "./hf-item.js";
@@ -15,7 +15,7 @@ export interface HuggingFaceSourceDeps {
   /** HF_API_URL, e.g. "https://huggingface.co". */
   readonly baseUrl: string;
   /** The store's "cache" namespace. */
-  readonly cache: KeyValueNamespace;
+  readonly cache: DocumentNamespace;
   readonly now: () => Date;
   /** HTTP tuning (timeouts, retries, injectable sleep); log and headers come from here. */
   readonly http?: Omit<HttpClientOptions, "log" | "headers" | "onRateLimited">;

@@ -1,6 +1,6 @@
 // The cache both paper sources share: fresh-within-TTL hits, stale answers on outages, coalesced fetches.
 import type { Paper } from "../paper.js";
-import type { KeyValueNamespace } from "../../storage/key-value.js";
+import type { DocumentNamespace } from "../../storage/store.js";
 import type { Logger } from "../../shared/logger.js";
 import type { Metrics } from "../../shared/metrics.js";
 import { AppError } from "../../shared/app-error.js";
@@ -16,7 +16,7 @@ export interface CachedValue<T> {
 export interface SourceCacheDeps {
   readonly source: "huggingface" | "arxiv";
   readonly baseUrl: string;
-  readonly cache: KeyValueNamespace;
+  readonly cache: DocumentNamespace;
   readonly now: () => Date;
   /** Younger entries are served without a request. */
   readonly ttlMs: number;

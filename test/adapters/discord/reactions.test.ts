@@ -41,8 +41,8 @@ afterAll(async () => {
 
 describe("reaction votes", () => {
   it("turns a 3️⃣ on a digest the bot just posted into a keycap-3 vote from that user", async () => {
-    const outcome = await discord.platform.post({ channel, messages: [digest(3)] });
-    const id = outcome.status === "posted" ? (outcome.messages[0]?.ref.id ?? "") : "";
+    const outcome = await discord.platform.send(channel, digest(3), { delivery: "d00000000000000r1", index: 0 });
+    const id = outcome.status === "sent" ? outcome.message.ref.id : "";
     fake.dispatch("MESSAGE_REACTION_ADD", reaction("add", { messageId: id }));
     await reactionsReach(1);
     expect(core.reactions[0]).toEqual({

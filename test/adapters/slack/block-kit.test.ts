@@ -164,6 +164,16 @@ describe("limits", () => {
     );
   });
 
+  it("GIVEN a title of & and a summary of < that grow fivefold when escaped THEN the paper's section stays within 3,000 characters", () => {
+    const { blocks } = renderSlackMessage(
+      compactDigest(1, (i) => card(i, { title: "&".repeat(2_000), summary: "<".repeat(2_000) })),
+    );
+    const sections = blocks.filter((b): b is Section => b.type === "section");
+    expect(sections.length).toBeGreaterThan(0);
+    for (const s of sections) expect(s.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    expect(findLiveMarkup(blocks)).toEqual([]);
+  });
+
   it("allows 100 blocks in the App Home view", () => {
     const rendered = renderSlackBlocks(compactDigest(40), SLACK_LIMITS.blocksPerHomeView);
     expect(rendered.blocks.length).toBeGreaterThan(SLACK_LIMITS.blocksPerMessage);

@@ -1,7 +1,8 @@
-// Events API end to end: reactions → votes (deduped, normalised), /papers top reflecting them, App Home, uninstall.
+// Events API end to end: reactions → votes (normalised; Slack's answer waits for the vote), /papers top reflecting
+// them, App Home, uninstall (deduped by event_id).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PaperId, PlatformId, ReactionChanged } from "../../../src/index.js";
-import { emojiKey } from "../../../src/index.js";
+import type { PaperId, PlatformId, ReactionChanged, VoteResult } from "../../../src/index.js";
+import { emojiKey } from "../../../src/platform/emoji.js";
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { compactDigest } from "./sample-messages.js";
 import {
@@ -37,6 +38,10 @@ afterAll(async () => {
 });
 beforeEach(() => {
   core.reactions.length = 0;
+  core.handleReaction = (event, _options) => {
+    core.reactions.push(event);
+    return Promise.resolve(core.voteWith(event));
+  };
   forgotten = [];
   core.forgetWorkspace = async (platform, workspace) => {
     forgotten.push([platform, workspace]);
@@ -62,16 +67,39 @@ describe("reaction votes", () => {
     });
   });
 
-  it("hands a redelivered event (same event_id) to the core once", async () => {
+  it("GIVEN a redelivered reaction (same event_id) THEN each delivery reaches the core with that event_id, which the vote's store step dedupes", async () => {
     const body = envelope("reaction-added-keycap-3.json");
     await slack.event(body);
     await slack.event(body);
-    await slack.event(body);
-    const sentinel = envelope("reaction-added-keycap-3.json", (b) => (b.event.reaction = "one"));
-    await slack.event(sentinel);
-    await slack.fake.waitFor(() => core.reactions.some((r) => r.eventId === sentinel.event_id));
-    await slack.fake.waitFor(() => core.reactions.length >= 2);
-    expect(core.reactions.filter((r) => r.eventId === body.event_id)).toHaveLength(1);
+    expect(core.reactions.map((r) => r.eventId)).toEqual([body.event_id, body.event_id]);
+  });
+
+  it("GIVEN a vote THEN Slack's 200 waits until the core has it (processBeforeResponse)", async () => {
+    let finish!: (result: VoteResult) => void;
+    core.handleReaction = (event) => {
+      core.reactions.push(event);
+      return new Promise((resolve) => (finish = resolve));
+    };
+    let answered = false;
+    const response = slack.event(envelope("reaction-added-keycap-3.json")).then((res) => {
+      answered = true;
+      return res;
+    });
+    await slack.fake.waitFor(() => core.reactions.length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    finish({ status: "ignored", reason: "scripted" });
+    expect((await response).status).toBe(200);
+  });
+
+  it("GIVEN the core cannot store the vote THEN Slack gets a 500 (and delivers the event again)", async () => {
+    core.handleReaction = (event) => {
+      core.reactions.push(event);
+      return Promise.reject(new Error("store down"));
+    };
+    const res = await slack.event(envelope("reaction-added-keycap-3.json"));
+    expect(res.status).toBe(500);
+    expect(core.reactions).toHaveLength(1);
   });
 
   it("normalises +1::skin-tone-3 on reaction_removed to a removed 👍", async () => {
@@ -103,12 +131,13 @@ describe("reaction votes", () => {
   it("changes what /papers top shows (scripted tally of what reached the core)", async () => {
     // Post a digest, then react on it: the scripted core tallies keycap votes per slot of that message.
     const platform = core.platforms[0]!;
-    const outcome = await platform.post({
-      channel: { platform: "slack", workspace: ACME.teamId, channel: "C2147483705" },
-      messages: [compactDigest(3)],
-    });
-    if (outcome.status !== "posted") throw new Error(outcome.status);
-    const posted = outcome.messages[0]!;
+    const outcome = await platform.send(
+      { platform: "slack", workspace: ACME.teamId, channel: "C2147483705" },
+      compactDigest(3),
+      { delivery: "d00000000000000e1", index: 0 },
+    );
+    if (outcome.status !== "sent") throw new Error(outcome.status);
+    const posted = outcome.message;
     const tally = new Map<PaperId, Set<string>>();
     core.voteWith = (e: ReactionChanged) => {
       const paper =
@@ -177,6 +206,15 @@ describe("uninstalls", () => {
     expect(await slack.fake.waitFor(() => forgotten.length === 1 && forgotten)).toEqual([
       ["slack", ACME.teamId],
     ]);
+  });
+
+  it("GIVEN Slack redelivers app_uninstalled (same event_id) THEN the workspace is forgotten once", async () => {
+    const body = envelope("app-uninstalled.json");
+    expect((await slack.event(body)).status).toBe(200);
+    expect((await slack.event(body)).status).toBe(200);
+    await slack.fake.waitFor(() => forgotten.length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(forgotten).toEqual([["slack", ACME.teamId]]);
   });
 
   it("ignores tokens_revoked that only revokes user tokens", async () => {

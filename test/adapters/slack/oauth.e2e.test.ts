@@ -15,6 +15,9 @@ const SOFTBALL = {
   botId: "B0SOFT",
 };
 
+/** The delivery handle of every send here (the read-back looks for it). */
+const HANDLE = { delivery: "d00000000000000a1", index: 0 } as const;
+
 let core: ScriptedPaperboy;
 let slack: SlackHarness;
 let platform: ChatPlatform;
@@ -58,10 +61,7 @@ async function install(): Promise<Response> {
 
 describe("OAuth installs", () => {
   it("refuses a post to a workspace that never installed paperboy, with a reinstall hint", async () => {
-    const outcome = await platform.post({
-      channel: channelRef("slack", "T0NOBODY", "C1"),
-      messages: [compactDigest(1)],
-    });
+    const outcome = await platform.send(channelRef("slack", "T0NOBODY", "C1"), compactDigest(1), HANDLE);
     expect(outcome).toMatchObject({
       status: "rejected",
       reason: "auth",
@@ -103,12 +103,22 @@ describe("OAuth installs", () => {
   });
 
   it("posts digests to the installed workspace with its bot token", async () => {
-    const outcome = await platform.post({
-      channel: channelRef("slack", SOFTBALL.teamId, "C0SOFT"),
-      messages: [compactDigest(2)],
-    });
-    expect(outcome.status).toBe("posted");
+    const outcome = await platform.send(
+      channelRef("slack", SOFTBALL.teamId, "C0SOFT"),
+      compactDigest(2),
+      HANDLE,
+    );
+    expect(outcome.status).toBe("sent");
     expect(slack.fake.callsOf("chat.postMessage").at(-1)?.token).toBe(SOFTBALL.token);
+    expect(slack.fake.messagesIn("C0SOFT", SOFTBALL.teamId)).toHaveLength(1);
+    // The read-back after a crash uses the installed workspace's token too.
+    const found = await platform.findPosted(
+      channelRef("slack", SOFTBALL.teamId, "C0SOFT"),
+      HANDLE.delivery,
+      new Date(Date.now() - 60_000),
+    );
+    expect(found).toMatchObject({ status: "found", messages: [{ index: 0 }] });
+    expect(slack.fake.callsOf("conversations.history").at(-1)?.token).toBe(SOFTBALL.token);
   });
 
   it("deletes the installation and forgets the workspace on app_uninstalled", async () => {
@@ -118,10 +128,11 @@ describe("OAuth installs", () => {
     await slack.event(body);
     await slack.fake.waitFor(() => forgotten.includes(SOFTBALL.teamId));
     expect(await slack.store.namespace("installations").get(`slack:team:${SOFTBALL.teamId}`)).toBeUndefined();
-    const outcome = await platform.post({
-      channel: channelRef("slack", SOFTBALL.teamId, "C0SOFT"),
-      messages: [compactDigest(1)],
-    });
+    const outcome = await platform.send(
+      channelRef("slack", SOFTBALL.teamId, "C0SOFT"),
+      compactDigest(1),
+      HANDLE,
+    );
     expect(outcome).toMatchObject({ status: "rejected", reason: "auth" });
   });
 });

@@ -1,6 +1,7 @@
-// ChatPlatform.post end to end: digests through chat.postMessage, keycap seeding, 429s, rejections with fix hints, Share.
+// ChatPlatform.send end to end: digests through chat.postMessage with their delivery handle, 429s, rejections with
+// fix hints, and the Share button. Seeding and read-back are in seeding-readback.e2e.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { channelRef, KEYCAPS, type ChatPlatform, type Emoji } from "../../../src/index.js";
+import { channelRef, type ChatPlatform, type PostHandle } from "../../../src/index.js";
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { findLiveMarkup } from "./live-markup.js";
 import { card, compactDigest, paperId, searchAnswer } from "./sample-messages.js";
@@ -14,10 +15,11 @@ let core: ScriptedPaperboy;
 let slack: SlackHarness;
 let platform: ChatPlatform;
 let channelNo = 0;
+let deliveryNo = 0;
 /** A fresh channel per test, so pacing from one test never delays another. */
 const freshChannel = () => channelRef("slack", ACME.teamId, `C0TEST${String(++channelNo).padStart(4, "0")}`);
-const keycaps = (n: number): Emoji[] =>
-  Array.from({ length: n }, (_, i) => ({ kind: "keycap", number: i + 1 }) as const);
+/** A fresh delivery handle ("d" + 16 hex, as the deliverer makes them). */
+const handle = (index = 0): PostHandle => ({ delivery: `d${String(++deliveryNo).padStart(16, "0")}`, index });
 
 beforeAll(async () => {
   core = makeCore();
@@ -31,97 +33,90 @@ beforeEach(() => {
   slack.fake.calls.length = 0;
 });
 
-describe("posting a scheduled digest", () => {
+describe("sending a scheduled digest", () => {
   it("registers itself with the core as the slack platform and reports healthy once started", async () => {
     expect(platform.id).toBe("slack");
     expect(await platform.isHealthy()).toBe(true);
   });
 
-  it("posts the Block Kit digest with chat.postMessage and seeds the keycaps in order", async () => {
+  it("GIVEN a compact digest THEN chat.postMessage carries the Block Kit, the fallback text and the delivery handle as metadata", async () => {
     const channel = freshChannel();
-    const outcome = await platform.post({ channel, messages: [compactDigest(5)], seed: [keycaps(5)] });
-    expect(outcome.status).toBe("posted");
-    if (outcome.status !== "posted") return;
-    const [posted] = outcome.messages;
+    const h = handle(0);
+    const outcome = await platform.send(channel, compactDigest(5), h);
+    if (outcome.status !== "sent") throw new Error(outcome.status);
     const [call] = slack.fake.callsOf("chat.postMessage");
     expect(call?.token).toBe(ACME.token);
-    expect(call?.args).toMatchObject({ channel: channel.channel, text: "5 trending papers" });
+    expect(call?.args).toMatchObject({
+      channel: channel.channel,
+      text: "5 trending papers",
+      unfurl_links: false,
+    });
     expect(call?.args.link_names).toBeUndefined();
     expect(call?.args.parse).toBeUndefined();
+    expect(call?.args.metadata).toEqual({
+      event_type: "paperboy_post",
+      event_payload: { delivery: h.delivery, index: 0 },
+    });
     expect((call?.args.blocks as SlackBlock[])[0]).toEqual({
       type: "header",
       text: { type: "plain_text", text: "Trending on Hugging Face — Fri 12 Jun", emoji: true },
     });
-    expect(posted?.ref).toEqual({ channel, id: expect.stringMatching(/^\d+\.\d{6}$/) });
-    expect([...(posted?.slots ?? [])]).toEqual([1, 2, 3, 4, 5].map((i) => [i, paperId(i)]));
-    const seeds = slack.fake.callsOf("reactions.add");
-    expect(seeds.map((c) => c.args.name)).toEqual(["one", "two", "three", "four", "five"]);
-    expect(
-      seeds.every((c) => c.args.timestamp === posted?.ref.id && c.args.channel === channel.channel),
-    ).toBe(true);
+    expect(outcome.message.ref).toEqual({ channel, id: expect.stringMatching(/^\d+\.\d{6}$/) });
+    expect([...outcome.message.slots]).toEqual([1, 2, 3, 4, 5].map((i) => [i, paperId(i)]));
+    // Slack keeps the message with its metadata: that is what a read-back after a crash finds.
+    const [kept] = slack.fake.messagesIn(channel.channel, ACME.teamId);
+    expect(kept).toMatchObject({
+      ts: outcome.message.ref.id,
+      bot_id: ACME.botId,
+      metadata: { event_payload: { delivery: h.delivery } },
+    });
   });
 
-  it("returns only the slots really shown and seeds no keycap for a paper that did not fit", async () => {
+  it("GIVEN papers too long for one message THEN only the slots really shown come back", async () => {
     const big = compactDigest(10, (i) => card(i, { summary: "<".repeat(2_000), title: "&".repeat(2_000) }));
-    const outcome = await platform.post({ channel: freshChannel(), messages: [big], seed: [keycaps(10)] });
-    if (outcome.status !== "posted") throw new Error(outcome.status);
-    const shown = outcome.messages[0]!.slots.size;
+    const outcome = await platform.send(freshChannel(), big, handle());
+    if (outcome.status !== "sent") throw new Error(outcome.status);
+    const shown = outcome.message.slots.size;
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(10);
-    expect(slack.fake.callsOf("reactions.add")).toHaveLength(shown);
   });
 
-  it("posts cards as several messages, each with its own slots, and seeds the vote emoji by Slack name", async () => {
-    const votes: Emoji[] = [
-      { kind: "unicode", value: "👍" },
-      { kind: "unicode", value: "🔥" },
-      { kind: "unicode", value: "❤️" },
-    ];
-    const outcome = await platform.post({
-      channel: freshChannel(),
-      messages: [textMessage("Today's papers"), compactDigest(1), compactDigest(1, (i) => card(i + 1))],
-      seed: [[], votes, votes],
-    });
-    if (outcome.status !== "posted") throw new Error(outcome.status);
-    expect(outcome.messages.map((m) => [...m.slots.values()])).toEqual([[], [paperId(1)], [paperId(2)]]);
-    const seededOn = (ts: string) =>
-      slack.fake
-        .callsOf("reactions.add")
-        .filter((c) => c.args.timestamp === ts)
-        .map((c) => c.args.name);
-    expect(outcome.messages.map((m) => seededOn(m.ref.id))).toEqual([
+  it("GIVEN cards THEN each message is its own post with its own index in the metadata and its own slot", async () => {
+    const channel = freshChannel();
+    const h = handle();
+    const messages = [textMessage("Today's papers"), compactDigest(1), compactDigest(1, (i) => card(i + 1))];
+    const outcomes = [];
+    for (const [index, message] of messages.entries())
+      outcomes.push(await platform.send(channel, message, { delivery: h.delivery, index }));
+    expect(outcomes.map((o) => (o.status === "sent" ? [...o.message.slots.values()] : o.status))).toEqual([
       [],
-      ["+1", "fire", "heart"],
-      ["+1", "fire", "heart"],
+      [paperId(1)],
+      [paperId(2)],
+    ]);
+    expect(slack.fake.messagesIn(channel.channel).map((m) => m.metadata?.event_payload.index)).toEqual([
+      0, 1, 2,
     ]);
   });
 
-  it("still reports the post when seeding a reaction fails", async () => {
-    slack.fake.failNext("reactions.add", { error: "too_many_reactions" });
-    const outcome = await platform.post({
-      channel: freshChannel(),
-      messages: [compactDigest(3)],
-      seed: [keycaps(3)],
-    });
-    expect(outcome.status).toBe("posted");
-    expect(slack.fake.callsOf("reactions.add")).toHaveLength(3);
-  });
-
-  it("waits out a 429's Retry-After once, then posts", async () => {
+  it("waits out a 429's Retry-After once, then posts one message", async () => {
     const channel = freshChannel();
     slack.fake.failNext("chat.postMessage", { status: 429, retryAfter: 1 }, channel.channel);
-    const outcome = await platform.post({ channel, messages: [compactDigest(2)] });
-    expect(outcome.status).toBe("posted");
+    const outcome = await platform.send(channel, compactDigest(2), handle());
+    expect(outcome.status).toBe("sent");
     const calls = slack.fake.callsOf("chat.postMessage");
     expect(calls).toHaveLength(2);
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(slack.fake.messagesIn(channel.channel)).toHaveLength(1);
   });
 
-  it("retries a 500 and posts", async () => {
+  it("GIVEN Slack answers a post with 500 THEN it is not sent again in process (Slack may have created it): the send failed, retryable", async () => {
+    const channel = freshChannel();
     slack.fake.failNext("chat.postMessage", { status: 500 });
-    const outcome = await platform.post({ channel: freshChannel(), messages: [compactDigest(1)] });
-    expect(outcome.status).toBe("posted");
-    expect(slack.fake.callsOf("chat.postMessage")).toHaveLength(2);
+    const outcome = await platform.send(channel, compactDigest(1), handle());
+    expect(outcome).toMatchObject({ status: "failed", retryable: true });
+    expect(slack.fake.callsOf("chat.postMessage")).toHaveLength(1);
+    // The delivery's next attempt reads the channel back before it posts again.
+    expect(await platform.findPosted(channel, "d0000000000000001", new Date(0))).toEqual({ status: "found", messages: [] });
   });
 
   it("renders hostile paper text inert in what reaches Slack", async () => {
@@ -131,7 +126,11 @@ describe("posting a scheduled digest", () => {
       organization: "<#C999|general> Org",
       summary: "See <https://evil.example> & @here \u202Egnp.exe",
     });
-    await platform.post({ channel: freshChannel(), messages: [compactDigest(1, () => evil)] });
+    await platform.send(
+      freshChannel(),
+      compactDigest(1, () => evil),
+      handle(),
+    );
     const [call] = slack.fake.callsOf("chat.postMessage");
     expect(findLiveMarkup({ text: call?.args.text, blocks: call?.args.blocks })).toEqual([]);
   });
@@ -143,35 +142,46 @@ describe("a post Slack refuses", () => {
     await slack.command("settings", { channel_id: "C0NOTIN", channel_name: "ml-papers" });
     await slack.fake.waitFor(() => core.commands.some((c) => c.channel.channel === "C0NOTIN"));
     slack.fake.failNext("chat.postMessage", { error: "not_in_channel" });
-    const outcome = await platform.post({
-      channel: channelRef("slack", ACME.teamId, "C0NOTIN"),
-      messages: [compactDigest(3)],
-      seed: [keycaps(3)],
-    });
+    const outcome = await platform.send(
+      channelRef("slack", ACME.teamId, "C0NOTIN"),
+      compactDigest(3),
+      handle(),
+    );
     expect(outcome).toEqual({
       status: "rejected",
       reason: "not-in-channel",
       hint: expect.stringContaining("invite @paperboy to #ml-papers"),
     });
-    expect(slack.fake.callsOf("reactions.add")).toHaveLength(0);
+    expect(slack.fake.messagesIn("C0NOTIN")).toHaveLength(0);
   });
 
   it.each([
     ["channel_not_found", "channel-gone"],
     ["is_archived", "channel-gone"],
+    ["restricted_action", "no-access"],
     ["account_inactive", "auth"],
     ["invalid_auth", "auth"],
   ])("reports %s as rejected (%s) with a hint", async (error, reason) => {
     slack.fake.failNext("chat.postMessage", { error });
-    const outcome = await platform.post({ channel: freshChannel(), messages: [compactDigest(1)] });
+    const outcome = await platform.send(freshChannel(), compactDigest(1), handle());
     expect(outcome).toMatchObject({ status: "rejected", reason });
     if (outcome.status === "rejected") expect(outcome.hint.length).toBeGreaterThan(20);
   });
 
-  it("reports an unknown Slack error as failed, not rejected", async () => {
+  it("reports an unknown Slack error as failed for good, not rejected", async () => {
     slack.fake.failNext("chat.postMessage", { error: "msg_blocks_too_long" });
-    const outcome = await platform.post({ channel: freshChannel(), messages: [compactDigest(1)] });
-    expect(outcome).toEqual({ status: "failed", error: 'Slack said "msg_blocks_too_long"' });
+    const outcome = await platform.send(freshChannel(), compactDigest(1), handle());
+    expect(outcome).toEqual({
+      status: "failed",
+      error: 'Slack said "msg_blocks_too_long"',
+      retryable: false,
+    });
+  });
+
+  it("reports a transient Slack error (ok:false internal_error) as failed and retryable", async () => {
+    slack.fake.failNext("chat.postMessage", { error: "internal_error" });
+    const outcome = await platform.send(freshChannel(), compactDigest(1), handle());
+    expect(outcome).toMatchObject({ status: "failed", retryable: true });
   });
 });
 
@@ -179,14 +189,10 @@ describe("the Share button", () => {
   it("hands the paper id to the core, whose card is posted publicly, and confirms ephemerally", async () => {
     core.handleAction = async (action) => {
       core.actions.push(action);
-      const outcome = await platform.post({
-        channel: action.channel,
-        messages: [compactDigest(1)],
-        seed: [[{ kind: "unicode", value: "👍" }]],
-      });
+      const outcome = await platform.send(action.channel, compactDigest(1), handle());
       return {
         visibility: "ephemeral",
-        message: textMessage(outcome.status === "posted" ? "Shared to the channel." : "Could not share."),
+        message: textMessage(outcome.status === "sent" ? "Shared to the channel." : "Could not share."),
       };
     };
     const payload = actionFixture("block-actions-share.json");
@@ -208,6 +214,26 @@ describe("the Share button", () => {
     expect(slack.fake.callsOf("chat.postMessage")[0]?.args.channel).toBe("C2147483705");
   });
 
+  it("GIVEN the core takes its time on a Share THEN Slack gets its 200 at once and the confirmation follows", async () => {
+    let finish!: () => void;
+    core.handleAction = async (action) => {
+      core.actions.push(action);
+      await new Promise<void>((resolve) => (finish = resolve));
+      return { visibility: "ephemeral", message: textMessage("Shared late.") };
+    };
+    const payload = actionFixture("block-actions-share.json");
+    payload.response_url = slack.fake.responseUrl("share-slow");
+    const res = await slack.action(payload);
+    expect(res.status).toBe(200);
+    expect(slack.fake.responses.some((r) => r.id === "share-slow")).toBe(false);
+    await slack.fake.waitFor(() => finish as (() => void) | undefined);
+    finish();
+    const confirmation = await slack.fake.waitFor(() =>
+      slack.fake.responses.find((r) => r.id === "share-slow"),
+    );
+    expect(confirmation.body).toMatchObject({ text: "Shared late.", replace_original: false });
+  });
+
   it("renders search answers with a Share button per paper carrying the paper id", async () => {
     core.replyWith = () => ({ visibility: "ephemeral", message: searchAnswer("diffusion", 3) });
     const { responseId } = await slack.command("diffusion");
@@ -226,8 +252,4 @@ describe("the Share button", () => {
     const res = await slack.action(payload);
     expect(res.status).toBe(200);
   });
-});
-
-it("keeps KEYCAPS and Slack's keycap names aligned", () => {
-  expect(KEYCAPS).toHaveLength(10);
 });

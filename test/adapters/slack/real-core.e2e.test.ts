@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { SlackBlock } from "../../../adapters/slack/index.js";
 import type { Core } from "../../../src/app/create-core.js";
 import { channelRef } from "../../../src/index.js";
-import type { Store } from "../../../src/storage/key-value.js";
+import type { Store } from "../../../src/storage/store.js";
 import { startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from "../../fakes/fake-slack-api.js";
 import type { ManualScheduler } from "../../fakes/manual-scheduler.js";
 import {
@@ -53,10 +53,11 @@ beforeEach(async () => {
   hf.reset();
   fake.calls.length = 0;
   fake.responses.length = 0;
+  fake.resetReactionBuckets();
   ({ core, store, scheduler } = await createTestCore(hf, () => NOW));
   await core.start();
   // The Slack adapter registers itself with the core it is given.
-  slack = await startSlackHarness({ core: core.paperboy, fake, postIntervalMs: 10 });
+  slack = await startSlackHarness({ core: core.paperboy, fake, store, postIntervalMs: 10 });
 });
 afterEach(async () => {
   await slack.close();
@@ -79,6 +80,7 @@ async function subscribeDaily(): Promise<string> {
   const answer = await papers("subscribe daily at 09:00");
   expect(answer.response_type).toBe("in_channel");
   expect(visible(answer)).toContain("Subscribed");
+  await core.schedules.sync();
   const id = [...scheduler.entries.keys()].find((k) => k !== "watch-poll");
   if (id === undefined) throw new Error("subscribe scheduled nothing");
   return id;
@@ -86,7 +88,7 @@ async function subscribeDaily(): Promise<string> {
 
 async function fire(id: string): Promise<void> {
   await scheduler.fire(id, NOW);
-  await core.runner.idle();
+  await core.queue.idle();
 }
 
 /** A reaction event on a message, with a fresh event_id and an event_time at the core's `now`. */
@@ -107,8 +109,8 @@ function reactionEvent(
 }
 
 /**
- * Bolt acks events before its listeners finish: poll the core's leaderboard (directly, unsigned) until it
- * matches, so the signed `/papers top` that follows sees every vote. Returns the last fallback text.
+ * Polls the core's leaderboard (directly, unsigned) until it matches, so the signed `/papers top` that follows sees
+ * every vote (a vote on a message not recorded yet is held and applied later). Returns the last fallback text.
  */
 async function votesReach(expected: RegExp): Promise<string> {
   let last = "";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createSlackPlatform, type SlackPlatformHandle } from "../../../adapters/slack/index.js";
 import type { Paperboy, Store } from "../../../src/index.js";
 import { loadConfig, silentLogger } from "../../../src/index.js";
-import { createStore } from "../../../src/storage/keyv-stores.js";
+import { createStore } from "../../../src/storage/create-store.js";
 import { startFakeSlackApi, type FakeSlackApi } from "../../fakes/fake-slack-api.js";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -124,7 +124,14 @@ export async function startSlackHarness(options: {
   env?: Record<string, string>;
   oauth?: boolean;
   postIntervalMs?: number;
+  /** reactions.add per workspace per minute the platform allows itself (default: the adapter's 50). */
+  reactionsPerMinute?: number;
   fake?: FakeSlackApi;
+  /** The store the adapter keeps installations, names and event ids in (default: its own memory://, closed with it). */
+  store?: Store;
+  /** The adapter's clock and sleep (its per-channel pacer, reaction gate and 429 waits use them). */
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
   opsHandler?: Parameters<typeof createSlackPlatform>[1]["opsHandler"];
 }): Promise<SlackHarness> {
   const fake = options.fake ?? (await startFakeSlackApi());
@@ -144,14 +151,17 @@ export async function startSlackHarness(options: {
     ...options.env,
   };
   const config = loadConfig(env);
-  const store: Store = await createStore("memory://");
+  const store: Store = options.store ?? (await createStore("memory://"));
   const handle = createSlackPlatform(config, {
     core: options.core,
     store,
     log: silentLogger,
     host: "127.0.0.1",
     postIntervalMs: options.postIntervalMs ?? 50,
+    ...(options.reactionsPerMinute !== undefined ? { reactionsPerMinute: options.reactionsPerMinute } : {}),
     ...(options.opsHandler !== undefined ? { opsHandler: options.opsHandler } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
   });
   const { port } = await handle.start();
   const origin = `http://127.0.0.1:${String(port)}`;
@@ -177,7 +187,7 @@ export async function startSlackHarness(options: {
     },
     async close() {
       await handle.stop();
-      await store.close();
+      if (options.store === undefined) await store.close();
       if (options.fake === undefined) await fake.close();
     },
   };

@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createPaperArchive, mergePaper } from "../../../src/papers/archive/paper-archive.js";
 import type { Paper } from "../../../src/papers/paper.js";
 import { silentLogger } from "../../../src/shared/logger.js";
-import { createStore } from "../../../src/storage/keyv-stores.js";
-import type { Store } from "../../../src/storage/key-value.js";
+import type { PaperStore } from "../../../src/papers/paper-store.js";
+import { createStore } from "../../../src/storage/create-store.js";
+import type { Store } from "../../../src/storage/store.js";
 import { hfFixturePapers, makePaper } from "../../fakes/hf-fixture-papers.js";
-import { createMemoryNamespace } from "../../fakes/memory-namespace.js";
 
 const fixture = hfFixturePapers();
 const byId = (id: string): Paper => fixture.find((p) => p.id === id)!;
@@ -24,8 +24,15 @@ afterEach(async () => {
 async function memoryArchive() {
   const store = await createStore("memory://");
   openStores.push(store);
-  const papers = store.namespace("papers");
+  const papers = store.papers;
   return { papers, archive: createPaperArchive({ papers, log: silentLogger }) };
+}
+
+/** Every key the paper store holds, in key order. */
+async function storedKeys(papers: PaperStore): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const batch of papers.scan(100)) keys.push(...batch.map(([key]) => key));
+  return keys;
 }
 
 describe("paper archive", () => {
@@ -33,7 +40,7 @@ describe("paper archive", () => {
     const { archive, papers } = await memoryArchive();
     await archive.upsert(fixture);
     expect(archive.size).toBe(30);
-    expect((await papers.get<Paper>("2606.13392"))?.title).toBe("MiniMax Sparse Attention");
+    expect(((await papers.getMany([byId("2606.13392").id]))[0] as Paper | undefined)?.title).toBe("MiniMax Sparse Attention");
     expect((await archive.search("sparse attention", { limit: 3 }))[0]?.paper.id).toBe("2606.13392");
   });
 
@@ -47,9 +54,7 @@ describe("paper archive", () => {
       "2401.01234",
       "2401.01234",
     ]);
-    const keys: string[] = [];
-    for await (const [key] of papers.entries()) keys.push(key);
-    expect(keys).toEqual(["2401.01234"]);
+    expect(await storedKeys(papers)).toEqual(["2401.01234"]);
     expect((await archive.search("koala", { limit: 5 }))).toHaveLength(1);
   });
 
@@ -82,13 +87,21 @@ describe("paper archive", () => {
   });
 
   it("does not write to the store when a paper comes back unchanged", async () => {
-    const base = createMemoryNamespace();
-    let writes = 0;
-    const counting = { ...base, update: ((key, fn) => (writes++, base.update(key, fn))) as typeof base.update };
+    const { papers: base } = await memoryArchive();
+    const written: string[] = [];
+    const counting: PaperStore = {
+      ...base,
+      putMany: (papers) => {
+        written.push(...papers.map((p) => p.id));
+        return base.putMany(papers);
+      },
+    };
     const archive = createPaperArchive({ papers: counting, log: silentLogger });
     await archive.upsert(fixture.slice(0, 5));
     await archive.upsert(fixture.slice(0, 5));
-    expect(writes).toBe(5);
+    expect(written).toEqual(fixture.slice(0, 5).map((p) => p.id));
+    await archive.upsert([{ ...fixture[0]!, upvotes: fixture[0]!.upvotes + 1 }, ...fixture.slice(1, 5)]);
+    expect(written.slice(5)).toEqual([fixture[0]!.id]);
   });
 
   it("survives a restart on a real SQLite store", async () => {
@@ -96,14 +109,14 @@ describe("paper archive", () => {
     tmpDirs.push(dir);
     const url = `sqlite://${join(dir, "archive.sqlite")}`;
     const first = await createStore(url);
-    const before = createPaperArchive({ papers: first.namespace("papers"), log: silentLogger });
+    const before = createPaperArchive({ papers: first.papers, log: silentLogger });
     await before.load();
     await before.upsert(fixture);
     await first.close();
 
     const second = await createStore(url);
     openStores.push(second);
-    const after = createPaperArchive({ papers: second.namespace("papers"), log: silentLogger });
+    const after = createPaperArchive({ papers: second.papers, log: silentLogger });
     expect(after.size).toBe(0);
     expect(await after.load()).toBe(30);
     expect((await after.get("2606.12243"))?.aiKeywords).toEqual(byId("2606.12243").aiKeywords);
@@ -111,15 +124,14 @@ describe("paper archive", () => {
   });
 
   it("keeps full papers in the store only: search and get read them back from there", async () => {
-    const papers = createMemoryNamespace();
-    const archive = createPaperArchive({ papers, log: silentLogger });
+    const { papers, archive } = await memoryArchive();
     await archive.upsert(fixture);
     // Another replica rewrites a paper's summary in the shared store: this archive answers with it.
-    await papers.set("2606.13392", { ...byId("2606.13392"), aiSummary: "Rewritten elsewhere" });
+    await papers.putMany([{ ...byId("2606.13392"), aiSummary: "Rewritten elsewhere" }]);
     expect((await archive.search("sparse attention", { limit: 1 }))[0]?.paper.aiSummary).toBe("Rewritten elsewhere");
     expect((await archive.get("2606.13392"))?.aiSummary).toBe("Rewritten elsewhere");
     // A paper removed from the store is no longer returned, though it is still indexed.
-    await papers.delete("2606.13392");
+    await papers.delete(["2606.13392"]);
     expect((await archive.search("sparse attention", { limit: 3 })).map((h) => h.paper.id)).not.toContain("2606.13392");
   });
 
@@ -147,21 +159,25 @@ describe("paper archive", () => {
   });
 
   it("merges a paper stored under a legacy versioned key into its canonical entry when loading", async () => {
-    const papers = createMemoryNamespace();
-    await papers.set("2401.01234v2", { ...makePaper({ id: "2401.01234", title: "Koala routing", upvotes: 9 }), id: "2401.01234v2" });
-    const archive = createPaperArchive({ papers, log: silentLogger });
+    const { papers, archive } = await memoryArchive();
+    await papers.putMany([{ ...makePaper({ id: "2401.01234", title: "Koala routing", upvotes: 9 }), id: "2401.01234v2" as Paper["id"] }]);
+    expect(await storedKeys(papers)).toEqual(["2401.01234v2"]);
     expect(await archive.load()).toBe(1);
     expect((await archive.get("2401.01234"))?.upvotes).toBe(9);
     expect((await archive.search("koala", { limit: 5 })).map((h) => h.paper.id)).toEqual(["2401.01234"]);
+    expect(await storedKeys(papers)).toEqual(["2401.01234"]);
   });
 
   it("skips stored entries that are not papers when loading", async () => {
-    const papers = createMemoryNamespace();
-    await papers.set("2606.12243", byId("2606.12243"));
-    await papers.set("garbage", { hello: "world" });
-    await papers.set("2401.99999", { ...makePaper({ id: "2401.99999", title: "X" }), id: "not-an-id" });
-    const archive = createPaperArchive({ papers, log: silentLogger });
+    const { papers, archive } = await memoryArchive();
+    await papers.putMany([
+      byId("2606.12243"),
+      { id: "garbage", hello: "world" } as unknown as Paper,
+      { ...makePaper({ id: "2401.99999", title: "X" }), id: "not-an-id" as Paper["id"] },
+    ]);
+    expect(await storedKeys(papers)).toHaveLength(3);
     expect(await archive.load()).toBe(1);
+    expect(await archive.getMany(["2606.12243", "2401.99999"])).toHaveLength(1);
   });
 });
 

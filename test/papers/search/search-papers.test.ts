@@ -1,20 +1,28 @@
 // Merged /papers search: Hugging Face + archive, de-duplicated, with a notice when Hugging Face is slow or down.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createPaperArchive } from "../../../src/papers/archive/paper-archive.js";
 import type { Paper } from "../../../src/papers/paper.js";
 import { createPaperSearch } from "../../../src/papers/search/search-papers.js";
 import type { SourceResult } from "../../../src/papers/sources/paper-source.js";
 import { SourceUnavailableError } from "../../../src/papers/sources/paper-source.js";
 import { silentLogger } from "../../../src/shared/logger.js";
+import { createStore } from "../../../src/storage/create-store.js";
+import type { Store } from "../../../src/storage/store.js";
 import { hfFixturePapers, makePaper } from "../../fakes/hf-fixture-papers.js";
-import { createMemoryNamespace } from "../../fakes/memory-namespace.js";
 
 const daily = hfFixturePapers();
 const kazakh = hfFixturePapers("papers_search_q-kazakh_2025-05-18.json");
 const answer = (papers: readonly Paper[], stale = false): SourceResult => ({ papers, stale, dropped: 0, fetchedAt: new Date(0) });
 
+const openStores: Store[] = [];
+afterEach(async () => {
+  for (const store of openStores.splice(0)) await store.close();
+});
+
 async function archiveWith(papers: readonly Paper[]) {
-  const archive = createPaperArchive({ papers: createMemoryNamespace(), log: silentLogger });
+  const store = await createStore("memory://");
+  openStores.push(store);
+  const archive = createPaperArchive({ papers: store.papers, log: silentLogger });
   await archive.upsert(papers);
   return archive;
 }

@@ -7,8 +7,8 @@ import {
 } from "../../../src/papers/sources/arxiv-source.js";
 import { SourceUnavailableError } from "../../../src/papers/sources/paper-source.js";
 import { silentLogger } from "../../../src/shared/logger.js";
-import type { Store } from "../../../src/storage/key-value.js";
-import { createStore } from "../../../src/storage/keyv-stores.js";
+import { createStore } from "../../../src/storage/create-store.js";
+import type { Store } from "../../../src/storage/store.js";
 import { FIXTURES, readFixture, renameXmlPrefix, startPaperApiServer } from "../../fakes/paper-api-server.js";
 
 const server = await startPaperApiServer();

@@ -5,8 +5,8 @@ import { createHuggingFaceSource, HF_MAX_PAGES } from "../../../src/papers/sourc
 import { SourceUnavailableError } from "../../../src/papers/sources/paper-source.js";
 import type { Logger } from "../../../src/shared/logger.js";
 import type { Metrics } from "../../../src/shared/metrics.js";
-import type { Store } from "../../../src/storage/key-value.js";
-import { createStore } from "../../../src/storage/keyv-stores.js";
+import { createStore } from "../../../src/storage/create-store.js";
+import type { Store } from "../../../src/storage/store.js";
 import { FIXTURES, recordedJson, startPaperApiServer } from "../../fakes/paper-api-server.js";
 
 const server = await startPaperApiServer();
@@ -36,6 +36,8 @@ function recordingMetrics() {
     command: () => undefined,
     vote: () => undefined,
     digest: () => undefined,
+    deliveryRetry: () => undefined,
+    voteStoreFailure: () => undefined,
   };
   return { metrics, calls };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { papersCommand } from "../../../../adapters/discord/commands/definition.js";
 import { commandToText } from "../../../../adapters/discord/commands/to-text.js";
-import { parseCommand } from "../../../../src/index.js";
+import { parseCommand } from "../../../../src/commands/parse-command.js";
 
 describe("commandToText", () => {
   it.each([

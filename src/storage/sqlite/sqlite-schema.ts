@@ -1,0 +1,51 @@
+// paperboy's SQLite schema (version 2): one table per concept, keyed so that every read is an index lookup.
+import type { PostRecord } from "../../votes/post-store.js";
+import { channelKey } from "../../platform/channel-ref.js";
+
+export const SCHEMA_VERSION = 2;
+
+/** How long a finished delivery is remembered: longer than any period a key can name again (a month, plus slack). */
+export const LEDGER_TTL_MS = 45 * 24 * 60 * 60_000;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- keyv's documents (the paper-source cache, Slack installations): key "<namespace>:<key>", keyv's serialised value.
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER);
+CREATE TABLE IF NOT EXISTS subscriptions (
+  id TEXT PRIMARY KEY, channel TEXT NOT NULL, workspace TEXT NOT NULL, grp TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS subscriptions_channel ON subscriptions(channel);
+CREATE INDEX IF NOT EXISTS subscriptions_workspace ON subscriptions(workspace);
+CREATE INDEX IF NOT EXISTS subscriptions_grp ON subscriptions(grp);
+CREATE TABLE IF NOT EXISTS watches (channel TEXT NOT NULL, topic TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (channel, topic));
+CREATE TABLE IF NOT EXISTS deliveries (
+  key TEXT PRIMARY KEY, state TEXT NOT NULL, token TEXT NOT NULL, at INTEGER NOT NULL, claimed_at INTEGER NOT NULL,
+  handle TEXT NOT NULL, channel TEXT NOT NULL, subscription TEXT, period TEXT, posting INTEGER, plan TEXT, summary TEXT,
+  expires INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries(state) WHERE state IN ('claimed','posting');
+CREATE TABLE IF NOT EXISTS posts (
+  channel TEXT NOT NULL, message TEXT NOT NULL, slots TEXT NOT NULL, layout TEXT NOT NULL, kind TEXT NOT NULL,
+  posted_at INTEGER NOT NULL, delivery TEXT, idx INTEGER, PRIMARY KEY (channel, message));
+CREATE INDEX IF NOT EXISTS posts_delivery ON posts(delivery) WHERE delivery IS NOT NULL;
+CREATE TABLE IF NOT EXISTS votes (
+  channel TEXT NOT NULL, paper TEXT NOT NULL, user TEXT NOT NULL, mark TEXT NOT NULL, on_ INTEGER NOT NULL, at INTEGER NOT NULL,
+  PRIMARY KEY (channel, paper, user, mark));
+CREATE INDEX IF NOT EXISTS votes_user ON votes(user, channel);
+CREATE TABLE IF NOT EXISTS tallies (
+  channel TEXT NOT NULL, paper TEXT NOT NULL, count INTEGER NOT NULL, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL,
+  PRIMARY KEY (channel, paper));
+CREATE TABLE IF NOT EXISTS seen (channel TEXT NOT NULL, paper TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (channel, paper));
+CREATE TABLE IF NOT EXISTS papers (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);
+`;
+
+/** A post as the JSON fields the set-based statements read (c, m, s, l, n, at). */
+export function postRow(post: PostRecord): { c: string; m: string; s: string; l: string; n: string; at: number } {
+  return {
+    c: channelKey(post.ref.channel),
+    m: post.ref.id,
+    s: JSON.stringify([...post.slots.entries()].sort(([a], [b]) => a - b)),
+    l: post.layout,
+    n: post.kind,
+    at: post.postedAt.getTime(),
+  };
+}
