@@ -48,7 +48,12 @@ async function main(): Promise<number> {
   if (typeof opened === "string") return fail(opened);
   const store = opened;
   const metrics = createPrometheusMetrics();
-  const queue = await createWorkQueue(store, { concurrency: DELIVERY_CONCURRENCY, log });
+  const queue = await createWorkQueue(store, {
+    concurrency: DELIVERY_CONCURRENCY,
+    log,
+    lockDurationMs: config.QUEUE_LOCK_MS,
+    stalledIntervalMs: Math.max(500, Math.min(30_000, Math.floor(config.QUEUE_LOCK_MS / 2))),
+  });
   const core = createCore({ config, store, log, metrics, queue });
 
   if (!chat) {

@@ -29,7 +29,7 @@ export interface SlackPlatformDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Minimum gap between two posts to one channel (default 1000 ms, Slack's ~1 message/s/channel). */
   postIntervalMs?: number;
-  /** reactions.add per workspace per minute when seeding votes (default 50, Slack's Tier 3), with a burst of as many. */
+  /** reactions.add per workspace per minute when seeding votes (default SLACK_REACTIONS_PER_MINUTE), with a burst of as many. */
   reactionsPerMinute?: number;
 }
 
@@ -138,7 +138,7 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
         ...(next !== undefined && next !== "" ? { nextCursor: next } : {}),
       };
     },
-    reactionsPerMinute: deps.reactionsPerMinute ?? 50,
+    reactionsPerMinute: deps.reactionsPerMinute ?? config.SLACK_REACTIONS_PER_MINUTE,
     async channelName(ref: ChannelRef) {
       const key = `slack:channel-name:${ref.workspace}:${ref.channel}`;
       return channelNames.get(key) ?? (await cache.get<string>(key));

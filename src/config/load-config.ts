@@ -22,6 +22,15 @@ const isTimeZone = (tz: string): boolean => {
   }
 };
 
+/** A positive whole number with a default; the message names the variable and an example. */
+const wholeNumber = (name: string, example: string, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .default(String(fallback))
+    .refine((s) => /^\d+$/.test(s) && Number(s) > 0, { error: `${name} must be a whole number above 0, e.g. ${example}` })
+    .transform(Number);
+
 export const ConfigSchema = z
   .object({
     SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith("xoxb-"), {
@@ -78,6 +87,8 @@ export const ConfigSchema = z
       .trim()
       .default("UTC")
       .refine(isTimeZone, { error: "must be an IANA time zone such as Europe/Berlin or America/New_York" }),
+    SLACK_REACTIONS_PER_MINUTE: wholeNumber("SLACK_REACTIONS_PER_MINUTE", "50 (Slack's Tier 3 for reactions.add)", 50),
+    QUEUE_LOCK_MS: wholeNumber("QUEUE_LOCK_MS", "30000", 30_000),
   })
   .superRefine((c, ctx) => {
     const need = (name: keyof typeof c, why: string) => {

@@ -75,6 +75,8 @@ export interface FakeSlackApi {
   resetReactionBuckets(): void;
   /** conversations.history returns at most this many messages a page, whatever `limit` asks (Slack may return fewer). */
   historyPageSize: number;
+  /** chat.postMessage answers this long after its message exists (a slow Slack: a crash can fall in between). */
+  postLatencyMs: number;
   addWorkspace(ws: FakeWorkspace): void;
   /** The next call of `method` (optionally to `channel`) fails like this, once. */
   failNext(method: string, failure: ScriptedFailure, channel?: string): void;
@@ -151,6 +153,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     reactionBurst: 50,
     reactionRateViolations: 0,
     historyPageSize: 999,
+    postLatencyMs: 0,
     resetReactionBuckets() {
       channels.resetBuckets();
     },
@@ -367,6 +370,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
           if (message) hold.arrived(message);
           await hold.released;
         }
+        if (api.postLatencyMs > 0) await new Promise((r) => setTimeout(r, api.postLatencyMs));
       }
       send(res, reply);
     })();

@@ -1,30 +1,17 @@
 // The real `src/main.ts` as a child process on the Discord and Hugging Face fakes: /healthz, /metrics moving, SIGTERM mid-delivery.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStore } from "../../src/storage/create-store.js";
 import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
 import { chatInput, reaction } from "../adapters/discord/payloads.js";
 import { discordFixture, FAKE_IDS, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../fakes/fake-discord.js";
+import { freePort, pollUntil, startMain, within, type RunningMain } from "../fakes/main-process.js";
 import { FIXTURES, readFixture, startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
-
-const root = resolve(import.meta.dirname, "../..");
 const CHANNEL = { platform: "discord", workspace: FAKE_IDS.guild, channel: FAKE_IDS.channel } as const;
 const DAILY = { kind: "daily" } as const;
 const SUBSCRIPTION_ID = subscriptionId(CHANNEL, DAILY);
-
-/** A port nothing listens on right now: bind 0, read it, close. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 /** A daily digest for the fixture channel that fires every second, so a delivery starts right after start-up. */
 async function seedSubscription(storeUrl: string): Promise<void> {
@@ -44,64 +31,6 @@ async function seedSubscription(storeUrl: string): Promise<void> {
   };
   await store.subscriptions.put(subscription);
   await store.close();
-}
-
-interface RunningMain {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
-
-function startMain(env: Record<string, string>): RunningMain {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
-    child.on("exit", (code, signal) => done({ code, signal }));
-  });
-  return { child, exited, output: () => output };
-}
-
-/** Resolves with `exited`, or rejects after `ms` (the child is still running: a hung shutdown). */
-function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not happen within ${String(ms)} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-async function get(url: string): Promise<{ status: number; body: string } | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
-    return { status: res.status, body: await res.text() };
-  } catch {
-    return undefined; // not listening (yet, or any more)
-  }
-}
-
-/** Polls `url` every 100 ms until `accept` holds, for at most `ms`; resolves with the last answer. */
-async function pollUntil(
-  url: string,
-  accept: (answer: { status: number; body: string }) => boolean,
-  ms: number,
-  main: RunningMain,
-): Promise<{ status: number; body: string }> {
-  const deadline = Date.now() + ms;
-  let last: { status: number; body: string } | undefined;
-  while (Date.now() < deadline) {
-    last = await get(url);
-    if (last && accept(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`GET ${url} never matched; last answer ${JSON.stringify(last)}; child output:\n${main.output()}`);
 }
 
 /** The value of the sample `name{labels}` in a Prometheus text exposition (0 when absent); label order does not matter. */
