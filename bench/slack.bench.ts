@@ -249,6 +249,17 @@ async function realCore(hfUrl: string, arxivUrl: string) {
   return { core, close: async () => (await core.stop(), await store.close()) };
 }
 
+/** CPU of the core alone per `/papers <query>` (no Slack, no HTTP in front; Hugging Face answers from its fake). */
+async function coreCpu(core: Paperboy): Promise<void> {
+  const queries = ["kazakh", "llama 3 herd", "diffusion transformers", "sparse attention", "self-supervised"];
+  const ask = (text: string) => core.handleCommand({ channel: channelRef("slack", ACME.teamId, "C0CPU"), userId: "U1", text, canManage: false });
+  for (const q of queries) await ask(q); // warm: caches and JIT
+  const N = 200;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < N; i++) await ask(`${queries[i % queries.length]!} ${String(i % 7)}`);
+  console.log(`core CPU per /papers <query> (real core, sequential, ${String(N)} searches, HF answering from the fake): ${(cpuSince(cpu0) / N).toFixed(2)} ms (target ≤ 2 ms)`);
+}
+
 const fake = await startFakeChild(10, 1_000);
 const scripted = createScriptedPaperboy();
 await baselineLatency();
@@ -256,6 +267,7 @@ await ackLatency("scripted core", scripted, fake, (i) => `diffusion ${String(i)}
 const real = await realCore(fake.hfUrl, fake.arxivUrl);
 const searches = ["kazakh", "llama 3 herd", "diffusion transformers", "top week", "help"];
 await ackLatency("real core: search, top week, help over loopback HF", real.core.paperboy, fake, (i) => searches[i % searches.length]!);
+await coreCpu(real.core.paperboy);
 await real.close();
 await digestToChannels(fake, createScriptedPaperboy());
 await fake.stop();

@@ -1,6 +1,7 @@
 // `/papers …` → CommandInvocation → core → Block Kit through response_url; ack first, always.
 // @see https://docs.slack.dev/interactivity/implementing-slash-commands · PLATFORMS.md §3.3–3.4
 import type { App, webApi } from "@slack/bolt";
+import PQueue from "p-queue";
 import type { CommandInvocation, CommandReply, Logger, Paperboy } from "../../src/index.js";
 import { channelRef, MANAGING_COMMANDS } from "../../src/index.js";
 import { renderSlackMessage } from "./render/block-kit.js";
@@ -66,14 +67,25 @@ export function replyBody(reply: CommandReply) {
   };
 }
 
+/**
+ * Answers worked on at once. A burst of commands is acked at once and answered a few at a time: the work (a search,
+ * a digest) would otherwise hold the event loop while the acks of the rest wait behind it, past Slack's 3 s.
+ */
+export const ANSWERS_IN_FLIGHT = 4;
+
 export function registerCommands(app: App, deps: CommandDeps): void {
   const canManage = createManagerCheck(deps);
+  const answers = new PQueue({ concurrency: ANSWERS_IN_FLIGHT });
   const hint = managersHint(deps.adminUsers);
   app.command("/papers", async ({ command, ack, respond, client }) => {
     // Ack first and empty: Slack wants the 200 within 3 s; the answer follows through response_url. The work runs
     // after the listener returns (the receiver answers Slack only then, see slack-app.ts).
     await ack();
-    void answer(command, respond, client);
+    // A turn of the event loop first: requests already arriving are acked before this one is worked on.
+    void answers.add(async () => {
+      await new Promise((r) => setImmediate(r));
+      await answer(command, respond, client);
+    });
   });
 
   async function answer(
