@@ -31,29 +31,33 @@ export function managersHint(adminUsers: readonly string[]): string {
     : "workspace admins and owners";
 }
 
-/** Decides `canManage`: SLACK_ADMIN_USERS, else users.info's is_admin/is_owner, cached for a few minutes. */
+/**
+ * Decides `canManage`: SLACK_ADMIN_USERS, else users.info's is_admin/is_owner, cached for a few minutes. Two commands
+ * of one user in flight at once share one lookup; a failed lookup is not cached.
+ */
 export function createManagerCheck(deps: Pick<CommandDeps, "adminUsers" | "log" | "now">) {
-  const cache = new Map<string, { value: boolean; at: number }>();
-  return async (client: webApi.WebClient, teamId: string, userId: string): Promise<boolean> => {
-    if (deps.adminUsers.includes(userId)) return true;
+  const cache = new Map<string, { value: Promise<boolean>; at: number }>();
+  const lookup = async (client: webApi.WebClient, teamId: string, userId: string, key: string): Promise<boolean> => {
+    try {
+      const info = await client.users.info({ user: userId });
+      const u = info.user;
+      return u?.is_admin === true || u?.is_owner === true || u?.is_primary_owner === true;
+    } catch (error) {
+      cache.delete(key);
+      deps.log.warn({ teamId, userId, err: String(error) }, "users.info failed; treating the user as not a manager");
+      return false;
+    }
+  };
+  return (client: webApi.WebClient, teamId: string, userId: string): Promise<boolean> => {
+    if (deps.adminUsers.includes(userId)) return Promise.resolve(true);
     const key = `${teamId}:${userId}`;
     const at = deps.now().getTime();
     const hit = cache.get(key);
     if (hit !== undefined && at - hit.at < ADMIN_CACHE_MS) return hit.value;
-    try {
-      const info = await client.users.info({ user: userId });
-      const u = info.user;
-      const value = u?.is_admin === true || u?.is_owner === true || u?.is_primary_owner === true;
-      cache.set(key, { value, at });
-      if (cache.size > 5_000) cache.delete(cache.keys().next().value ?? key);
-      return value;
-    } catch (error) {
-      deps.log.warn(
-        { teamId, userId, err: String(error) },
-        "users.info failed; treating the user as not a manager",
-      );
-      return false;
-    }
+    const value = lookup(client, teamId, userId, key);
+    cache.set(key, { value, at });
+    if (cache.size > 5_000) cache.delete(cache.keys().next().value ?? key);
+    return value;
   };
 }
 
