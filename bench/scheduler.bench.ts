@@ -41,7 +41,8 @@ function sourceOf(i: number): SubscriptionSource {
   const r = i % 10;
   return r < 7 ? { kind: "daily" } : r < 9 ? { kind: "weekly" } : { kind: "monthly" };
 }
-const channelOf = (i: number): ChannelRef => channelRef("slack", `T${String(i % WORKSPACES)}`, `C${String(i)}`);
+const channelOf = (i: number): ChannelRef =>
+  channelRef("slack", `T${String(i % WORKSPACES)}`, `C${String(i)}`);
 
 const gc = (): void => {
   (globalThis as { gc?: () => void }).gc?.();
@@ -87,6 +88,7 @@ interface Figures {
   posted: number;
   peakRssMb: number;
   rssAfterGcMb: number;
+  rssBeforeMb: number;
   heapAfterGcMb: number;
   /** Live heap the run added and kept: the store's new entries (memory://), ledger, posts, seen. */
   heapRunMb: number;
@@ -140,9 +142,21 @@ async function runOnce(server: PaperApiServer, storeUrl: string): Promise<Figure
       const paper = LIKED[(i + k) % LIKED.length];
       if (!paper) continue;
       const ref = { channel, id: `share-${String(k)}` };
-      await store.posts.record({ ref, slots: new Map([[1, paper.id]]), layout: "cards", kind: "share", postedAt: BEFORE });
+      await store.posts.record({
+        ref,
+        slots: new Map([[1, paper.id]]),
+        layout: "cards",
+        kind: "share",
+        postedAt: BEFORE,
+      });
       for (const userId of ["U1", "U2"]) {
-        await core.paperboy.handleReaction({ message: ref, userId, emoji: { kind: "unicode", value: "👍" }, change: "added", at: BEFORE });
+        await core.paperboy.handleReaction({
+          message: ref,
+          userId,
+          emoji: { kind: "unicode", value: "👍" },
+          change: "added",
+          at: BEFORE,
+        });
       }
     }
     voted++;
@@ -155,6 +169,7 @@ async function runOnce(server: PaperApiServer, storeUrl: string): Promise<Figure
   gc();
   const statementsBefore = store.operations();
   const heapBefore = process.memoryUsage().heapUsed;
+  const rssBefore = process.memoryUsage().rss;
   const cpuBefore = process.cpuUsage();
 
   let peak = process.memoryUsage().rss;
@@ -185,6 +200,7 @@ async function runOnce(server: PaperApiServer, storeUrl: string): Promise<Figure
     cpuMs: (cpu.user + cpu.system) / 1000,
     upstream,
     posted,
+    rssBeforeMb: mb(rssBefore),
     peakRssMb: mb(peak),
     rssAfterGcMb: mb(after.rss),
     heapAfterGcMb: mb(after.heapUsed),
@@ -194,8 +210,12 @@ async function runOnce(server: PaperApiServer, storeUrl: string): Promise<Figure
   };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(" ");
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 async function benchStore(server: PaperApiServer, storeUrl: string): Promise<void> {
   const loadBefore = load();
@@ -212,21 +232,50 @@ async function benchStore(server: PaperApiServer, storeUrl: string): Promise<voi
   const first = runs[0];
   const lowerBound = ((first?.messages ?? SUBS) * LATENCY_MS) / CONCURRENCY;
   const rows: [string, string][] = [
-    ["store", storeUrl === "memory://" ? "memory:// (SQLite in memory)" : `${storeUrl} (a file: the production default)`],
-    ["subscriptions", `${String(SUBS)} across ${String(WORKSPACES)} workspaces (70% daily, 20% weekly, 10% monthly)`],
-    ["wiring", `createCore: archive upsert, seen, similarity boosts, team tallies; ${String(first?.voted ?? 0)} channels with liked papers`],
-    ["post latency / parallel", `${String(LATENCY_MS)} ms per message / ${String(CONCURRENCY)} deliveries (${String(first?.messages ?? 0)} messages)`],
-    [`wall time (median of ${String(RUNS)})`, `${wall.toFixed(0)} ms  [runs: ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")}]`],
-    ["deliveries/s", `${(SUBS / (wall / 1000)).toFixed(0)} (${String(first?.posted ?? 0)} posted, ${String(first?.boosted ?? 0)} with a "you voted for" boost)`],
-    ["CPU during the run", `${cpu.toFixed(0)} ms, ${((cpu * 1000) / SUBS).toFixed(0)} µs per delivery (target ≤ 600 µs)`],
+    [
+      "store",
+      storeUrl === "memory://"
+        ? "memory:// (SQLite in memory)"
+        : `${storeUrl} (a file: the production default)`,
+    ],
+    [
+      "subscriptions",
+      `${String(SUBS)} across ${String(WORKSPACES)} workspaces (70% daily, 20% weekly, 10% monthly)`,
+    ],
+    [
+      "wiring",
+      `createCore: archive upsert, seen, similarity boosts, team tallies; ${String(first?.voted ?? 0)} channels with liked papers`,
+    ],
+    [
+      "post latency / parallel",
+      `${String(LATENCY_MS)} ms per message / ${String(CONCURRENCY)} deliveries (${String(first?.messages ?? 0)} messages)`,
+    ],
+    [
+      `wall time (median of ${String(RUNS)})`,
+      `${wall.toFixed(0)} ms  [runs: ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")}]`,
+    ],
+    [
+      "deliveries/s",
+      `${(SUBS / (wall / 1000)).toFixed(0)} (${String(first?.posted ?? 0)} posted, ${String(first?.boosted ?? 0)} with a "you voted for" boost)`,
+    ],
+    [
+      "CPU during the run",
+      `${cpu.toFixed(0)} ms, ${((cpu * 1000) / SUBS).toFixed(0)} µs per delivery (target ≤ 600 µs)`,
+    ],
     ["SQL statements", `${(med((r) => r.statements) / SUBS).toFixed(2)} per delivery (target ≤ 4)`],
     ["HF upstream requests", `${String(med((r) => r.upstream))} (distinct source periods: 3)`],
     [
-      "RSS peak / after GC",
-      `${med((r) => r.peakRssMb).toFixed(0)} MB / ${med((r) => r.rssAfterGcMb).toFixed(0)} MB (heap after GC ${med((r) => r.heapAfterGcMb).toFixed(0)} MB, of which the run's stored data ${med((r) => r.heapRunMb).toFixed(0)} MB)`,
+      "RSS before / peak / after GC",
+      `${med((r) => r.rssBeforeMb).toFixed(0)} MB / ${med((r) => r.peakRssMb).toFixed(0)} MB / ${med((r) => r.rssAfterGcMb).toFixed(0)} MB (heap after GC ${med((r) => r.heapAfterGcMb).toFixed(0)} MB, of which the run's stored data ${med((r) => r.heapRunMb).toFixed(0)} MB)`,
     ],
-    ["lower bound", `${lowerBound.toFixed(0)} ms (messages × latency / concurrency); wall / bound = ${(wall / lowerBound).toFixed(2)} (target ≤ 2)`],
-    ["load average (1/5/15)", `before ${loadBefore}, after ${load()} (${String(availableParallelism())} CPUs)`],
+    [
+      "lower bound",
+      `${lowerBound.toFixed(0)} ms (messages × latency / concurrency); wall / bound = ${(wall / lowerBound).toFixed(2)} (target ≤ 2)`,
+    ],
+    [
+      "load average (1/5/15)",
+      `before ${loadBefore}, after ${load()} (${String(availableParallelism())} CPUs)`,
+    ],
   ];
   for (const [label, value] of rows) console.log(`${label.padEnd(24)} ${value}`);
   console.log("");
