@@ -1,7 +1,7 @@
 // Search benchmark helper process: generates the corpus into a SQLite store and times the naive substring scan.
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { parseQuery } from "../src/papers/archive/search-index.js";
+import { parseQuery } from "../src/archive/search-index.js";
 import type { Paper } from "../src/papers/paper.js";
 import { createStore } from "../src/storage/create-store.js";
 import { generateCorpus } from "./generate-papers.js";

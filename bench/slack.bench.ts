@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { createCore } from "../src/app/create-core.js";
+import { createCore } from "../src/create-core.js";
 import { createDeliverer, planOf } from "../src/delivery/deliver.js";
 import { rankPapers } from "../src/digest/rank-papers.js";
 import { channelRef, silentLogger, type ChatPlatform, type Paperboy } from "../src/index.js";

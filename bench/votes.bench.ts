@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { toPaperId, type PaperId } from "../src/papers/paper.js";
 import { channelRef, type MessageRef } from "../src/platform/channel-ref.js";
 import type { ReactionChanged } from "../src/platform/events.js";
-import { silentLogger } from "../src/shared/logger.js";
+import { silentLogger } from "../src/ops/logger.js";
 import { createStore } from "../src/storage/create-store.js";
 import type { Store } from "../src/storage/store.js";
 import { createVoteService } from "../src/votes/vote-service.js";

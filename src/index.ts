@@ -13,8 +13,8 @@ export type { FoundPosts, PostedMessage, RejectReason, SendOutcome } from "./pla
 export type { ChatPlatform, Layout, PostHandle } from "./platform/chat-platform.js";
 export type { DocumentNamespace, EventStore, Store } from "./storage/store.js";
 export { MANAGING_COMMANDS } from "./commands/command.js";
-export type { CommandReply, Paperboy } from "./app/paperboy.js";
+export type { CommandReply, Paperboy } from "./platform/paperboy.js";
 export type { VoteResult } from "./votes/vote-service.js";
-export type { Logger } from "./shared/logger.js";
-export { silentLogger } from "./shared/logger.js";
+export type { Logger } from "./ops/logger.js";
+export { silentLogger } from "./ops/logger.js";
 export { AppError } from "./shared/app-error.js";

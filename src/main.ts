@@ -2,7 +2,7 @@
 import { createConsoleAdapter } from "../adapters/console/index.js";
 import { createDiscordPlatform } from "../adapters/discord/index.js";
 import { createSlackPlatform } from "../adapters/slack/index.js";
-import { createCore } from "./app/create-core.js";
+import { createCore } from "./create-core.js";
 import { ConfigError, discordEnabled, loadConfig, slackEnabled, type Config } from "./config/load-config.js";
 import { createLogger } from "./ops/logger.js";
 import { createPrometheusMetrics } from "./ops/metrics.js";

@@ -11,7 +11,7 @@ import type { ChannelRef, MessageRef } from "../platform/channel-ref.js";
 import type { ChatPlatform } from "../platform/chat-platform.js";
 import type { PostedMessage, RejectReason } from "../platform/delivery-outcome.js";
 import { emojiFromUnicode, keycap, type Emoji } from "../platform/emoji.js";
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "../ops/logger.js";
 import type { Subscription } from "../subscriptions/subscription.js";
 import type { PostKind } from "../votes/post-store.js";
 import type {

@@ -1,7 +1,23 @@
-// The production Logger: pino JSON lines with secrets redacted by path and token patterns scrubbed from every string.
+// Logging: the Logger port the core uses, and its production form: pino JSON lines with secrets redacted by path and token patterns scrubbed from every string.
 // @see https://getpino.io/#/docs/redaction
 import { pino, stdSerializers, type DestinationStream, type Logger as PinoLogger } from "pino";
-import type { Logger } from "../shared/logger.js";
+
+/** The logger port: the subset of pino the core uses, so tests can pass a silent one. */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 

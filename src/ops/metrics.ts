@@ -1,7 +1,30 @@
-// The Metrics port on prom-client, on its own Registry (never the global one), rendered for GET /metrics.
+// Metrics: the port the core counts through, and its form on prom-client, on its own Registry (never the global one), rendered for GET /metrics.
 // @see https://github.com/siimon/prom-client
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Metrics } from "../shared/metrics.js";
+import type { PlatformId } from "../platform/channel-ref.js";
+
+/** The metrics port: what the core counts. */
+export interface Metrics {
+  sourceRequest(source: "huggingface" | "arxiv", outcome: "ok" | "error" | "rate-limited"): void;
+  cacheHit(source: "huggingface" | "arxiv"): void;
+  command(name: string, platform: PlatformId): void;
+  vote(change: "added" | "removed", platform: PlatformId): void;
+  digest(outcome: "posted" | "rejected" | "failed", platform: PlatformId, seconds: number): void;
+  /** A delivery put back for another attempt: why (source, platform, store). */
+  deliveryRetry(reason: "source" | "platform" | "store", platform: PlatformId): void;
+  /** A vote the store could not take: retried (Discord) or refused so the platform redelivers (Slack). */
+  voteStoreFailure(platform: PlatformId, outcome: "retried" | "refused" | "lost"): void;
+}
+
+export const noopMetrics: Metrics = {
+  sourceRequest: () => undefined,
+  cacheHit: () => undefined,
+  command: () => undefined,
+  vote: () => undefined,
+  digest: () => undefined,
+  deliveryRetry: () => undefined,
+  voteStoreFailure: () => undefined,
+};
 
 export interface PrometheusMetrics extends Metrics {
   /** The Prometheus text exposition of every paperboy and process metric. */

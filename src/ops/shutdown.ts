@@ -1,5 +1,5 @@
 // Graceful shutdown on SIGTERM/SIGINT: stop intake → drain in-flight work (bounded) → close connections → exit(0).
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "./logger.js";
 
 export type ShutdownSignal = "SIGTERM" | "SIGINT";
 

@@ -3,7 +3,7 @@
 // @see docs/adr/0007-work-queue-on-bullmq.md · https://docs.bullmq.io
 import { Queue, UnrecoverableError, Worker, type Job as BullJob } from "bullmq";
 import { Redis } from "ioredis";
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "../ops/logger.js";
 import { KEEP_DONE, RetryLater, type Job, type JobHandler, type JobName, type WorkQueue } from "./work-queue.js";
 
 const QUEUE = "jobs";

@@ -1,5 +1,5 @@
 // The work queue a store calls for: BullMQ on the same Redis when replicas share it, else the in-process queue.
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "../ops/logger.js";
 import type { Store } from "../storage/store.js";
 import { createBullQueue } from "./bullmq-queue.js";
 import { createLocalQueue } from "./local-queue.js";

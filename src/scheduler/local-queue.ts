@@ -1,7 +1,7 @@
 // The work queue in one process (SQLite): p-queue for concurrency, a map of known ids for dedupe, timers for retries.
 // After a crash nothing of it survives: start-up resumes open deliveries from the ledger and catches up missed ticks.
 import PQueue from "p-queue";
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "../ops/logger.js";
 import { KEEP_DONE, RetryLater, type Job, type JobHandler, type WorkQueue } from "./work-queue.js";
 
 /** How long a finished job's id keeps a new job with the same id out. */

@@ -2,7 +2,7 @@
 // dedupes what they add (docs/adr/0007-work-queue-on-bullmq.md), so no cross-replica lease is needed here.
 // @see https://github.com/node-cron/node-cron — the only file in the project that imports node-cron.
 import cron, { type ParsedFields, type ScheduledTask } from "node-cron";
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "../ops/logger.js";
 import type { Scheduler, ScheduledRun } from "./scheduler.js";
 
 export function createNodeCronScheduler(deps: { readonly log: Logger }): Scheduler {

@@ -3,7 +3,7 @@ import { leaderboard } from "../votes/leaderboard.js";
 import type { VoteStore } from "../votes/vote-store.js";
 import type { RankedPaper } from "../digest/digest-types.js";
 import type { Paper, PaperId } from "../papers/paper.js";
-import { isoWeek } from "../papers/sources/ny-date.js";
+import { isoWeek } from "../sources/ny-date.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
 
 export interface RecapDeps {

@@ -1,6 +1,6 @@
 // Live schedules: one cron entry per schedule group (cron + time zone), however many channels share it. When one fires,
 // every replica adds the same tick job (its id is the group and the minute), so the queue runs the fan-out once.
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "../ops/logger.js";
 import type { ScheduleGroup, SubscriptionStore } from "../subscriptions/subscription-store.js";
 import { WATCH_POLL_CRON } from "../watches/watch-poller.js";
 import { jobId, tickJob, watchPollJob } from "./jobs.js";

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { redactUrl } from "../config/load-config.js";
-import { silentLogger, type Logger } from "../shared/logger.js";
+import { silentLogger, type Logger } from "../ops/logger.js";
 import { createRedisStore } from "./redis/redis-store.js";
 import { createSqliteStore } from "./sqlite/sqlite-store.js";
 import { StoreOpenError, type Store } from "./store.js";

@@ -2,7 +2,7 @@
 import type { Paper } from "../papers/paper.js";
 import { parseStoredPaper, toPaperId } from "../papers/paper.js";
 import { parseChannelKey, type ChannelRef } from "../platform/channel-ref.js";
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "../ops/logger.js";
 import type { Subscription } from "../subscriptions/subscription.js";
 import type { PostKind } from "../votes/post-store.js";
 import { EVENT_DEDUPE_TTL_MS } from "../votes/vote-store.js";

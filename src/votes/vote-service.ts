@@ -4,8 +4,8 @@ import type { PaperId } from "../papers/paper.js";
 import { messageKey, type ChannelRef, type MessageRef, type PlatformId } from "../platform/channel-ref.js";
 import { DEFAULT_VOTE_EMOJI, emojiKey, normalizeUnicodeEmoji, type Emoji } from "../platform/emoji.js";
 import type { ReactionChanged } from "../platform/events.js";
-import type { Logger } from "../shared/logger.js";
-import { noopMetrics, type Metrics } from "../shared/metrics.js";
+import type { Logger } from "../ops/logger.js";
+import { noopMetrics, type Metrics } from "../ops/metrics.js";
 import type { PostRecord, PostStore } from "./post-store.js";
 import { EVENT_DEDUPE_TTL_MS, type ChannelVote, type UserVote, type VoteStore } from "./vote-store.js";
 

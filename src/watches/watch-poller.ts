@@ -4,11 +4,11 @@ import type { Deliverer } from "../delivery/deliver.js";
 import { planOf } from "../delivery/deliver.js";
 import { describeTopic, matchesTopic } from "../digest/topic-filter.js";
 import type { Paper } from "../papers/paper.js";
-import type { HuggingFaceSource } from "../papers/sources/paper-source.js";
-import { nyDate } from "../papers/sources/ny-date.js";
+import type { HuggingFaceSource } from "../sources/paper-source.js";
+import { nyDate } from "../sources/ny-date.js";
 import { channelKey } from "../platform/channel-ref.js";
 import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
-import type { Logger } from "../shared/logger.js";
+import type { Logger } from "../ops/logger.js";
 import type { Watch, WatchStore } from "./watch.js";
 
 export const DEFAULT_WATCH_THRESHOLD = 20;

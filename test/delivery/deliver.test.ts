@@ -7,7 +7,7 @@ import { createDeliverer, planOf, RetryableError, type Compose, type Deliverer }
 import type { RankedPaper } from "../../src/digest/digest-types.js";
 import type { Paper } from "../../src/papers/paper.js";
 import { channelRef } from "../../src/platform/channel-ref.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
 import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";

@@ -1,6 +1,6 @@
 // In-process stand-in of the HuggingFaceSource port serving fixture papers; counts calls, can fail or go stale.
 import type { Paper } from "../../src/papers/paper.js";
-import type { HuggingFaceSource, SourceResult } from "../../src/papers/sources/paper-source.js";
+import type { HuggingFaceSource, SourceResult } from "../../src/sources/paper-source.js";
 import { hfFixturePapers } from "./hf-fixture-papers.js";
 
 export interface FixtureHfSource extends HuggingFaceSource {

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { toPaperId } from "../../src/papers/paper.js";
 import type { Paper } from "../../src/papers/paper.js";
-import { parseHfItems } from "../../src/papers/sources/hf-item.js";
+import { parseHfItems } from "../../src/sources/hf-item.js";
 
 /** The papers of one recorded file in ../shared/fixtures/hf/ (Daily Papers or search: same item shape). */
 export function hfFixturePapers(file = "daily_papers_2026-06-12.json"): Paper[] {

@@ -6,13 +6,13 @@
 // Protocol on stdio: prints "ready" once the store is open, starts the core on a "go" line, then prints
 // "started <json>"; a "stop" line (or stdin closing) stops the core, closes the store and exits 0.
 import { createInterface } from "node:readline";
-import { createCore } from "../../src/app/create-core.js";
+import { createCore } from "../../src/create-core.js";
 import { slotsOf } from "../../src/messages/outbound-message.js";
 import { channelKey } from "../../src/platform/channel-ref.js";
 import type { ChatPlatform } from "../../src/platform/chat-platform.js";
 import { emojiKey } from "../../src/platform/emoji.js";
 import { createWorkQueue } from "../../src/scheduler/create-work-queue.js";
-import { silentLogger, type Logger } from "../../src/shared/logger.js";
+import { silentLogger, type Logger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { SinkAnswer, SinkPostBody } from "./post-sink.js";
 

@@ -1,6 +1,6 @@
 // The real core for end-to-end tests: memory store, the loopback HF fake, a manual scheduler, a fixed clock.
-import { createCore, type Core, type CoreDeps } from "../../src/app/create-core.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { createCore, type Core, type CoreDeps } from "../../src/create-core.js";
+import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
 import { createManualScheduler, type ManualScheduler } from "./manual-scheduler.js";

@@ -1,6 +1,6 @@
 // Child process for the shutdown test: one tracked job of argv[2] ms, real SIGTERM handling, real process.exit.
 import { createShutdown } from "../../src/ops/shutdown.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { silentLogger } from "../../src/ops/logger.js";
 
 const jobMs = Number(process.argv[2] ?? "500");
 const shutdown = createShutdown({ log: silentLogger, timeoutMs: 10_000, exit: (code) => process.exit(code) });

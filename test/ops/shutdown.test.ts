@@ -4,7 +4,7 @@ import { EventEmitter } from "node:events";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { createShutdown } from "../../src/ops/shutdown.js";
-import type { Logger } from "../../src/shared/logger.js";
+import type { Logger } from "../../src/ops/logger.js";
 
 function recordingLogger(lines: string[]): Logger {
   const log: Logger = {

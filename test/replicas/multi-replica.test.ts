@@ -2,13 +2,13 @@
 // also when one is SIGKILLed mid-run and when an earlier crash left deliveries open; every digest is seeded once.
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createCore, type Core } from "../../src/app/create-core.js";
+import { createCore, type Core } from "../../src/create-core.js";
 import type { DeliveryRecord } from "../../src/delivery/delivery-store.js";
 import { planOf } from "../../src/delivery/deliver.js";
-import { lastCompletedBatchDate } from "../../src/papers/sources/ny-date.js";
+import { lastCompletedBatchDate } from "../../src/sources/ny-date.js";
 import { channelKey, channelRef } from "../../src/platform/channel-ref.js";
 import { DEFAULT_VOTE_EMOJI } from "../../src/platform/emoji.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
 import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cronNextRun } from "../../src/scheduler/node-cron-scheduler.js";
 import { createSchedules } from "../../src/scheduler/schedules.js";
 import type { Job } from "../../src/scheduler/work-queue.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Subscription } from "../../src/subscriptions/subscription.js";
 import { subscriptionId } from "../../src/subscriptions/subscription.js";

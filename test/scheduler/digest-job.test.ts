@@ -1,8 +1,8 @@
 // Scheduled digests through the real core: what a tick posts, once, filtered and ranked, and what a failure leaves behind.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createCore } from "../../src/app/create-core.js";
+import { createCore } from "../../src/create-core.js";
 import { matchesTopic, parseTopic } from "../../src/digest/topic-filter.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
 import { createFakePlatform } from "../fakes/fake-platform.js";

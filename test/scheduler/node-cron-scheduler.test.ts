@@ -6,7 +6,7 @@ import {
   cronProblem,
 } from "../../src/scheduler/node-cron-scheduler.js";
 import { previousRun } from "../../src/scheduler/scheduler.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { silentLogger } from "../../src/ops/logger.js";
 
 const iso = (d: Date | undefined): string | undefined => d?.toISOString();
 

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLocalQueue } from "../../src/scheduler/local-queue.js";
 import type { JobName, WorkQueue } from "../../src/scheduler/work-queue.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { silentLogger } from "../../src/ops/logger.js";
 import { startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
 import { channel, CHANNEL, EVERY_DAY_1700, startBot, type Bot } from "./harness.js";
 

@@ -1,7 +1,7 @@
 // Child process for store-open.test.ts: opens a store, or opens and closes one, or votes through its own store, then
 // exits on its own. No process.exit(): the tests assert that nothing (a reconnect timer, a socket) keeps it alive.
 import { channelRef } from "../../src/platform/channel-ref.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import { createVoteService, type VoteResult } from "../../src/votes/vote-service.js";
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { toPaperId, type PaperId } from "../../src/papers/paper.js";
 import { channelRef } from "../../src/platform/channel-ref.js";
-import { silentLogger } from "../../src/shared/logger.js";
+import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
 import { leaderboard, periodStart } from "../../src/votes/leaderboard.js";

@@ -2,7 +2,7 @@
 // @see https://github.com/redis/node-redis
 import { createHash } from "node:crypto";
 import { createClient } from "@redis/client";
-import type { Logger } from "../../shared/logger.js";
+import type { Logger } from "../../ops/logger.js";
 import { StoreClosedError } from "../store.js";
 import { SCRIPTS, type ScriptName } from "./redis-scripts.js";
 

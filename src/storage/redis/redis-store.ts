@@ -3,7 +3,7 @@
 import KeyvRedis, { createClient } from "@keyv/redis";
 import Keyv from "keyv";
 import type { Paper } from "../../papers/paper.js";
-import type { Logger } from "../../shared/logger.js";
+import type { Logger } from "../../ops/logger.js";
 import { migrateV1, type V1Entry } from "../migrate-v1.js";
 import { StoreClosedError, StoreOpenError, type DocumentNamespace, type DocumentNamespaceName, type Store } from "../store.js";
 import { connectRedis, list, type RedisConnection } from "./redis-connection.js";

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import Keyv, { type KeyvStoreAdapter } from "keyv";
 import type { Paper, PaperId } from "../../papers/paper.js";
 import type { PaperStore } from "../../papers/paper-store.js";
-import type { Logger } from "../../shared/logger.js";
+import type { Logger } from "../../ops/logger.js";
 import { migrateV1, type V1Entry } from "../migrate-v1.js";
 import { StoreClosedError, StoreOpenError, type DocumentNamespace, type DocumentNamespaceName, type Store } from "../store.js";
 import { SCHEMA, SCHEMA_VERSION } from "./sqlite-schema.js";

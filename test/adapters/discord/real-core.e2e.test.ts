@@ -1,7 +1,7 @@
 // Discord with the real core: a real discord.js Client on the fake REST + gateway, driving createCore end to end.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDiscordPlatform, type DiscordPlatform } from "../../../adapters/discord/index.js";
-import type { Core } from "../../../src/app/create-core.js";
+import type { Core } from "../../../src/create-core.js";
 import { silentLogger } from "../../../src/index.js";
 import type { Store } from "../../../src/storage/store.js";
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../../fakes/fake-discord.js";

@@ -1,7 +1,7 @@
 // Slack with the real core: signed commands, events and button presses through Bolt into createCore, posts to the fake Web API.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SlackBlock } from "../../../adapters/slack/index.js";
-import type { Core } from "../../../src/app/create-core.js";
+import type { Core } from "../../../src/create-core.js";
 import { channelRef } from "../../../src/index.js";
 import type { Store } from "../../../src/storage/store.js";
 import { startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from "../../fakes/fake-slack-api.js";

@@ -1,9 +1,9 @@
 // Test support: the real core (test-core.ts) behind a real Bolt app on one store, with the signed-request helpers the
 // exactly-once and early-vote tests share: subscribe, fire a schedule group, react, read /papers top.
-import { createCore, type Core } from "../../../src/app/create-core.js";
+import { createCore, type Core } from "../../../src/create-core.js";
 import { channelRef } from "../../../src/index.js";
 import type { RetryPolicy } from "../../../src/scheduler/jobs.js";
-import { silentLogger } from "../../../src/shared/logger.js";
+import { silentLogger } from "../../../src/ops/logger.js";
 import type { Store } from "../../../src/storage/store.js";
 import type { FakeSlackApi } from "../../fakes/fake-slack-api.js";
 import { createManualScheduler, type ManualScheduler } from "../../fakes/manual-scheduler.js";

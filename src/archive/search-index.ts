@@ -1,0 +1,328 @@
+// The archive's full-text index over papers: tokenising, query syntax ("phrases", -exclusions), ranking.
+import type { Paper, PaperId } from "../papers/paper.js";
+import { createInvertedIndex } from "./inverted-index.js";
+import type { QueryTerm, RawHit } from "./inverted-index.js";
+import { mayContain, phraseProbe, phraseSignature, phraseWords } from "./phrase-signature.js";
+
+/** Field boosts: a title hit outranks a keyword hit, which outranks an author or abstract hit. */
+export const FIELD_BOOSTS = { title: 4, aiKeywords: 2.5, authors: 1.5, abstract: 1 } as const;
+
+const FIELDS = ["title", "abstract", "aiKeywords", "authors"] as const;
+type Field = (typeof FIELDS)[number];
+
+/**
+ * Words too common to help ranking. Dropping them at index and query time keeps the index small
+ * (they would sit in almost every abstract's posting list) and "a survey of the ..." fast.
+ */
+const STOPWORDS = new Set(
+  (
+    "a an and are as at be been but by can do does for from had has have how in into is it its of on or our " +
+    "so such than that the their them these they this those to via was we were what when where which while who " +
+    "why will with without you your"
+  ).split(" "),
+);
+
+const COMBINING_MARKS = /\p{M}+/gu;
+/** Separators between words; hyphens and apostrophes stay inside a token so processTerm can see them. */
+const SEPARATOR = /[^\p{L}\p{N}'’-]+/u;
+
+/** Lower-cases and strips diacritics: "Schrödinger" → "schrodinger". */
+export function foldText(text: string): string {
+  // Most text is ASCII; NFKD normalisation is by far the slowest step, so skip it when it cannot matter.
+  return ASCII.test(text) ? text.toLowerCase() : text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
+}
+const ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
+/** Splits text into raw tokens (hyphenated words and contractions still whole, not yet folded). */
+function splitWords(text: string): string[] {
+  // Plain ASCII (most titles and abstracts) takes a cheaper regex than the Unicode-aware split.
+  if (ASCII.test(text)) return text.match(ASCII_WORD) ?? [];
+  return text.split(SEPARATOR).filter((t) => t.length > 0);
+}
+const ASCII_WORD = /[A-Za-z0-9'-]+/g;
+const JOINERS = /['’-]/;
+
+/** Index-side terms of one folded token: "self-supervised" → self, supervised, selfsupervised. */
+function indexTerms(token: string): string[] | null {
+  if (!JOINERS.test(token)) return STOPWORDS.has(token) ? null : [token];
+  const parts = token
+    .split(/['’-]+/)
+    .filter((p) => p.length > 0);
+  if (parts.length === 0) return null;
+  if (parts.length === 1) return STOPWORDS.has(parts[0] ?? "") ? null : parts;
+  const kept = parts.filter((p) => !STOPWORDS.has(p));
+  kept.push(parts.join(""));
+  return kept;
+}
+
+/** Query-side terms of one token: "self-supervised" → self, supervised (both must match). */
+function queryTerms(token: string): string[] | null {
+  const parts = foldText(token)
+    .split(/['’-]+/)
+    .filter((p) => p.length > 0 && !STOPWORDS.has(p));
+  return parts.length > 0 ? parts : null;
+}
+
+/** The searchable terms of a text, folded, stop words dropped (the same terms a query is split into). */
+export function textTerms(text: string): string[] {
+  return splitWords(text).flatMap((t) => queryTerms(t) ?? []);
+}
+
+/** A `/papers` query split into its parts. */
+export interface ParsedQuery {
+  /** Words to search for (including the words of the phrases), folded. */
+  readonly terms: readonly string[];
+  /** `"quoted phrases"`, folded and whitespace-normalised; each must appear in title, abstract or keywords. */
+  readonly phrases: readonly string[];
+  /** `-excluded` words, folded; a paper mentioning one is dropped. */
+  readonly excluded: readonly string[];
+  /** The query as plain text for an upstream search: terms and phrases, without quotes and exclusions. */
+  readonly text: string;
+}
+
+/** Collapses a folded text to words separated by single spaces, so phrases compare across punctuation. */
+function phraseForm(text: string): string {
+  return ` ${phraseWords(foldText(text)).join(" ")} `;
+}
+
+/** The text phrases are looked for in: title, abstract and AI keywords. */
+function phraseBody(paper: Paper): string {
+  return [paper.title, paper.abstract, paper.aiKeywords.join(" ; ")].join(" ; ");
+}
+
+/** Parses `/papers` query syntax: words, `"quoted phrases"` and `-excluded` words. */
+export function parseQuery(query: string): ParsedQuery {
+  const phrases: string[] = [];
+  const excluded: string[] = [];
+  const plain: string[] = [];
+  // In order, so "the last word" (the one being typed, searched as a prefix) stays last.
+  for (const m of query.matchAll(/["“”]([^"“”]*)["“”]?|(\S+)/g)) {
+    const [, quoted, word] = m;
+    if (quoted !== undefined) {
+      const phrase = phraseForm(quoted).trim();
+      if (phrase.length > 0) phrases.push(phrase);
+      plain.push(quoted.trim());
+    } else if (word?.startsWith("-") && word.length > 1) {
+      excluded.push(...(queryTerms(word.slice(1)) ?? []));
+    } else if (word) {
+      plain.push(word);
+    }
+  }
+  const text = plain.filter((p) => p.length > 0).join(" ");
+  return { terms: textTerms(text), phrases, excluded, text };
+}
+
+/** True when the paper satisfies the query's phrases and exclusions (the parts MiniSearch cannot express). */
+export function matchesQueryFilters(paper: Paper, parsed: ParsedQuery): boolean {
+  if (parsed.phrases.length === 0 && parsed.excluded.length === 0) return true;
+  const body = phraseBody(paper);
+  if (parsed.phrases.length > 0) {
+    const haystack = phraseForm(body);
+    if (!parsed.phrases.every((p) => haystack.includes(` ${p} `))) return false;
+  }
+  if (parsed.excluded.length > 0) {
+    const words = new Set(textTerms(`${body} ${paper.authors.map((a) => a.name).join(" ")}`));
+    if (parsed.excluded.some((w) => words.has(w))) return false;
+  }
+  return true;
+}
+
+export interface IndexHit {
+  readonly id: PaperId;
+  readonly score: number;
+}
+
+export interface IndexSearchOptions {
+  readonly limit: number;
+  /** Keeps only the papers this returns true for (applied before the limit). */
+  readonly filter?: (paper: Paper) => boolean;
+}
+
+/** The best-scored papers for a query, before phrase and caller filters (see {@link SearchIndex.rank}). */
+export interface IndexRanking {
+  readonly hits: readonly IndexHit[];
+  /** How many papers matched in all; more than `hits.length` means a wider window finds more. */
+  readonly matched: number;
+  /** False when the query asked for every word (AND) but no paper had them all, so OR was used. */
+  readonly all: boolean;
+}
+
+export interface SearchIndex {
+  /** Adds papers; a paper already indexed is replaced. */
+  add(papers: Iterable<Paper>): void;
+  /** Upsert: the old copy of this paper leaves the index, the new one enters it. */
+  replace(paper: Paper): void;
+  /** Best matches first; AND of all words, falling back to OR when AND finds nothing. */
+  search(query: string, options: IndexSearchOptions): IndexHit[];
+  /**
+   * The `window` best papers for the parsed query's words and exclusions, without checking its phrases
+   * (the index keeps no text): for callers that load papers themselves and apply
+   * {@link matchesQueryFilters}. `all: false` asks for OR directly.
+   */
+  rank(parsed: ParsedQuery, options: { window: number; all?: boolean }): IndexRanking;
+  /** Papers whose title has a word starting with every word of `prefix`, best first (autocomplete). */
+  searchTitles(prefix: string, limit: number): IndexHit[];
+  has(id: PaperId): boolean;
+  readonly size: number;
+  /** Packs what {@link SearchIndex.replace} added (add() does this itself); for bulk loads through replace(). */
+  compact(): void;
+}
+
+export interface SearchIndexOptions {
+  /**
+   * Where {@link SearchIndex.search} reads a paper back for phrase and caller filters. Without it the
+   * index keeps a map of what it was given (the same objects, not copies). An archive that keeps
+   * papers out of memory passes nothing here and uses {@link SearchIndex.rank} instead.
+   */
+  readonly lookup?: (id: PaperId) => Paper | undefined;
+}
+
+/** At most this many candidates are read back to check phrases and filters (bounds a query's cost). */
+export const MAX_CHECKED_CANDIDATES = 2_000;
+
+// BM25-style saturation with fixed average field lengths (in terms), so a paper's impact does not
+// depend on what else is indexed and an upsert touches only that paper.
+const AVERAGE_LENGTH: Record<Field, number> = { title: 9, abstract: 130, aiKeywords: 16, authors: 10 };
+const K1 = 1.2;
+const B = 0.7;
+/** Impact units per score point: the best possible paper (all four fields) stays under 255. */
+const IMPACT_SCALE = 12;
+
+function fieldText(paper: Paper, field: Field): string {
+  switch (field) {
+    case "title":
+      return paper.title;
+    case "abstract":
+      return paper.abstract;
+    case "aiKeywords":
+      return paper.aiKeywords.join(" ; ");
+    case "authors":
+      return paper.authors.map((a) => a.name).join(" ; ");
+  }
+}
+
+/** A paper's index terms with their impact: Σ over fields of boost × saturated term frequency. */
+function docTerms(paper: Paper, fields: readonly Field[]): Map<string, number> {
+  const impact = new Map<string, number>();
+  for (const field of fields) {
+    const tf = new Map<string, number>();
+    let length = 0;
+    for (const token of splitWords(foldText(fieldText(paper, field)))) {
+      for (const term of indexTerms(token) ?? []) {
+        tf.set(term, (tf.get(term) ?? 0) + 1);
+        length++;
+      }
+    }
+    const norm = K1 * (1 - B + (B * length) / AVERAGE_LENGTH[field]);
+    for (const [term, f] of tf) {
+      const score = (FIELD_BOOSTS[field] * f * (K1 + 1)) / (f + norm);
+      impact.set(term, (impact.get(term) ?? 0) + score * IMPACT_SCALE);
+    }
+  }
+  for (const [term, v] of impact) impact.set(term, Math.round(v));
+  return impact;
+}
+
+// Prefix for the word being typed (the last one), and for any other word of 3+ letters the index
+// does not know; typo tolerance (one edit per 5 letters, at most 2) only for words of 4+ letters,
+// where a typo is likelier than a word.
+function toQueryTerms(terms: readonly string[], prefixAll: boolean): QueryTerm[] {
+  return terms.map((term, i) => ({
+    term,
+    prefix: prefixAll || i === terms.length - 1 ? true : term.length >= 3 ? "unknown" : false,
+    fuzzy: term.length >= 4 ? Math.min(2, Math.round(term.length * 0.2)) : 0,
+  }));
+}
+
+/** Creates an empty full-text index; see {@link SearchIndex}. */
+export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex {
+  const own = options.lookup ? undefined : new Map<PaperId, Paper>();
+  const lookup = options.lookup ?? ((id: PaperId) => own?.get(id));
+  const full = createInvertedIndex();
+  const titles = createInvertedIndex();
+
+  function upsert(paper: Paper): void {
+    full.set(paper.id, docTerms(paper, FIELDS), phraseSignature(phraseWords(foldText(phraseBody(paper)))));
+    titles.set(paper.id, docTerms(paper, ["title"]));
+    own?.set(paper.id, paper);
+  }
+
+  const toHits = (raw: readonly RawHit[]): IndexHit[] => raw.map((r) => ({ id: r.key as PaperId, score: r.score }));
+
+  function rank(parsed: ParsedQuery, { window, all = true }: { window: number; all?: boolean }): IndexRanking {
+    if (parsed.terms.length === 0 || window <= 0) return { hits: [], matched: 0, all };
+    const probe = phraseProbe(parsed.phrases);
+    const accept =
+      probe.length > 0 ? (filters: Uint8Array, start: number, bytes: number) => mayContain(filters, start, bytes, probe) : undefined;
+    const ranking = full.rank(toQueryTerms(parsed.terms, false), {
+      all,
+      window,
+      exclude: parsed.excluded,
+      ...(accept ? { accept } : {}),
+    });
+    return { hits: toHits(ranking.hits), matched: ranking.matched, all: ranking.all };
+  }
+
+  return {
+    add(papers) {
+      for (const paper of papers) upsert(paper);
+      full.compact();
+      titles.compact();
+    },
+    replace: upsert,
+    rank,
+    search(query, { limit, filter }) {
+      const parsed = parseQuery(query);
+      if (parsed.terms.length === 0 || limit <= 0) return [];
+      const check = parsed.phrases.length > 0 || filter !== undefined;
+      if (!check) return [...rank(parsed, { window: limit }).hits];
+      const keep = (id: PaperId): boolean => {
+        const paper = lookup(id);
+        return !!paper && matchesQueryFilters(paper, parsed) && (!filter || filter(paper));
+      };
+      return filteredSearch(parsed, limit, (window, all) => rank(parsed, { window, all }), keep);
+    },
+    searchTitles(prefix, limit) {
+      const terms = textTerms(prefix);
+      if (terms.length === 0 || limit <= 0) return [];
+      const query = toQueryTerms(terms, true).map((q) => ({ ...q, fuzzy: 0 }));
+      const ranking = titles.rank(query, { all: true, window: limit });
+      return ranking.all ? toHits(ranking.hits) : [];
+    },
+    has: (id) => full.has(id),
+    get size() {
+      return full.size;
+    },
+    compact() {
+      full.compact();
+      titles.compact();
+    },
+  };
+}
+
+/**
+ * Phrase and caller filters over a ranking: widens the window until `limit` papers pass, the
+ * candidates run out or MAX_CHECKED_CANDIDATES were checked; when AND leaves nothing, tries OR.
+ */
+function filteredSearch(
+  parsed: ParsedQuery,
+  limit: number,
+  rankWith: (window: number, all: boolean) => IndexRanking,
+  keep: (id: PaperId) => boolean,
+): IndexHit[] {
+  for (const all of parsed.terms.length > 1 ? [true, false] : [true]) {
+    const out: IndexHit[] = [];
+    let checked = 0;
+    for (let window = limit * 4; ; window *= 4) {
+      const ranking = rankWith(Math.min(window, MAX_CHECKED_CANDIDATES), all);
+      if (all && !ranking.all) break; // AND found nothing; the OR pass follows
+      for (; checked < ranking.hits.length && out.length < limit; checked++) {
+        const hit = ranking.hits[checked] as IndexHit;
+        if (keep(hit.id)) out.push(hit);
+      }
+      if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES) break;
+    }
+    if (out.length > 0) return out;
+  }
+  return [];
+}

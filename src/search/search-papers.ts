@@ -1,0 +1,189 @@
+// `/papers <query>`: Hugging Face search and the local archive together, merged, with a fallback when HF is slow or down.
+import { matchesQueryFilters, parseQuery } from "../archive/search-index.js";
+import type { ParsedQuery } from "../archive/search-index.js";
+import type { PaperArchive } from "../archive/paper-archive.js";
+import { toPaperId } from "../papers/paper.js";
+import type { Paper, PaperId } from "../papers/paper.js";
+import type { ArxivSource, HuggingFaceSource, SourceResult } from "../sources/paper-source.js";
+import { SourceUnavailableError } from "../sources/paper-source.js";
+import type { Logger } from "../ops/logger.js";
+
+export type SearchOrigin = "huggingface" | "archive" | "arxiv";
+
+export interface PaperSearchResult {
+  readonly paper: Paper;
+  readonly score: number;
+  /** Where the paper was found, in a fixed order (huggingface, archive, arxiv). */
+  readonly from: readonly SearchOrigin[];
+}
+
+export interface PaperSearchAnswer {
+  readonly results: readonly PaperSearchResult[];
+  /** Said above the results when Hugging Face could not help, e.g. "Hugging Face did not answer within 1.5 s — …". */
+  readonly notice?: string;
+}
+
+export interface PaperSearch {
+  search(query: string, options: { limit: number }): Promise<PaperSearchAnswer>;
+}
+
+export interface PaperSearchDeps {
+  readonly hf: Pick<HuggingFaceSource, "search">;
+  readonly archive: Pick<PaperArchive, "search" | "upsert">;
+  readonly arxiv?: Pick<ArxivSource, "search">;
+  /** How long Hugging Face gets before the archive answers alone (default 1,500 ms). */
+  readonly hfTimeoutMs?: number;
+  /** How long arXiv gets when it is asked as a fallback (default 2,500 ms). */
+  readonly arxivTimeoutMs?: number;
+  readonly log: Logger;
+}
+
+// Combined score: the archive's score normalised to 0–1, plus a reciprocal-rank term per upstream
+// position (first place 1, second 0.67, …), plus a small popularity term (100 upvotes ≈ +0.1).
+const RANK_WEIGHT = { huggingface: 1, arxiv: 0.6 } as const;
+const reciprocalRank = (position: number): number => 2 / (2 + position);
+const popularity = (upvotes: number): number => 0.05 * Math.log10(1 + Math.max(0, upvotes));
+const ORIGIN_ORDER: readonly SearchOrigin[] = ["huggingface", "archive", "arxiv"];
+
+class TimeoutError extends Error {
+  override name = "TimeoutError";
+}
+
+/** Runs `call` with an abort signal that fires after `ms`; rejects with a TimeoutError then. */
+async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ms);
+  // A call that ignores its signal still loses the race when the timer fires.
+  const timeout = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => {
+      reject(new TimeoutError(`no answer within ${ms} ms`));
+    });
+  });
+  try {
+    return await Promise.race([call(controller.signal), timeout]);
+  } catch (error) {
+    // The call may reject first, with its own "aborted" error: it is still a timeout.
+    throw timedOut ? new TimeoutError(`no answer within ${ms} ms`, { cause: error }) : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** "1.5 s", "0.1 s", "2 s". */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+function hfFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof TimeoutError) return `Hugging Face did not answer within ${seconds(timeoutMs)}`;
+  if (error instanceof SourceUnavailableError) return error.message;
+  const reason = error instanceof Error ? error.message : String(error);
+  return `Hugging Face cannot be reached (${reason})`;
+}
+
+interface Candidate {
+  paper: Paper;
+  score: number;
+  from: Set<SearchOrigin>;
+}
+
+export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
+  const { hf, archive, arxiv, log } = deps;
+  const hfTimeoutMs = deps.hfTimeoutMs ?? 1_500;
+  const arxivTimeoutMs = deps.arxivTimeoutMs ?? 2_500;
+
+  /** Upstream papers with canonical ids, filtered by the query's phrases and exclusions, duplicates dropped. */
+  function upstreamPapers(result: SourceResult, parsed: ParsedQuery): Paper[] {
+    const seen = new Set<PaperId>();
+    const out: Paper[] = [];
+    for (const raw of result.papers) {
+      const id = toPaperId(raw.id);
+      if (!id || seen.has(id)) continue;
+      seen.add(id);
+      const paper = id === raw.id ? raw : { ...raw, id };
+      if (matchesQueryFilters(paper, parsed)) out.push(paper);
+    }
+    return out;
+  }
+
+  async function archiveUpsert(papers: readonly Paper[]): Promise<void> {
+    if (papers.length === 0) return;
+    try {
+      await archive.upsert(papers);
+    } catch (error) {
+      log.warn({ err: error }, "search: could not archive upstream papers");
+    }
+  }
+
+  return {
+    async search(query, { limit }) {
+      const parsed = parseQuery(query);
+      if (parsed.terms.length === 0 || limit <= 0) return { results: [] };
+      const merged = new Map<PaperId, Candidate>();
+      const add = (paper: Paper, origin: SearchOrigin, score: number): void => {
+        const existing = merged.get(paper.id);
+        if (existing) {
+          existing.score += score;
+          existing.from.add(origin);
+          // Prefer the upstream copy (fresh counts) but keep the archive's when it is richer.
+          if (origin === "huggingface") existing.paper = { ...existing.paper, ...paper };
+        } else {
+          merged.set(paper.id, { paper, score: score + popularity(paper.upvotes), from: new Set([origin]) });
+        }
+      };
+
+      // Both at once: the archive answers in milliseconds, Hugging Face gets at most hfTimeoutMs.
+      const hfAnswer = withTimeout(hfTimeoutMs, (signal) => hf.search(parsed.text, limit, signal)).then(
+        (result) => ({ ok: true as const, result }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      const local = await archive.search(query, { limit });
+      const top = local[0]?.score ?? 0;
+      for (const hit of local) add(hit.paper, "archive", top > 0 ? hit.score / top : 0);
+
+      let notice: string | undefined;
+      const answer = await hfAnswer;
+      if (answer.ok) {
+        const papers = upstreamPapers(answer.result, parsed);
+        papers.forEach((paper, position) => { add(paper, "huggingface", RANK_WEIGHT.huggingface * reciprocalRank(position)); });
+        if (answer.result.stale) notice = "Hugging Face cannot be reached — showing its last saved answer and paperboy's archive.";
+        await archiveUpsert(papers);
+      } else {
+        const reason = hfFailure(answer.error, hfTimeoutMs);
+        log.warn({ err: answer.error, query: parsed.text }, "search: Hugging Face failed, answering from the archive");
+        let sources = "paperboy's archive";
+        if (arxiv && local.length < limit) {
+          try {
+            const result = await withTimeout(arxivTimeoutMs, (signal) => arxiv.search(parsed.text, limit, signal));
+            const papers = upstreamPapers(result, parsed);
+            papers.forEach((paper, position) => { add(paper, "arxiv", RANK_WEIGHT.arxiv * reciprocalRank(position)); });
+            if (papers.length > 0) sources = "paperboy's archive and arXiv";
+            await archiveUpsert(papers);
+          } catch (error) {
+            log.warn({ err: error }, "search: arXiv fallback failed too");
+          }
+        }
+        notice = `${reason} — showing papers from ${sources}.`;
+      }
+
+      const results = [...merged.values()]
+        .sort(
+          (a, b) =>
+            b.score - a.score ||
+            b.paper.upvotes - a.paper.upvotes ||
+            (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0),
+        )
+        .slice(0, limit)
+        .map((c) => ({
+          paper: c.paper,
+          score: c.score,
+          from: ORIGIN_ORDER.filter((o) => c.from.has(o)),
+        }));
+      return notice ? { results, notice } : { results };
+    },
+  };
+}

@@ -1,0 +1,209 @@
+// `/papers subscribe | unsubscribe | settings | watch | unwatch`: change and show a channel's schedules.
+import type { SubscribeOptions, SubscriptionSource } from "../commands/command.js";
+import { describeTopic, parseTopic } from "../digest/topic-filter.js";
+import type { Inline, MessageBlock, OutboundMessage } from "../messages/outbound-message.js";
+import type { CommandInvocation } from "../platform/events.js";
+import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
+import { isTimeZone, type Scheduler } from "../scheduler/scheduler.js";
+import { DEFAULT_WATCH_THRESHOLD, describeWatch } from "../watches/watch-poller.js";
+import type { WatchStore } from "../watches/watch.js";
+import { describeSchedule, formatRunTime } from "./describe-schedule.js";
+import type { SubscriptionStore } from "./subscription-store.js";
+import {
+  cronForTime,
+  DEFAULT_TOP,
+  defaultCron,
+  describeSource,
+  MAX_TOP,
+  parseTimeOfDay,
+  sourceKey,
+  subscriptionId,
+  type Subscription,
+} from "./subscription.js";
+import type { CommandReply } from "../platform/paperboy.js";
+
+export interface SubscriptionCommandsDeps {
+  readonly subscriptions: SubscriptionStore;
+  readonly watches: WatchStore;
+  /** Next-run arithmetic and cron validation. */
+  readonly scheduler: Pick<Scheduler, "nextRun" | "cronProblem">;
+  /** Told after a subscription was stored or deleted: the live schedules follow. */
+  readonly changed: () => void;
+  readonly now: () => Date;
+  /** DEFAULT_TIMEZONE from the config; UTC when absent. */
+  readonly defaultTimezone?: string;
+  readonly defaultVoteEmoji?: readonly string[];
+}
+
+export interface SubscriptionCommands {
+  subscribe(inv: CommandInvocation, options: SubscribeOptions): Promise<CommandReply>;
+  unsubscribe(inv: CommandInvocation, source?: SubscriptionSource): Promise<CommandReply>;
+  settings(inv: CommandInvocation): Promise<CommandReply>;
+  watch(inv: CommandInvocation, topic: string, threshold?: number): Promise<CommandReply>;
+  unwatch(inv: CommandInvocation, topic: string): Promise<CommandReply>;
+}
+
+const t = (text: string): Inline => ({ type: "text", text });
+const b = (text: string): Inline => ({ type: "bold", text });
+const c = (text: string): Inline => ({ type: "code", text });
+const plain = (runs: readonly Inline[]): string => runs.map((r) => r.text).join("");
+
+function reply(visibility: CommandReply["visibility"], title: string | undefined, lines: readonly (readonly Inline[])[]): CommandReply {
+  const blocks: MessageBlock[] = [
+    ...(title ? [{ type: "header", text: title } as const] : []),
+    ...lines.map((content): MessageBlock => ({ type: "text", content })),
+  ];
+  const message: OutboundMessage = { fallbackText: [title, ...lines.map(plain)].filter(Boolean).join("\n"), blocks };
+  return { visibility, message };
+}
+
+const problem = (text: string, example: string): CommandReply =>
+  reply("ephemeral", undefined, [[t(text)], [t("Example: "), c(example)]]);
+
+export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): SubscriptionCommands {
+  const { subscriptions, watches, scheduler, now } = deps;
+  const fallbackZone = deps.defaultTimezone !== undefined && isTimeZone(deps.defaultTimezone) ? deps.defaultTimezone : "UTC";
+
+  const refuse = (inv: CommandInvocation): CommandReply | undefined =>
+    inv.canManage
+      ? undefined
+      : reply("ephemeral", undefined, [
+          [t(`Sorry, only ${inv.managersHint ?? "channel managers"} can change this channel's subscriptions and watches. `), t("Anyone can use "), c("/papers settings"), t(" to see them.")],
+        ]);
+
+  const nextRunText = (sub: Subscription): string => {
+    const next = scheduler.nextRun(sub.cron, sub.timezone, now());
+    return next ? formatRunTime(next, sub.timezone) : "never (the schedule matches no date)";
+  };
+
+  const describe = (sub: Subscription): Inline[][] => {
+    const lines: Inline[][] = [
+      [b(describeSource(sub.source))],
+      [t(`Schedule: ${describeSchedule(sub.cron)} `), c(sub.cron), t(` (${sub.timezone})`)],
+      [t(`Topic: ${sub.topic ? describeTopic(sub.topic.filter) : "all papers"} · top ${String(sub.top)} · min ${String(sub.minUpvotes)} upvotes · ${sub.layout} layout`)],
+    ];
+    if (sub.paused) {
+      lines.push([b("Paused"), t(`: ${sub.paused.reason}. ${sub.paused.hint} Then run `), c(`/papers subscribe ${sourceKey(sub.source)}`), t(" to resume.")]);
+    } else {
+      if (sub.retry)
+        lines.push([
+          b("Retrying"),
+          t(
+            `: ${sub.retry.reason} since ${formatRunTime(new Date(sub.retry.since), sub.timezone)}; attempt ${String(sub.retry.attempts + 1)} at ${formatRunTime(new Date(sub.retry.nextAt), sub.timezone)}.`,
+          ),
+        ]);
+      lines.push([t(`Next ${sub.source.kind === "recap" ? "recap" : "digest"}: ${nextRunText(sub)}`)]);
+    }
+    return lines;
+  };
+
+  /** The merged subscription, or a reply naming what is wrong (the stored one stays unchanged). */
+  function merge(inv: CommandInvocation, existing: Subscription | undefined, options: SubscribeOptions): Subscription | CommandReply {
+    const source = options.source;
+    const kind = sourceKey(source);
+    let cron = existing?.cron ?? defaultCron(source);
+    if (options.cron !== undefined) {
+      const why = scheduler.cronProblem(options.cron);
+      if (why) return problem(`The schedule is not valid: ${why}.`, `/papers subscribe ${kind} cron "0 9 * * 1-5"`);
+      cron = options.cron.trim();
+    } else if (options.at !== undefined) {
+      const time = parseTimeOfDay(options.at);
+      if (!time) return problem(`"${options.at}" is not a time of day (24-hour HH:MM).`, `/papers subscribe ${kind} at 09:30`);
+      cron = cronForTime(source, time.hour, time.minute);
+    }
+    const timezone = options.timezone ?? existing?.timezone ?? fallbackZone;
+    if (!isTimeZone(timezone)) return problem(`"${timezone}" is not a time zone.`, `/papers subscribe ${kind} tz Europe/Berlin`);
+    const top = options.top ?? existing?.top ?? DEFAULT_TOP;
+    if (!Number.isInteger(top) || top < 1 || top > MAX_TOP)
+      return problem(`"top ${String(top)}" must be a whole number from 1 to ${String(MAX_TOP)}.`, `/papers subscribe ${kind} top 5`);
+    const minUpvotes = options.minUpvotes ?? existing?.minUpvotes ?? 0;
+    if (!Number.isInteger(minUpvotes) || minUpvotes < 0)
+      return problem(`"min ${String(minUpvotes)}" must be a whole number of upvotes, 0 or more.`, `/papers subscribe ${kind} min 10`);
+    const layout = options.layout ?? existing?.layout ?? "compact";
+    if (layout !== "compact" && layout !== "cards") return problem(`"layout ${String(layout)}" must be compact or cards.`, `/papers subscribe ${kind} layout cards`);
+    // A stored schedule can be bad too (written by an older version, or by hand): say so, keep it unchanged.
+    const why = scheduler.cronProblem(cron);
+    if (why) return problem(`The stored schedule is not valid (${why}); give a new one.`, `/papers subscribe ${kind} cron "0 9 * * 1-5"`);
+    if (!scheduler.nextRun(cron, timezone, now()))
+      return problem(`The schedule "${cron}" never fires (no such date).`, `/papers subscribe ${kind} cron "0 9 * * 1-5"`);
+    const topic = options.topic ?? existing?.topic;
+    const base: Subscription = {
+      id: subscriptionId(inv.channel, source),
+      channel: inv.channel,
+      source,
+      cron,
+      timezone,
+      minUpvotes,
+      top,
+      layout,
+      voteEmoji: existing?.voteEmoji ?? deps.defaultVoteEmoji ?? [...DEFAULT_VOTE_EMOJI],
+      createdAt: existing?.createdAt ?? now().toISOString(),
+      emptyNotice: existing?.emptyNotice ?? false,
+      ...(topic ? { topic } : {}),
+      ...(existing?.lastDelivered ? { lastDelivered: existing.lastDelivered } : {}),
+    };
+    return base; // re-subscribing drops `paused`: the user says the channel is fixed
+  }
+
+  return {
+    async subscribe(inv, options) {
+      const refusal = refuse(inv);
+      if (refusal) return refusal;
+      const id = subscriptionId(inv.channel, options.source);
+      const existing = await subscriptions.get(id);
+      const merged = merge(inv, existing, options);
+      if ("visibility" in merged) return merged;
+      await subscriptions.put(merged);
+      deps.changed();
+      const verb = existing ? (existing.paused ? "Resumed and updated" : "Updated") : "Subscribed";
+      return reply("public", `${verb}: ${describeSource(merged.source)}`, describe(merged).slice(1));
+    },
+
+    async unsubscribe(inv, source) {
+      const refusal = refuse(inv);
+      if (refusal) return refusal;
+      const current = await subscriptions.forChannel(inv.channel);
+      const gone = source ? current.filter((s) => s.id === subscriptionId(inv.channel, source)) : current;
+      if (gone.length === 0) {
+        return reply("ephemeral", undefined, [
+          [t(source ? `This channel is not subscribed to ${describeSource(source)}. ` : "This channel has no subscriptions. "), t("See "), c("/papers settings"), t(".")],
+        ]);
+      }
+      for (const s of gone) await subscriptions.delete(s.id);
+      deps.changed();
+      return reply("public", "Unsubscribed", gone.map((s) => [t(`No more ${describeSource(s.source)} in this channel.`)]));
+    },
+
+    async settings(inv) {
+      const subs = await subscriptions.forChannel(inv.channel);
+      const ws = await watches.forChannel(inv.channel);
+      if (subs.length === 0 && ws.length === 0) {
+        return reply("ephemeral", "Settings", [[t("This channel has no subscriptions. Start one with "), c("/papers subscribe daily at 09:00"), t(".")]]);
+      }
+      const lines: Inline[][] = subs.flatMap((s) => describe(s));
+      if (ws.length > 0) lines.push([b("Watches")], ...ws.map((w) => [t(describeWatch(w))]));
+      return reply("ephemeral", "Settings", lines);
+    },
+
+    async watch(inv, topic, threshold) {
+      const refusal = refuse(inv);
+      if (refusal) return refusal;
+      const text = topic.trim();
+      if (text === "") return problem("A watch needs a topic.", '/papers watch "world model" above 20');
+      const n = threshold ?? DEFAULT_WATCH_THRESHOLD;
+      if (!Number.isInteger(n) || n < 1) return problem(`"above ${String(n)}" must be a whole number of upvotes, 1 or more.`, `/papers watch ${text} above 20`);
+      await watches.put({ channel: inv.channel, topic: { text, filter: parseTopic(text) }, threshold: n, createdAt: now().toISOString() });
+      return reply("public", "Watching", [[t(`This channel gets one alert per paper on “${text}” that passes ${String(n)} upvotes on Hugging Face (checked hourly).`)]]);
+    },
+
+    async unwatch(inv, topic) {
+      const refusal = refuse(inv);
+      if (refusal) return refusal;
+      const removed = await watches.remove(inv.channel, topic);
+      if (!removed) {
+        return reply("ephemeral", undefined, [[t(`This channel has no watch on “${topic.trim()}”. See `), c("/papers settings"), t(".")]]);
+      }
+      return reply("public", "Watch removed", [[t(`No more alerts on “${topic.trim()}”.`)]]);
+    },
+  };
+}
