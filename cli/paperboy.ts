@@ -4,6 +4,13 @@ import { parseArgs } from "node:util";
 import { renderText } from "../adapters/console/index.js";
 import { loadConfig } from "../src/config/load-config.js";
 import { composeDigest } from "../src/digest/compose-digest.js";
+import {
+  fetchPeriod,
+  periodMoreCommand,
+  periodTitle,
+  type Period,
+  type PeriodPapers,
+} from "../src/digest/period.js";
 import { rankPapers } from "../src/digest/rank-papers.js";
 import { parseTopic } from "../src/digest/topic-filter.js";
 import type { OutboundMessage } from "../src/messages/outbound-message.js";
@@ -12,7 +19,6 @@ import type { Paper } from "../src/papers/paper.js";
 import { parseHfItems } from "../src/sources/hf-item.js";
 import { createHuggingFaceSource } from "../src/sources/huggingface-source.js";
 import { isoWeek, lastCompletedBatchDate, monthOf } from "../src/sources/ny-date.js";
-import type { SourceResult } from "../src/sources/paper-source.js";
 import { silentLogger } from "../src/ops/logger.js";
 import { createStore } from "../src/storage/create-store.js";
 import { renderForFormat, FORMATS, type Format } from "./formats.js";
@@ -33,10 +39,18 @@ class UsageError extends Error {
   override name = "UsageError";
 }
 
-function intOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
+function intOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, e.g. --${name} ${fallback}`);
+    throw new UsageError(
+      `--${name} must be a whole number from ${min} to ${max}, e.g. --${name} ${fallback}`,
+    );
   return Number(value);
 }
 
@@ -50,7 +64,9 @@ export async function readPapersFile(path: string): Promise<{ papers: Paper[]; d
     try {
       return parseHfItems(JSON.parse(trimmed));
     } catch (error) {
-      throw new UsageError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(
+        `${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   const items: unknown[] = [];
@@ -70,32 +86,35 @@ export async function readPapersFile(path: string): Promise<{ papers: Paper[]; d
 /** The batch date most papers share, e.g. "2026-06-12", for the digest's title. */
 function batchLabel(papers: readonly Paper[]): string | undefined {
   const counts = new Map<string, number>();
-  for (const p of papers) if (p.dailyDate !== undefined) counts.set(p.dailyDate, (counts.get(p.dailyDate) ?? 0) + 1);
+  for (const p of papers)
+    if (p.dailyDate !== undefined) counts.set(p.dailyDate, (counts.get(p.dailyDate) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-async function networkPapers(
-  io: CliIo,
-  period: { date?: string | undefined; week?: string | undefined; month?: string | undefined },
-): Promise<{ result: SourceResult; label: string; close: () => Promise<void> }> {
+/** The period the options name (the last completed batch by default). */
+function periodOf(
+  values: { date?: string | undefined; week?: string | undefined; month?: string | undefined },
+  now: Date,
+): Period {
+  if (values.week !== undefined) return { kind: "weekly", week: values.week };
+  if (values.month !== undefined) return { kind: "monthly", month: values.month };
+  return { kind: "daily", dates: [values.date ?? lastCompletedBatchDate(now)] };
+}
+
+async function networkPapers(io: CliIo, period: Period): Promise<PeriodPapers> {
   const config = loadConfig(io.env);
   const store = await createStore(config.STORE_URL);
-  const hf = createHuggingFaceSource({
-    baseUrl: config.HF_API_URL,
-    cache: store.namespace("cache"),
-    now: io.now,
-    log: silentLogger,
-    ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
-  });
-  const close = () => store.close();
   try {
-    if (period.week !== undefined) return { result: await hf.week(period.week), label: `week ${period.week}`, close };
-    if (period.month !== undefined) return { result: await hf.month(period.month), label: `month ${period.month}`, close };
-    const date = period.date ?? lastCompletedBatchDate(io.now());
-    return { result: await hf.daily(date), label: date, close };
-  } catch (error) {
-    await close();
-    throw error;
+    const hf = createHuggingFaceSource({
+      baseUrl: config.HF_API_URL,
+      cache: store.namespace("cache"),
+      now: io.now,
+      log: silentLogger,
+      ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
+    });
+    return await fetchPeriod(hf, period);
+  } finally {
+    await store.close();
   }
 }
 
@@ -130,29 +149,38 @@ async function digest(args: string[], io: CliIo): Promise<number> {
   const top = intOption(values.top, "top", 1, 10, 5);
 
   let papers: readonly Paper[];
-  let label: string;
+  let title: string;
+  let moreCommand: string | undefined;
   let notice: string | undefined;
   if (values["source-file"] !== undefined) {
     const file = await readPapersFile(values["source-file"]);
     papers = file.papers;
-    label = batchLabel(papers) ?? values["source-file"];
-    if (file.dropped > 0) io.err(`warning: ${file.dropped} malformed item(s) in ${label} were skipped`);
+    const batch = batchLabel(papers);
+    title =
+      batch !== undefined
+        ? periodTitle({ kind: "daily", dates: [batch] })
+        : `Trending on Hugging Face — ${values["source-file"]}`;
+    moreCommand = "/papers week";
+    if (file.dropped > 0)
+      io.err(`warning: ${file.dropped} malformed item(s) in ${values["source-file"]} were skipped`);
   } else {
-    const fetched = await networkPapers(io, values);
-    await fetched.close();
-    papers = fetched.result.papers;
-    label = fetched.label;
-    if (fetched.result.stale) notice = "Hugging Face could not be reached; these are the last cached papers and may be stale.";
+    const period = periodOf(values, io.now());
+    const fetched = await networkPapers(io, period);
+    papers = fetched.papers;
+    title = periodTitle(period);
+    moreCommand = periodMoreCommand(period);
+    if (fetched.stale)
+      notice = "Hugging Face could not be reached; these are the last cached papers and may be stale.";
   }
   const ranked = rankPapers(papers, {
     now: io.now(),
     ...(values.topic !== undefined ? { topic: parseTopic(values.topic) } : {}),
   });
   const composed = composeDigest(ranked, {
-    title: `Trending on Hugging Face — ${label}`,
+    title,
     top,
     layout,
-    moreCommand: "/papers today",
+    ...(moreCommand !== undefined ? { moreCommand } : {}),
     ...(notice !== undefined ? { notice } : {}),
   });
   io.out(renderForFormat(format, composed.messages));
@@ -176,7 +204,11 @@ async function search(args: string[], io: CliIo): Promise<number> {
     else await archive.load();
     const hits = await archive.search(query, { limit });
     if (values.json === true) {
-      io.out(JSON.stringify(hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: Number(h.score.toFixed(4)) }))));
+      io.out(
+        JSON.stringify(
+          hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: Number(h.score.toFixed(4)) })),
+        ),
+      );
     } else if (hits.length === 0) {
       io.out(`No papers match “${query}” among ${archive.size} archived papers.`);
     } else {
@@ -190,7 +222,10 @@ async function search(args: string[], io: CliIo): Promise<number> {
             title: h.paper.title,
             url: `https://huggingface.co/papers/${h.paper.id}`,
             summary: "",
-            authors: h.paper.authors.slice(0, 3).map((a) => a.name).join(", "),
+            authors: h.paper.authors
+              .slice(0, 3)
+              .map((a) => a.name)
+              .join(", "),
             upvotes: h.paper.upvotes,
             links: [],
           },

@@ -1,17 +1,16 @@
 // Builds the whole platform-neutral core over one store: sources, archive, search, votes, delivery, queue, schedules.
-import { helpMessage, usageMessage } from "./commands/usage.js";
-import { parseCommand } from "./commands/parse-command.js";
+import { createCommandRouter } from "./commands/router.js";
 import type { Config } from "./config/load-config.js";
 import { createDeliverer } from "./delivery/deliver.js";
+import { createOnDemand } from "./delivery/on-demand.js";
+import { trendingSince } from "./digest/period.js";
 import { createPaperArchive } from "./archive/paper-archive.js";
-import type { Paper } from "./papers/paper.js";
+import { createSearchCommand } from "./search/search-command.js";
 import { createPaperSearch } from "./search/search-papers.js";
 import { similarityBoosts } from "./digest/similarity.js";
 import { createArxivSource } from "./sources/arxiv-source.js";
 import type { HttpClientOptions } from "./sources/http-client.js";
 import { createHuggingFaceSource } from "./sources/huggingface-source.js";
-import { addDays, lastCompletedBatchDate, nyDate } from "./sources/ny-date.js";
-import type { ChannelRef } from "./platform/channel-ref.js";
 import { createDigestJob } from "./scheduler/digest-job.js";
 import { createJobHandler, resumeOpenDeliveries, type RetryPolicy } from "./scheduler/jobs.js";
 import { createLocalQueue } from "./scheduler/local-queue.js";
@@ -22,10 +21,10 @@ import type { WorkQueue } from "./scheduler/work-queue.js";
 import type { Logger } from "./ops/logger.js";
 import { noopMetrics, type Metrics } from "./ops/metrics.js";
 import type { Store } from "./storage/store.js";
-import { DEFAULT_VOTE_EMOJI } from "./platform/emoji.js";
+import { createReactionIntake } from "./votes/reaction-intake.js";
 import { createVoteService, type VoteService } from "./votes/vote-service.js";
+import { channelVoteEmoji } from "./subscriptions/subscription-store.js";
 import { createWatchPoller, type WatchPoller } from "./watches/watch-poller.js";
-import { createPaperboy } from "./create-paperboy.js";
 import { createHomeView } from "./votes/home-view.js";
 import type { Paperboy } from "./platform/paperboy.js";
 import { createPlatformRegistry, type PlatformRegistry } from "./platform/platform-registry.js";
@@ -76,8 +75,6 @@ export interface Core {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** Days of Daily Papers fetched at most to answer "what trended since …" (each day is one cached request). */
-const TRENDING_MAX_DAYS = 14;
 const RESYNC_MS = 60_000;
 const DEFAULT_CONCURRENCY = 200;
 
@@ -105,7 +102,7 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.arxivMinIntervalMs !== undefined ? { minIntervalMs: deps.arxivMinIntervalMs } : {}),
   });
   const archive = createPaperArchive({ papers: store.papers, log });
-  const search = createPaperSearch({
+  const paperSearch = createPaperSearch({
     hf,
     archive,
     arxiv,
@@ -114,11 +111,14 @@ export function createCore(deps: CoreDeps): Core {
   });
 
   const platforms = createPlatformRegistry();
-  const voteEmojiFor = async (channel: ChannelRef): Promise<readonly string[]> => {
-    const withEmoji = (await store.subscriptions.forChannel(channel)).find((s) => s.voteEmoji.length > 0);
-    return withEmoji?.voteEmoji ?? DEFAULT_VOTE_EMOJI;
-  };
-  const votes = createVoteService({ votes: store.votes, posts: store.posts, now, log, metrics, voteEmojiFor });
+  const votes = createVoteService({
+    votes: store.votes,
+    posts: store.posts,
+    now,
+    log,
+    metrics,
+    voteEmojiFor: (channel) => channelVoteEmoji(store.subscriptions, channel),
+  });
   const deliverer = createDeliverer({
     deliveries: store.deliveries,
     platform: (channel) => platforms.forChannel(channel),
@@ -131,25 +131,15 @@ export function createCore(deps: CoreDeps): Core {
     },
   });
 
-  /** Every Daily Papers batch from `since` to the last completed one (at most two weeks), de-duplicated. */
-  async function trending(since: Date): Promise<{ papers: readonly Paper[]; stale: boolean }> {
-    const last = lastCompletedBatchDate(now());
-    const dates: string[] = [];
-    for (let date = last; dates.length < TRENDING_MAX_DAYS && date >= nyDate(since); date = addDays(date, -1)) dates.push(date);
-    const byId = new Map<string, Paper>();
-    let stale = false;
-    for (const date of dates) {
-      const result = await hf.daily(date);
-      stale ||= result.stale;
-      for (const paper of result.papers) byId.set(paper.id, paper);
-    }
-    await archive.upsert([...byId.values()]);
-    return { papers: [...byId.values()], stale };
-  }
-
-  const voteCommands = createVoteCommands({ votes, papers: archive, trending, now });
+  const voteCommands = createVoteCommands({
+    votes,
+    papers: archive,
+    trending: (since) => trendingSince({ hf, archive }, since, now()),
+    now,
+  });
   const scheduler = deps.scheduler ?? createNodeCronScheduler({ log });
-  const queue = deps.queue ?? createLocalQueue({ concurrency: deps.deliveryConcurrency ?? DEFAULT_CONCURRENCY, log });
+  const queue =
+    deps.queue ?? createLocalQueue({ concurrency: deps.deliveryConcurrency ?? DEFAULT_CONCURRENCY, log });
   const digestJob = createDigestJob({
     hf,
     arxiv,
@@ -185,27 +175,53 @@ export function createCore(deps: CoreDeps): Core {
   });
   const home = createHomeView({ subscriptions: store.subscriptions, votes, papers: archive, now });
 
-  const paperboy = createPaperboy({
-    parse: parseCommand,
-    usage: usageMessage,
-    help: helpMessage,
+  const onDemand = createOnDemand({
     hf,
     archive,
-    search,
-    subscriptions: subscriptionCommands,
-    voteCommands,
-    votes,
+    tally: (channel, ids) => votes.tally(channel, ids),
     deliverer,
-    platforms,
+    platform: (id) => platforms.get(id),
+    now,
+  });
+  const search = createSearchCommand({
+    search: paperSearch,
+    tally: (channel, ids) => votes.tally(channel, ids),
+  });
+  const router = createCommandRouter({
+    handlers: {
+      today: (inv) => onDemand.periodDigest(inv, "today"),
+      week: (inv) => onDemand.periodDigest(inv, "week"),
+      month: (inv) => onDemand.periodDigest(inv, "month"),
+      search: (inv, command) => search(inv, command.query),
+      subscribe: (inv, command) => subscriptionCommands.subscribe(inv, command.options),
+      unsubscribe: (inv, command) => subscriptionCommands.unsubscribe(inv, command.source),
+      settings: (inv) => subscriptionCommands.settings(inv),
+      watch: (inv, command) => subscriptionCommands.watch(inv, command.topic, command.threshold),
+      unwatch: (inv, command) => subscriptionCommands.unwatch(inv, command.topic),
+      top: (inv, command) => voteCommands.top(inv, command.period),
+      catchup: (inv, command) => voteCommands.catchup(inv, command.days),
+    },
+    metrics,
+    log,
+  });
+
+  const paperboy: Paperboy = {
+    handleCommand: (inv) => router.handleCommand(inv),
+    handleReaction: createReactionIntake({ votes, metrics, log }),
+    handleAction: (action) =>
+      onDemand
+        .share(action)
+        .catch((error: unknown) => router.failureReply(error, `action:${action.actionId}`)),
+    suggest: (query, limit) => Promise.resolve(archive.suggest(query, limit)),
     home,
     forgetWorkspace: async (platform, workspace) => {
       await store.subscriptions.forgetWorkspace(platform, workspace);
       resync();
     },
-    now,
-    log,
-    metrics,
-  });
+    registerPlatform: (platform) => {
+      platforms.register(platform);
+    },
+  };
 
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -242,7 +258,10 @@ export function createCore(deps: CoreDeps): Core {
       if (store.shared && every > 0) {
         sweep = setInterval(() => {
           resumeOpenDeliveries(store.deliveries, queue).catch((error: unknown) => {
-            log.warn({ err: error instanceof Error ? error.message : String(error) }, "looking for deliveries left open failed");
+            log.warn(
+              { err: error instanceof Error ? error.message : String(error) },
+              "looking for deliveries left open failed",
+            );
           });
         }, every);
         sweep.unref();

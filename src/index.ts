@@ -8,13 +8,12 @@ export type { ChannelRef, MessageRef, PlatformId } from "./platform/channel-ref.
 export { channelKey, channelRef } from "./platform/channel-ref.js";
 export type { Emoji } from "./platform/emoji.js";
 export { emojiFromUnicode, keycap } from "./platform/emoji.js";
-export type { ActionInvocation, CommandInvocation, ReactionChanged } from "./platform/events.js";
+export type { ActionInvocation, CommandInvocation, ReactionChanged, VoteResult } from "./platform/events.js";
 export type { FoundPosts, PostedMessage, RejectReason, SendOutcome } from "./platform/delivery-outcome.js";
 export type { ChatPlatform, Layout, PostHandle } from "./platform/chat-platform.js";
 export type { DocumentNamespace, EventStore, Store } from "./storage/store.js";
 export { MANAGING_COMMANDS } from "./commands/command.js";
 export type { CommandReply, Paperboy } from "./platform/paperboy.js";
-export type { VoteResult } from "./votes/vote-service.js";
 export type { Logger } from "./ops/logger.js";
 export { silentLogger } from "./ops/logger.js";
 export { AppError } from "./shared/app-error.js";

@@ -1,37 +1,15 @@
 // The `/papers` grammar as data: what the parser produces and the use cases consume.
-import type { TopicFilter } from "../digest/digest-types.js";
-import type { Layout } from "../platform/chat-platform.js";
+import type { SubscribeOptions, SubscriptionSource } from "../subscriptions/subscription.js";
+import type { LeaderboardPeriod } from "../votes/leaderboard.js";
 
-/** What a subscription follows: Hugging Face daily/weekly/monthly batches, or an arXiv category. */
-export type SubscriptionSource =
-  | { readonly kind: "daily" }
-  | { readonly kind: "weekly" }
-  | { readonly kind: "monthly" }
-  | { readonly kind: "arxiv"; readonly category: string }
-  | { readonly kind: "recap" };
-
-export type LeaderboardPeriod = "week" | "month" | "all";
-
-export interface SubscribeOptions {
-  readonly source: SubscriptionSource;
-  /** "HH:MM" 24-hour, when given with `at`. */
-  readonly at?: string;
-  /** Full cron expression, when given with `cron "…"`. */
-  readonly cron?: string;
-  readonly timezone?: string;
-  /** The raw topic text and its parsed filter. */
-  readonly topic?: { readonly text: string; readonly filter: TopicFilter };
-  readonly top?: number;
-  readonly minUpvotes?: number;
-  readonly layout?: Layout;
-}
+export type { LeaderboardPeriod, SubscribeOptions, SubscriptionSource };
 
 export type Command =
   | { readonly name: "help"; readonly topic?: string }
   | { readonly name: "today" }
   | { readonly name: "week" }
   | { readonly name: "month" }
-  | { readonly name: "search"; readonly query: string; readonly filter: TopicFilter }
+  | { readonly name: "search"; readonly query: string }
   | { readonly name: "subscribe"; readonly options: SubscribeOptions }
   | { readonly name: "unsubscribe"; readonly source?: SubscriptionSource }
   | { readonly name: "settings" }

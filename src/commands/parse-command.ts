@@ -44,7 +44,7 @@ function parseSearch(query: string): Result<Command, UsageError> {
         : `There is nothing to search for in "${query}".`;
     return err(usage(problem, SEARCH_EXAMPLE));
   }
-  return ok({ name: "search", query, filter });
+  return ok({ name: "search", query });
 }
 
 function parseWatch(name: "watch" | "unwatch", rest: string): Result<Command, UsageError> {

@@ -1,5 +1,5 @@
 // Help and usage answers for `/papers`: every subcommand with one example, full subscribe options, parse errors.
-import type { Inline, MessageBlock, OutboundMessage } from "../messages/outbound-message.js";
+import { type MessageBlock, type OutboundMessage, text, code } from "../messages/outbound-message.js";
 import type { CommandName, UsageError } from "./command.js";
 import { CRON_EXAMPLE } from "./cron-syntax.js";
 import { SUBSCRIBE_EXAMPLE } from "./parse-subscribe.js";
@@ -91,8 +91,6 @@ const ALIASES: ReadonlyMap<string, CommandName> = new Map<string, CommandName>([
   ["alerts", "watch"],
 ]);
 
-const text = (value: string): Inline => ({ type: "text", text: value });
-const code = (value: string): Inline => ({ type: "code", text: value });
 const line = (example: string, description: string): MessageBlock => ({
   type: "text",
   content: [code(example), text(` — ${description}`)],

@@ -1,5 +1,5 @@
 // Ranked papers → neutral digest messages (compact: one numbered message; cards: header + one per paper).
-import type { ButtonSpec, Inline, MessageBlock, OutboundMessage } from "../messages/outbound-message.js";
+import { type ButtonSpec, type Inline, type MessageBlock, type OutboundMessage, text, code } from "../messages/outbound-message.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import { DEFAULT_VOTE_EMOJI, keycap } from "../platform/emoji.js";
 import type { ComposeOptions, RankedPaper } from "./digest-types.js";
@@ -28,8 +28,6 @@ export interface PaperListOptions {
   readonly limit?: number;
 }
 
-const text = (value: string): Inline => ({ type: "text", text: value });
-const code = (value: string): Inline => ({ type: "code", text: value });
 const context = (...content: Inline[]): MessageBlock => ({ type: "context", content });
 
 function noticeBlocks(notice: string | undefined): MessageBlock[] {

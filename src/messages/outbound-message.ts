@@ -72,3 +72,13 @@ export function slotsOf(message: OutboundMessage): Map<number, PaperId> {
   for (const block of message.blocks) if (block.type === "paper") slots.set(block.slot, block.paper.id);
   return slots;
 }
+
+/** Inline runs, for messages written in code. */
+export const text = (value: string): Inline => ({ type: "text", text: value });
+export const code = (value: string): Inline => ({ type: "code", text: value });
+export const bold = (value: string): Inline => ({ type: "bold", text: value });
+
+/** A message of one paragraph; its fallback is the runs' text. */
+export function plainMessage(...content: Inline[]): OutboundMessage {
+  return { fallbackText: content.map((run) => run.text).join(""), blocks: [{ type: "text", content }] };
+}

@@ -1,5 +1,6 @@
 // Events adapters hand to the core: commands, reactions and button presses, platform-neutral.
 import type { ActionId } from "../messages/outbound-message.js";
+import type { PaperId } from "../papers/paper.js";
 import type { ChannelRef, MessageRef } from "./channel-ref.js";
 import type { Emoji } from "./emoji.js";
 
@@ -38,3 +39,10 @@ export interface ActionInvocation {
   readonly actionId: ActionId;
   readonly value: string;
 }
+
+/** What became of a reaction: a vote counted, held until its message is recorded, or ignored (and why). */
+export type VoteResult =
+  | { readonly status: "counted"; readonly paperId: PaperId; readonly votes: number }
+  /** On a message paperboy may be about to record: applied when it is, or dropped after `HOLD_MS`. */
+  | { readonly status: "held"; readonly reason: string }
+  | { readonly status: "ignored"; readonly reason: string };

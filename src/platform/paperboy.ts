@@ -3,16 +3,13 @@ import type { OutboundMessage } from "../messages/outbound-message.js";
 import type { PaperId } from "../papers/paper.js";
 import type { ChatPlatform } from "./chat-platform.js";
 import type { PlatformId } from "./channel-ref.js";
-import type { ActionInvocation, CommandInvocation, ReactionChanged } from "./events.js";
-import type { VoteResult } from "../votes/vote-service.js";
+import type { ActionInvocation, CommandInvocation, ReactionChanged, VoteResult } from "./events.js";
 
 export interface CommandReply {
   /** ephemeral: only the asking user sees it (search answers, help, errors); public: the channel does. */
   readonly visibility: "ephemeral" | "public";
   readonly message: OutboundMessage;
 }
-
-export type { VoteResult } from "../votes/vote-service.js";
 
 export interface Paperboy {
   /** `/papers …`: never throws; a bad input is a usage message, an outage a plain notice. */
@@ -34,3 +31,6 @@ export interface Paperboy {
   /** Adapters register themselves so the scheduler, shares and alerts can post. */
   registerPlatform(platform: ChatPlatform): void;
 }
+
+/** A reply only the asker sees. */
+export const ephemeral = (message: OutboundMessage): CommandReply => ({ visibility: "ephemeral", message });

@@ -5,9 +5,10 @@ import { planOf, RetryableError } from "../delivery/deliver.js";
 import type { DigestStateReader } from "../digest/digest-state.js";
 import type { RankedPaper } from "../digest/digest-types.js";
 import { MAX_PAPERS_PER_DIGEST } from "../digest/compose-digest.js";
+import { fetchPeriod, periodMoreCommand, periodTitle, type Period } from "../digest/period.js";
 import { rankPapers } from "../digest/rank-papers.js";
 import type { Paper, PaperId } from "../papers/paper.js";
-import type { ArxivSource, HuggingFaceSource, SourceResult } from "../sources/paper-source.js";
+import type { ArxivSource, HuggingFaceSource } from "../sources/paper-source.js";
 import { SourceUnavailableError } from "../sources/paper-source.js";
 import { batchDatesBetween, isoWeek, lastCompletedBatchDate, monthOf } from "../sources/ny-date.js";
 import { parseChannelKey } from "../platform/channel-ref.js";
@@ -49,14 +50,6 @@ export interface DigestJobDeps {
   readonly log: Logger;
 }
 
-/** "Fri 12 June" for a "YYYY-MM-DD" calendar date. */
-export function formatBatchDate(date: string): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  return `${WEEKDAY.format(d)} ${DAY_MONTH.format(d)}`;
-}
-// Immutable formatters, built once: constructing Intl objects per digest dominated a 10,000-channel run.
-const WEEKDAY = new Intl.DateTimeFormat("en-GB", { weekday: "short", timeZone: "UTC" });
-const DAY_MONTH = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", timeZone: "UTC" });
 
 /** The last batch date a subscription's daily digests covered, when it recorded one. */
 function lastDeliveredDate(sub: Subscription): string | undefined {
@@ -98,13 +91,6 @@ export function periodKeyFor(sub: Subscription, firedAt: Date, now: Date): strin
   }
 }
 
-/** One result's papers are passed on as they are (the source shares one object per period), several are joined. */
-function merge(results: readonly SourceResult[]): { papers: readonly Paper[]; stale: boolean } {
-  const [only] = results;
-  if (results.length === 1 && only) return { papers: only.papers, stale: only.stale };
-  return { papers: results.flatMap((r) => r.papers), stale: results.some((r) => r.stale) };
-}
-
 interface PeriodPlan {
   readonly dates?: readonly string[];
   readonly title: string;
@@ -134,44 +120,37 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
     return pending;
   };
 
+  const huggingFace = (period: Period): PeriodPlan => {
+    const more = periodMoreCommand(period);
+    return {
+      ...(period.kind === "daily" ? { dates: period.dates } : {}),
+      title: periodTitle(period),
+      ...(more !== undefined ? { moreCommand: more } : {}),
+      fetch: () => fetchPeriod(deps.hf, period),
+    };
+  };
+
   function planFor(sub: Subscription, periodKey: string, firedAt: Date): PeriodPlan | string {
     const [kind, ...rest] = periodKey.split(":");
     const value = rest.join(":");
     switch (sub.source.kind) {
       case "daily": {
         if (kind !== "daily") return `period ${periodKey} is not a daily one`;
-        const lastDay = value;
         const from = lastDeliveredDate(sub);
-        const dates = (from === undefined ? [lastDay] : batchDatesBetween(from, lastDay)).slice(-MAX_CATCH_UP_DATES);
+        const dates = (from === undefined ? [value] : batchDatesBetween(from, value)).slice(-MAX_CATCH_UP_DATES);
         if (dates.length === 0) return "already delivered up to that day";
-        const first = dates[0] ?? lastDay;
-        const span = dates.length === 1 ? formatBatchDate(lastDay) : `${formatBatchDate(first)} to ${formatBatchDate(lastDay)}`;
-        return {
-          dates,
-          title: `Trending on Hugging Face — ${span}`,
-          moreCommand: "/papers today",
-          // One cached request per date, shared by every channel that asks for it.
-          fetch: async () => merge(await Promise.all(dates.map((d) => deps.hf.daily(d)))),
-        };
+        return huggingFace({ kind: "daily", dates });
       }
       case "weekly":
-        return {
-          title: `Papers of the week on Hugging Face — ${value}`,
-          moreCommand: "/papers week",
-          fetch: async () => merge([await deps.hf.week(value)]),
-        };
+        return huggingFace({ kind: "weekly", week: value });
       case "monthly":
-        return {
-          title: `Papers of the month on Hugging Face — ${value}`,
-          moreCommand: "/papers month",
-          fetch: async () => merge([await deps.hf.month(value)]),
-        };
+        return huggingFace({ kind: "monthly", month: value });
       case "arxiv": {
         const { arxiv } = deps;
         if (!arxiv) return "arXiv is not configured";
         const category = sub.source.category;
         const since = sub.lastDelivered ? new Date(sub.lastDelivered.at) : new Date(firedAt.getTime() - DAY_MS);
-        return { title: `New on arXiv in ${category}`, fetch: async () => merge([await arxiv.category(category, since)]) };
+        return { title: `New on arXiv in ${category}`, fetch: () => arxiv.category(category, since) };
       }
       case "recap":
         return { title: `This week's most-voted papers — ${value}`, moreCommand: "/papers top week", fetch: () => Promise.resolve({ papers: [], stale: false }) };

@@ -1,7 +1,7 @@
 // `/papers subscribe | unsubscribe | settings | watch | unwatch`: change and show a channel's schedules.
-import type { SubscribeOptions, SubscriptionSource } from "../commands/command.js";
+import type { SubscribeOptions, SubscriptionSource } from "./subscription.js";
 import { describeTopic, parseTopic } from "../digest/topic-filter.js";
-import type { Inline, MessageBlock, OutboundMessage } from "../messages/outbound-message.js";
+import { type Inline, type MessageBlock, type OutboundMessage, text as t, bold as b, code as c } from "../messages/outbound-message.js";
 import type { CommandInvocation } from "../platform/events.js";
 import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
 import { isTimeZone, type Scheduler } from "../scheduler/scheduler.js";
@@ -43,9 +43,6 @@ export interface SubscriptionCommands {
   unwatch(inv: CommandInvocation, topic: string): Promise<CommandReply>;
 }
 
-const t = (text: string): Inline => ({ type: "text", text });
-const b = (text: string): Inline => ({ type: "bold", text });
-const c = (text: string): Inline => ({ type: "code", text });
 const plain = (runs: readonly Inline[]): string => runs.map((r) => r.text).join("");
 
 function reply(visibility: CommandReply["visibility"], title: string | undefined, lines: readonly (readonly Inline[])[]): CommandReply {
@@ -63,13 +60,6 @@ const problem = (text: string, example: string): CommandReply =>
 export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): SubscriptionCommands {
   const { subscriptions, watches, scheduler, now } = deps;
   const fallbackZone = deps.defaultTimezone !== undefined && isTimeZone(deps.defaultTimezone) ? deps.defaultTimezone : "UTC";
-
-  const refuse = (inv: CommandInvocation): CommandReply | undefined =>
-    inv.canManage
-      ? undefined
-      : reply("ephemeral", undefined, [
-          [t(`Sorry, only ${inv.managersHint ?? "channel managers"} can change this channel's subscriptions and watches. `), t("Anyone can use "), c("/papers settings"), t(" to see them.")],
-        ]);
 
   const nextRunText = (sub: Subscription): string => {
     const next = scheduler.nextRun(sub.cron, sub.timezone, now());
@@ -147,8 +137,6 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
 
   return {
     async subscribe(inv, options) {
-      const refusal = refuse(inv);
-      if (refusal) return refusal;
       const id = subscriptionId(inv.channel, options.source);
       const existing = await subscriptions.get(id);
       const merged = merge(inv, existing, options);
@@ -160,8 +148,6 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
     },
 
     async unsubscribe(inv, source) {
-      const refusal = refuse(inv);
-      if (refusal) return refusal;
       const current = await subscriptions.forChannel(inv.channel);
       const gone = source ? current.filter((s) => s.id === subscriptionId(inv.channel, source)) : current;
       if (gone.length === 0) {
@@ -186,8 +172,6 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
     },
 
     async watch(inv, topic, threshold) {
-      const refusal = refuse(inv);
-      if (refusal) return refusal;
       const text = topic.trim();
       if (text === "") return problem("A watch needs a topic.", '/papers watch "world model" above 20');
       const n = threshold ?? DEFAULT_WATCH_THRESHOLD;
@@ -197,8 +181,6 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
     },
 
     async unwatch(inv, topic) {
-      const refusal = refuse(inv);
-      if (refusal) return refusal;
       const removed = await watches.remove(inv.channel, topic);
       if (!removed) {
         return reply("ephemeral", undefined, [[t(`This channel has no watch on “${topic.trim()}”. See `), c("/papers settings"), t(".")]]);

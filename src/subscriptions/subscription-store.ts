@@ -1,5 +1,6 @@
 // The subscription store's port: a channel's subscriptions, indexed by channel and by schedule (cron + time zone).
 import type { ChannelRef, PlatformId } from "../platform/channel-ref.js";
+import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
 import type { RetryState, Subscription } from "./subscription.js";
 
 /** Subscriptions that fire together: one cron entry per group, however many channels share it. */
@@ -30,4 +31,13 @@ export interface SubscriptionStore {
   markRetrying(id: string, retry: RetryState | undefined): Promise<void>;
   /** Drops every subscription of a workspace (uninstalled); resolves to the removed ids. */
   forgetWorkspace(platform: PlatformId, workspace: string): Promise<string[]>;
+}
+
+/** The emoji that vote in a channel: the first of its subscriptions that chose some, else the defaults. */
+export async function channelVoteEmoji(
+  subscriptions: Pick<SubscriptionStore, "forChannel">,
+  channel: ChannelRef,
+): Promise<readonly string[]> {
+  const withEmoji = (await subscriptions.forChannel(channel)).find((s) => s.voteEmoji.length > 0);
+  return withEmoji?.voteEmoji ?? DEFAULT_VOTE_EMOJI;
 }

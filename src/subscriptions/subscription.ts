@@ -1,8 +1,29 @@
 // The subscription model: what a channel follows, when, filtered how, and where its delivery stands.
-import type { SubscriptionSource } from "../commands/command.js";
 import type { TopicFilter } from "../digest/digest-types.js";
 import { channelKey, type ChannelRef } from "../platform/channel-ref.js";
 import type { Layout } from "../platform/chat-platform.js";
+
+/** What a subscription follows: Hugging Face daily/weekly/monthly batches, or an arXiv category. */
+export type SubscriptionSource =
+  | { readonly kind: "daily" }
+  | { readonly kind: "weekly" }
+  | { readonly kind: "monthly" }
+  | { readonly kind: "arxiv"; readonly category: string }
+  | { readonly kind: "recap" };
+
+export interface SubscribeOptions {
+  readonly source: SubscriptionSource;
+  /** "HH:MM" 24-hour, when given with `at`. */
+  readonly at?: string;
+  /** Full cron expression, when given with `cron "…"`. */
+  readonly cron?: string;
+  readonly timezone?: string;
+  /** The raw topic text and its parsed filter. */
+  readonly topic?: { readonly text: string; readonly filter: TopicFilter };
+  readonly top?: number;
+  readonly minUpvotes?: number;
+  readonly layout?: Layout;
+}
 
 export const DEFAULT_CRON = "0 9 * * 1-5";
 export const DEFAULT_RECAP_CRON = "0 16 * * 5";

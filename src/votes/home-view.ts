@@ -1,5 +1,5 @@
 // The App Home view: the workspace's subscribed channels, the team's top papers this week, the viewer's own votes.
-import type { Inline, MessageBlock, OutboundMessage } from "../messages/outbound-message.js";
+import { type Inline, type MessageBlock, type OutboundMessage, text } from "../messages/outbound-message.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import { paperLinks } from "../papers/paper.js";
 import type { PlatformId } from "../platform/channel-ref.js";
@@ -19,7 +19,6 @@ export interface HomeViewDeps {
 }
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
-const text = (value: string): Inline => ({ type: "text", text: value });
 const channelMention = (channel: ChannelRef): Inline => ({ type: "code", text: `#${channel.channel}` });
 
 function paperLine(paper: Paper | undefined, id: PaperId, suffix: string): MessageBlock {

@@ -1,7 +1,9 @@
 // The channel's leaderboard: papers by team votes over a week, a month or all time.
-import type { LeaderboardPeriod } from "../commands/command.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
 import type { ChannelVote, VoteStore } from "./vote-store.js";
+
+/** The window a leaderboard covers. */
+export type LeaderboardPeriod = "week" | "month" | "all";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

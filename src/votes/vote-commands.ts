@@ -1,7 +1,7 @@
 // `/papers top` and `/papers catchup`, and the channel's liked papers that boost its next digests.
-import type { LeaderboardPeriod } from "../commands/command.js";
+import type { LeaderboardPeriod } from "./leaderboard.js";
 import { toPaperCard } from "../digest/paper-card.js";
-import type { Inline, MessageBlock, OutboundMessage } from "../messages/outbound-message.js";
+import { type MessageBlock, type OutboundMessage, text, bold } from "../messages/outbound-message.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
 import type { CommandInvocation } from "../platform/events.js";
@@ -36,8 +36,6 @@ export interface VoteCommands {
   likedPapers(channel: ChannelRef, days: number): Promise<Paper[]>;
 }
 
-const text = (value: string): Inline => ({ type: "text", text: value });
-const bold = (value: string): Inline => ({ type: "bold", text: value });
 
 const plural = (n: number, word: string): string => `${String(n)} ${word}${n === 1 ? "" : "s"}`;
 

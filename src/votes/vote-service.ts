@@ -3,17 +3,12 @@
 import type { PaperId } from "../papers/paper.js";
 import { messageKey, type ChannelRef, type MessageRef, type PlatformId } from "../platform/channel-ref.js";
 import { DEFAULT_VOTE_EMOJI, emojiKey, normalizeUnicodeEmoji, type Emoji } from "../platform/emoji.js";
-import type { ReactionChanged } from "../platform/events.js";
+import type { ReactionChanged, VoteResult } from "../platform/events.js";
 import type { Logger } from "../ops/logger.js";
 import { noopMetrics, type Metrics } from "../ops/metrics.js";
 import type { PostRecord, PostStore } from "./post-store.js";
 import { EVENT_DEDUPE_TTL_MS, type ChannelVote, type UserVote, type VoteStore } from "./vote-store.js";
 
-export type VoteResult =
-  | { readonly status: "counted"; readonly paperId: PaperId; readonly votes: number }
-  /** On a message paperboy may be about to record: applied when it is, or dropped after `HOLD_MS`. */
-  | { readonly status: "held"; readonly reason: string }
-  | { readonly status: "ignored"; readonly reason: string };
 
 /** How long a reaction on an unknown message waits for the post to be recorded. */
 export const HOLD_MS = 60_000;

@@ -58,8 +58,8 @@ describe("parseCommand: subcommands", () => {
     ["SEARCH week in review", "week in review"],
     ["-survey agents", "-survey agents"],
     ["  many   spaces\there ", "many spaces here"],
-  ])("searches %j as %j with its topic filter", (text, query) => {
-    expect(parsed(text)).toEqual({ name: "search", query, filter: parseTopic(query) });
+  ])("searches %j as %j", (text, query) => {
+    expect(parsed(text)).toEqual({ name: "search", query });
   });
 });
 

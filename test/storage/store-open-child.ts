@@ -3,7 +3,8 @@
 import { channelRef } from "../../src/platform/channel-ref.js";
 import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
-import { createVoteService, type VoteResult } from "../../src/votes/vote-service.js";
+import type { VoteResult } from "../../src/platform/events.js";
+import { createVoteService } from "../../src/votes/vote-service.js";
 
 /** What the test asks of this process, as one JSON argument. */
 interface Task {

@@ -1,0 +1,125 @@
+// A Hugging Face period — a run of daily batches, an ISO week or a month — and the one way to fetch and name it:
+// the scheduled digests, `/papers today|week|month` and the CLI's `paperboy digest` all go period → fetch → rank →
+// compose through here.
+import type { Paper } from "../papers/paper.js";
+import { addDays, lastCompletedBatchDate, nyDate } from "../sources/ny-date.js";
+import type { HuggingFaceSource, SourceResult } from "../sources/paper-source.js";
+
+export type Period =
+  | { readonly kind: "daily"; readonly dates: readonly string[] }
+  | { readonly kind: "weekly"; readonly week: string }
+  | { readonly kind: "monthly"; readonly month: string };
+
+export interface PeriodPapers {
+  readonly papers: readonly Paper[];
+  /** True when Hugging Face failed and (some of) these are the last cached answer. */
+  readonly stale: boolean;
+  /** The oldest fetch among the period's answers. */
+  readonly fetchedAt: Date;
+}
+
+/** How many days back `/papers today` looks for a non-empty batch (weekends and holidays are empty). */
+const LATEST_BATCH_DAYS = 5;
+
+// Immutable formatters, built once: constructing Intl objects per digest dominated a 10,000-channel run.
+const WEEKDAY = new Intl.DateTimeFormat("en-GB", { weekday: "short", timeZone: "UTC" });
+const DAY_MONTH = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", timeZone: "UTC" });
+
+/** "Fri 12 June" for a "YYYY-MM-DD" calendar date. */
+export function formatBatchDate(date: string): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  return `${WEEKDAY.format(d)} ${DAY_MONTH.format(d)}`;
+}
+
+/** The digest's title for a period. */
+export function periodTitle(period: Period): string {
+  switch (period.kind) {
+    case "daily": {
+      const first = period.dates[0] ?? "";
+      const last = period.dates[period.dates.length - 1] ?? first;
+      const span =
+        first === last ? formatBatchDate(last) : `${formatBatchDate(first)} to ${formatBatchDate(last)}`;
+      return `Trending on Hugging Face — ${span}`;
+    }
+    case "weekly":
+      return `Papers of the week on Hugging Face — ${period.week}`;
+    case "monthly":
+      return `Papers of the month on Hugging Face — ${period.month}`;
+  }
+}
+
+/** Where "+N more" points: the next wider period (a month has none). */
+export function periodMoreCommand(period: Period): string | undefined {
+  switch (period.kind) {
+    case "daily":
+      return "/papers week";
+    case "weekly":
+      return "/papers month";
+    case "monthly":
+      return undefined;
+  }
+}
+
+/** One result's papers are passed on as they are (the source shares one array per period), several are joined. */
+function merge(results: readonly SourceResult[]): PeriodPapers {
+  const [only] = results;
+  if (results.length === 1 && only) return only;
+  return {
+    papers: results.flatMap((r) => r.papers),
+    stale: results.some((r) => r.stale),
+    fetchedAt: new Date(Math.min(...results.map((r) => r.fetchedAt.getTime()))),
+  };
+}
+
+/** The period's papers: one cached request per date, week or month, shared by every channel that asks for it. */
+export async function fetchPeriod(
+  hf: Pick<HuggingFaceSource, "daily" | "week" | "month">,
+  period: Period,
+): Promise<PeriodPapers> {
+  switch (period.kind) {
+    case "daily":
+      return merge(await Promise.all(period.dates.map((d) => hf.daily(d))));
+    case "weekly":
+      return merge([await hf.week(period.week)]);
+    case "monthly":
+      return merge([await hf.month(period.month)]);
+  }
+}
+
+/** The newest non-empty batch of the last few days (today's, while it fills, counts), else the last completed one. */
+export async function latestBatchDate(hf: Pick<HuggingFaceSource, "daily">, now: Date): Promise<string> {
+  let date = nyDate(now);
+  for (let back = 0; back < LATEST_BATCH_DAYS; back++) {
+    if ((await hf.daily(date)).papers.length > 0) return date;
+    date = addDays(date, -1);
+  }
+  return lastCompletedBatchDate(now);
+}
+
+/** Days of Daily Papers fetched at most to answer "what trended since …" (each day is one cached request). */
+const TRENDING_MAX_DAYS = 14;
+
+/**
+ * Every Daily Papers batch from `since` to the last completed one (at most two weeks), de-duplicated and archived:
+ * what `/papers catchup` offers beside the team's votes.
+ */
+export async function trendingSince(
+  sources: {
+    readonly hf: Pick<HuggingFaceSource, "daily" | "week" | "month">;
+    readonly archive: { upsert(papers: readonly Paper[]): Promise<void> };
+  },
+  since: Date,
+  now: Date,
+): Promise<{ readonly papers: readonly Paper[]; readonly stale: boolean }> {
+  const dates: string[] = [];
+  for (
+    let date = lastCompletedBatchDate(now);
+    dates.length < TRENDING_MAX_DAYS && date >= nyDate(since);
+    date = addDays(date, -1)
+  )
+    dates.push(date);
+  const fetched = await fetchPeriod(sources.hf, { kind: "daily", dates });
+  const papers = [...new Map(fetched.papers.map((p) => [p.id, p] as const)).values()];
+  await sources.archive.upsert(papers);
+  return { papers, stale: fetched.stale };
+}
