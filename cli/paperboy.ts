@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { renderText } from "../adapters/console/index.js";
 import { loadConfig } from "../src/config/load-config.js";
+import { AppError } from "../src/shared/app-error.js";
 import { composeDigest } from "../src/digest/compose-digest.js";
 import {
   fetchPeriod,
@@ -35,9 +36,8 @@ const USAGE = `usage:
                   [--layout compact|cards] [--format text|slack|discord|json] [--source-file FILE]
   paperboy search "<query>" [--archive FILE] [--limit N] [--json]`;
 
-class UsageError extends Error {
-  override name = "UsageError";
-}
+/** A bad argument: printed with the usage text, exit code 2. */
+const usageError = (message: string): AppError => new AppError("usage", message);
 
 function intOption(
   value: string | undefined,
@@ -48,23 +48,21 @@ function intOption(
 ): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-    throw new UsageError(
-      `--${name} must be a whole number from ${min} to ${max}, e.g. --${name} ${fallback}`,
-    );
+    throw usageError(`--${name} must be a whole number from ${min} to ${max}, e.g. --${name} ${fallback}`);
   return Number(value);
 }
 
 /** A saved response: a JSON array of daily-papers items, or JSON lines (one item per line). */
 export async function readPapersFile(path: string): Promise<{ papers: Paper[]; dropped: number }> {
   const raw = await readFile(path, "utf8").catch((error: unknown) => {
-    throw new UsageError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw usageError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   });
   const trimmed = raw.trim();
   if (trimmed.startsWith("[")) {
     try {
       return parseHfItems(JSON.parse(trimmed));
     } catch (error) {
-      throw new UsageError(
+      throw usageError(
         `${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
@@ -135,17 +133,17 @@ async function digest(args: string[], io: CliIo): Promise<number> {
     allowPositionals: false,
   });
   const periods = [values.date, values.week, values.month].filter((v) => v !== undefined);
-  if (periods.length > 1) throw new UsageError("give at most one of --date, --week, --month");
+  if (periods.length > 1) throw usageError("give at most one of --date, --week, --month");
   if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
-    throw new UsageError(`--date must be YYYY-MM-DD, e.g. --date 2026-06-12`);
+    throw usageError(`--date must be YYYY-MM-DD, e.g. --date 2026-06-12`);
   if (values.week !== undefined && !/^\d{4}-W\d{2}$/.test(values.week))
-    throw new UsageError(`--week must be an ISO week, e.g. --week ${isoWeek(io.now())}`);
+    throw usageError(`--week must be an ISO week, e.g. --week ${isoWeek(io.now())}`);
   if (values.month !== undefined && !/^\d{4}-\d{2}$/.test(values.month))
-    throw new UsageError(`--month must be YYYY-MM, e.g. --month ${monthOf(io.now())}`);
+    throw usageError(`--month must be YYYY-MM, e.g. --month ${monthOf(io.now())}`);
   const format = (values.format ?? "text") as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`);
+  if (!FORMATS.includes(format)) throw usageError(`--format must be one of ${FORMATS.join(", ")}`);
   const layout = values.layout ?? "compact";
-  if (layout !== "compact" && layout !== "cards") throw new UsageError("--layout must be compact or cards");
+  if (layout !== "compact" && layout !== "cards") throw usageError("--layout must be compact or cards");
   const top = intOption(values.top, "top", 1, 10, 5);
 
   let papers: readonly Paper[];
@@ -195,7 +193,7 @@ async function search(args: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
   });
   const query = positionals.join(" ").trim();
-  if (query === "") throw new UsageError('give a query, e.g. paperboy search "self-supervised"');
+  if (query === "") throw usageError('give a query, e.g. paperboy search "self-supervised"');
   const limit = intOption(values.limit, "limit", 1, 100, 10);
   const store = await createStore(values.archive !== undefined ? "memory://" : loadConfig(io.env).STORE_URL);
   try {
@@ -249,10 +247,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.out(USAGE);
       return command === undefined ? 2 : 0;
     }
-    throw new UsageError(`unknown command "${command}"`);
+    throw usageError(`unknown command "${command}"`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const isUsage = error instanceof UsageError || (error instanceof TypeError && "code" in error);
+    const isUsage =
+      (error instanceof AppError && error.code === "usage") ||
+      (error instanceof TypeError && "code" in error);
     io.err(`paperboy: ${message}`);
     if (isUsage) io.err(USAGE);
     return isUsage ? 2 : 1;

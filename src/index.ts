@@ -2,8 +2,15 @@
 export type { Config } from "./config/load-config.js";
 export { loadConfig } from "./config/load-config.js";
 export type { PaperId } from "./papers/paper.js";
-export type { ButtonSpec, Inline, MessageBlock, OutboundMessage, PaperCard } from "./messages/outbound-message.js";
+export type {
+  ButtonSpec,
+  Inline,
+  MessageBlock,
+  OutboundMessage,
+  PaperCard,
+} from "./messages/outbound-message.js";
 export { assertNever, slotsOf } from "./messages/outbound-message.js";
+export { truncate } from "./messages/truncate.js";
 export type { ChannelRef, MessageRef, PlatformId } from "./platform/channel-ref.js";
 export { channelKey, channelRef } from "./platform/channel-ref.js";
 export type { Emoji } from "./platform/emoji.js";

@@ -12,13 +12,22 @@ import {
 } from "discord.js";
 import { channelRef, type CommandReply, type Logger, type Paperboy } from "../../src/index.js";
 import { COMMAND_NAME } from "./commands/definition.js";
-import { EPHEMERAL_SUBCOMMANDS, MANAGING_SUBCOMMANDS, commandToText, type OptionValue } from "./commands/to-text.js";
-import { DISCORD_LIMITS, truncate } from "./limits.js";
+import {
+  EPHEMERAL_SUBCOMMANDS,
+  MANAGING_SUBCOMMANDS,
+  commandToText,
+  type OptionValue,
+} from "./commands/to-text.js";
+import { DISCORD_LIMITS } from "./limits.js";
+import { truncate } from "../../src/index.js";
 import { SHARE_PREFIX, renderDiscordMessage } from "./render/embeds.js";
 
 export const MANAGERS_HINT = "members with Manage Channels";
 
-export function createInteractionHandler(deps: { core: Paperboy; log: Logger }): (interaction: Interaction) => Promise<void> {
+export function createInteractionHandler(deps: {
+  core: Paperboy;
+  log: Logger;
+}): (interaction: Interaction) => Promise<void> {
   const { core, log } = deps;
 
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
@@ -26,13 +35,16 @@ export function createInteractionHandler(deps: { core: Paperboy; log: Logger }):
     const canManage = interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false;
     // Decided before the core runs: a deferred reply's visibility cannot change later. A refused
     // subscription change stays between paperboy and the member who tried it.
-    const ephemeral = EPHEMERAL_SUBCOMMANDS.has(subcommand) || (MANAGING_SUBCOMMANDS.has(subcommand) && !canManage);
+    const ephemeral =
+      EPHEMERAL_SUBCOMMANDS.has(subcommand) || (MANAGING_SUBCOMMANDS.has(subcommand) && !canManage);
     // Discord allows 3 s for the first response; defer before anything slow (10062 Unknown interaction).
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     const options: Record<string, OptionValue> = {};
-    for (const option of subcommandOptions(interaction.options.data)) if (option.value !== undefined) options[option.name] = option.value;
+    for (const option of subcommandOptions(interaction.options.data))
+      if (option.value !== undefined) options[option.name] = option.value;
     const channel = interaction.channel;
-    const channelName = channel && "name" in channel && typeof channel.name === "string" ? channel.name : undefined;
+    const channelName =
+      channel && "name" in channel && typeof channel.name === "string" ? channel.name : undefined;
     const reply = await core.handleCommand({
       channel: channelRef("discord", interaction.guildId ?? "@me", interaction.channelId),
       userId: interaction.user.id,
@@ -51,7 +63,8 @@ export function createInteractionHandler(deps: { core: Paperboy; log: Logger }):
       found.slice(0, DISCORD_LIMITS.autocompleteChoices).map((p) => ({
         // Choice names are plain text (no markdown, no mentions), so only the length matters.
         name: truncate(p.title.replace(/\s+/g, " ").trim() || p.id, DISCORD_LIMITS.choiceName),
-        value: p.id.length <= DISCORD_LIMITS.choiceValue ? p.id : truncate(p.title, DISCORD_LIMITS.choiceValue),
+        value:
+          p.id.length <= DISCORD_LIMITS.choiceValue ? p.id : truncate(p.title, DISCORD_LIMITS.choiceValue),
       })),
     );
   }
@@ -70,9 +83,12 @@ export function createInteractionHandler(deps: { core: Paperboy; log: Logger }):
 
   return async (interaction) => {
     try {
-      if (interaction.isChatInputCommand() && interaction.commandName === COMMAND_NAME) await onCommand(interaction);
-      else if (interaction.isAutocomplete() && interaction.commandName === COMMAND_NAME) await onAutocomplete(interaction);
-      else if (interaction.isButton() && interaction.customId.startsWith(SHARE_PREFIX)) await onButton(interaction);
+      if (interaction.isChatInputCommand() && interaction.commandName === COMMAND_NAME)
+        await onCommand(interaction);
+      else if (interaction.isAutocomplete() && interaction.commandName === COMMAND_NAME)
+        await onAutocomplete(interaction);
+      else if (interaction.isButton() && interaction.customId.startsWith(SHARE_PREFIX))
+        await onButton(interaction);
     } catch (error) {
       log.error({ err: error, interaction: interaction.id }, "discord interaction failed");
       await tellUserItFailed(interaction, log);
@@ -126,7 +142,8 @@ async function tellUserItFailed(interaction: Interaction, log: Logger): Promise<
   if (!interaction.isRepliable()) return;
   const content = "Sorry, paperboy hit an error answering that. Try again in a minute.";
   try {
-    if (interaction.deferred || interaction.replied) await interaction.editReply({ content, embeds: [], components: [] });
+    if (interaction.deferred || interaction.replied)
+      await interaction.editReply({ content, embeds: [], components: [] });
     else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
   } catch (error) {
     log.warn({ err: error }, "could not tell the user about a failed interaction");

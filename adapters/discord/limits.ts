@@ -1,4 +1,4 @@
-// Discord's message limits in one table, and the grapheme-safe truncation the renderer cuts with.
+// Discord's message limits in one table (the renderer cuts with the core's grapheme-safe `truncate`).
 // @see https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 
 export const DISCORD_LIMITS = {
@@ -23,22 +23,3 @@ export const DISCORD_LIMITS = {
   choiceName: 100,
   choiceValue: 100,
 } as const;
-
-const ELLIPSIS = "…";
-const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
-
-/**
- * Cuts `text` to at most `max` UTF-16 units at a grapheme boundary and marks the cut with "…", so an
- * emoji, a flag or a combining accent is never split in half.
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 0) return "";
-  const budget = max - ELLIPSIS.length;
-  let out = "";
-  for (const { segment } of segmenter.segment(text)) {
-    if (out.length + segment.length > budget) break;
-    out += segment;
-  }
-  return out + ELLIPSIS;
-}

@@ -1,5 +1,6 @@
 // The archive's full-text index over papers: tokenising, query syntax ("phrases", -exclusions), ranking.
 import type { Paper, PaperId } from "../papers/paper.js";
+import { queryTokens } from "../shared/tokenize.js";
 import { createInvertedIndex } from "./inverted-index.js";
 import type { QueryTerm, RawHit } from "./inverted-index.js";
 import { mayContain, phraseProbe, phraseSignature, phraseWords } from "./phrase-signature.js";
@@ -29,7 +30,9 @@ const SEPARATOR = /[^\p{L}\p{N}'’-]+/u;
 /** Lower-cases and strips diacritics: "Schrödinger" → "schrodinger". */
 export function foldText(text: string): string {
   // Most text is ASCII; NFKD normalisation is by far the slowest step, so skip it when it cannot matter.
-  return ASCII.test(text) ? text.toLowerCase() : text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
+  return ASCII.test(text)
+    ? text.toLowerCase()
+    : text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
 }
 const ASCII = /^[\t\n\r\x20-\x7e]*$/;
 
@@ -45,9 +48,7 @@ const JOINERS = /['’-]/;
 /** Index-side terms of one folded token: "self-supervised" → self, supervised, selfsupervised. */
 function indexTerms(token: string): string[] | null {
   if (!JOINERS.test(token)) return STOPWORDS.has(token) ? null : [token];
-  const parts = token
-    .split(/['’-]+/)
-    .filter((p) => p.length > 0);
+  const parts = token.split(/['’-]+/).filter((p) => p.length > 0);
   if (parts.length === 0) return null;
   if (parts.length === 1) return STOPWORDS.has(parts[0] ?? "") ? null : parts;
   const kept = parts.filter((p) => !STOPWORDS.has(p));
@@ -96,16 +97,15 @@ export function parseQuery(query: string): ParsedQuery {
   const excluded: string[] = [];
   const plain: string[] = [];
   // In order, so "the last word" (the one being typed, searched as a prefix) stays last.
-  for (const m of query.matchAll(/["“”]([^"“”]*)["“”]?|(\S+)/g)) {
-    const [, quoted, word] = m;
-    if (quoted !== undefined) {
-      const phrase = phraseForm(quoted).trim();
+  for (const token of queryTokens(query)) {
+    if (token.negated) {
+      excluded.push(...textTerms(token.text));
+    } else if (token.quoted) {
+      const phrase = phraseForm(token.text).trim();
       if (phrase.length > 0) phrases.push(phrase);
-      plain.push(quoted.trim());
-    } else if (word?.startsWith("-") && word.length > 1) {
-      excluded.push(...(queryTerms(word.slice(1)) ?? []));
-    } else if (word) {
-      plain.push(word);
+      plain.push(token.text);
+    } else if (token.text !== "") {
+      plain.push(token.text);
     }
   }
   const text = plain.filter((p) => p.length > 0).join(" ");
@@ -247,13 +247,19 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
     own?.set(paper.id, paper);
   }
 
-  const toHits = (raw: readonly RawHit[]): IndexHit[] => raw.map((r) => ({ id: r.key as PaperId, score: r.score }));
+  const toHits = (raw: readonly RawHit[]): IndexHit[] =>
+    raw.map((r) => ({ id: r.key as PaperId, score: r.score }));
 
-  function rank(parsed: ParsedQuery, { window, all = true }: { window: number; all?: boolean }): IndexRanking {
+  function rank(
+    parsed: ParsedQuery,
+    { window, all = true }: { window: number; all?: boolean },
+  ): IndexRanking {
     if (parsed.terms.length === 0 || window <= 0) return { hits: [], matched: 0, all };
     const probe = phraseProbe(parsed.phrases);
     const accept =
-      probe.length > 0 ? (filters: Uint8Array, start: number, bytes: number) => mayContain(filters, start, bytes, probe) : undefined;
+      probe.length > 0
+        ? (filters: Uint8Array, start: number, bytes: number) => mayContain(filters, start, bytes, probe)
+        : undefined;
     const ranking = full.rank(toQueryTerms(parsed.terms, false), {
       all,
       window,
@@ -320,7 +326,8 @@ function filteredSearch(
         const hit = ranking.hits[checked] as IndexHit;
         if (keep(hit.id)) out.push(hit);
       }
-      if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES) break;
+      if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES)
+        break;
     }
     if (out.length > 0) return out;
   }

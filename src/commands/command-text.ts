@@ -4,20 +4,6 @@ import type { UsageError } from "./command.js";
 /** The longest command text accepted, in characters (code points). */
 export const MAX_COMMAND_CHARS = 250;
 
-export interface Token {
-  /** The token without its quotes. */
-  readonly text: string;
-  readonly quoted: boolean;
-  /** A quote was opened and never closed. */
-  readonly unclosed: boolean;
-  /** Offsets in the normalised text, quotes included. */
-  readonly start: number;
-  readonly end: number;
-}
-
-const OPENING_QUOTES = new Set(['"', "“", "„", "«", "”"]);
-const CLOSING_QUOTES = new Set(['"', "”", "“", "»"]);
-
 export const usage = (problem: string, example: string): UsageError => ({ problem, example });
 
 const hex = (code: number): string => `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
@@ -58,47 +44,11 @@ export function straightenQuotes(text: string): string {
   return text.replace(/[“”„«»]/g, '"');
 }
 
-/** Splits normalised text into words and "quoted strings" (straight or smart quotes). Never throws. */
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] === " ") {
-      i++;
-      continue;
-    }
-    const start = i;
-    if (OPENING_QUOTES.has(text[i] ?? "")) {
-      i++;
-      let value = "";
-      while (i < text.length && !CLOSING_QUOTES.has(text[i] ?? "")) value += text[i++] ?? "";
-      const unclosed = i >= text.length;
-      if (!unclosed) i++;
-      tokens.push({ text: value.trim(), quoted: true, unclosed, start, end: i });
-      continue;
-    }
-    let value = "";
-    while (i < text.length && text[i] !== " " && !OPENING_QUOTES.has(text[i] ?? "")) value += text[i++] ?? "";
-    tokens.push({ text: value, quoted: false, unclosed: false, start, end: i });
-  }
-  return tokens;
-}
-
 /** A whole number in [min, max], or undefined. Accepts digits only: no signs, decimals or exponents. */
 export function integerIn(raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined || !/^\d{1,9}$/.test(raw)) return undefined;
   const n = Number(raw);
   return n >= min && n <= max ? n : undefined;
-}
-
-/** "9:30" → "09:30"; undefined unless a 24-hour HH:MM time. */
-export function clockTime(raw: string): string | undefined {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(raw);
-  if (!m) return undefined;
-  const hours = Number(m[1]);
-  const minutes = Number(m[2]);
-  if (hours > 23 || minutes > 59) return undefined;
-  return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
 }
 
 /** "9pm" → "21:00", "12:15am" → "00:15": the 24-hour spelling of a 12-hour time, to suggest it. */
@@ -110,16 +60,6 @@ export function twelveHourToClock(raw: string): string | undefined {
   if (hours < 1 || hours > 12 || minutes > 59) return undefined;
   const h24 = (hours % 12) + (m[3]?.toLowerCase() === "p" ? 12 : 0);
   return `${String(h24).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
-}
-
-/** The canonical IANA name of a time zone the runtime knows ("europe/berlin" → "Europe/Berlin"), or undefined. */
-export function canonicalTimeZone(raw: string): string | undefined {
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(raw)) return undefined;
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: raw }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
 }
 
 /** arXiv archives whose subject classes are lower-case ("physics.optics", "cond-mat.mes-hall"). */

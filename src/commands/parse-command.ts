@@ -8,10 +8,9 @@ import {
   MAX_COMMAND_CHARS,
   normalizeWhitespace,
   straightenQuotes,
-  tokenize,
   usage,
-  type Token,
 } from "./command-text.js";
+import { tokenize, type Token } from "../shared/tokenize.js";
 import { parseSource, parseSubscribeOptions } from "./parse-subscribe.js";
 
 const SEARCH_EXAMPLE = '/papers diffusion "world model" -survey';

@@ -4,16 +4,11 @@ import { formatTopic, isEmptyTopic, parseTopic } from "../digest/topic-filter.js
 import type { Layout } from "../platform/chat-platform.js";
 import { err, ok, type Result } from "../shared/result.js";
 import type { SubscribeOptions, SubscriptionSource, UsageError } from "./command.js";
-import {
-  arxivCategory,
-  canonicalTimeZone,
-  clockTime,
-  integerIn,
-  twelveHourToClock,
-  usage,
-  type Token,
-} from "./command-text.js";
-import { CRON_EXAMPLE, cronProblem } from "./cron-syntax.js";
+import { arxivCategory, integerIn, twelveHourToClock, usage } from "./command-text.js";
+import type { Token } from "../shared/tokenize.js";
+import { CRON_EXAMPLE, cronProblem } from "../scheduler/cron-syntax.js";
+import { canonicalTimeZone } from "../shared/time-zone.js";
+import { parseTimeOfDay, sourceKey } from "../subscriptions/subscription.js";
 
 export const SUBSCRIBE_EXAMPLE =
   '/papers subscribe daily at 09:30 tz Europe/Berlin topic "world model" top 5';
@@ -28,10 +23,6 @@ const SOURCE_WORDS: ReadonlyMap<string, SubscriptionSource> = new Map<string, Su
   ["monthly", { kind: "monthly" }],
   ["recap", { kind: "recap" }],
 ]);
-
-export function describeSource(source: SubscriptionSource): string {
-  return source.kind === "arxiv" ? `arxiv:${source.category}` : source.kind;
-}
 
 /** A source word: daily, weekly, monthly, recap or arxiv:<category>; undefined when the word is not one. */
 export function parseSource(word: string): Result<SubscriptionSource, UsageError> | undefined {
@@ -80,8 +71,9 @@ function optionValue(name: OptionName, token: Token): Result<Partial<Draft>, Usa
   const raw = token.text;
   switch (name) {
     case "at": {
-      const time = clockTime(raw);
-      if (time !== undefined) return ok({ at: time });
+      const time = parseTimeOfDay(raw);
+      if (time !== undefined)
+        return ok({ at: `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}` });
       const suggestion = twelveHourToClock(raw);
       return err(
         usage(
@@ -185,7 +177,7 @@ export function parseSubscribeOptions(tokens: readonly Token[]): Result<Subscrib
       if (draft.source) {
         return err(
           usage(
-            `Two sources given (${describeSource(draft.source)} and ${describeSource(source.value)}); a subscription follows one. Subscribe twice for both.`,
+            `Two sources given (${sourceKey(draft.source)} and ${sourceKey(source.value)}); a subscription follows one. Subscribe twice for both.`,
             "/papers subscribe weekly",
           ),
         );

@@ -1,5 +1,6 @@
 // The only reader of process.env: one zod schema, and a start-up error that says how to fix each value.
 import { z } from "zod";
+import { isTimeZone } from "../shared/time-zone.js";
 
 const optionalString = z
   .string()
@@ -13,32 +14,27 @@ const url = (name: string, example: string) =>
     .trim()
     .refine((s) => /^https?:\/\/[^\s]+$/.test(s), `${name} must be an http(s) URL, e.g. ${example}`);
 
-const isTimeZone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** A positive whole number with a default; the message names the variable and an example. */
 const wholeNumber = (name: string, example: string, fallback: number) =>
   z
     .string()
     .trim()
     .default(String(fallback))
-    .refine((s) => /^\d+$/.test(s) && Number(s) > 0, { error: `${name} must be a whole number above 0, e.g. ${example}` })
+    .refine((s) => /^\d+$/.test(s) && Number(s) > 0, {
+      error: `${name} must be a whole number above 0, e.g. ${example}`,
+    })
     .transform(Number);
 
 export const ConfigSchema = z
   .object({
     SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith("xoxb-"), {
-      error: "must be a bot token starting with xoxb- (Slack app → OAuth & Permissions → Bot User OAuth Token)",
+      error:
+        "must be a bot token starting with xoxb- (Slack app → OAuth & Permissions → Bot User OAuth Token)",
     }),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_APP_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith("xapp-"), {
-      error: "must be an app-level token starting with xapp- (Slack app → Basic Information → App-Level Tokens)",
+      error:
+        "must be an app-level token starting with xapp- (Slack app → Basic Information → App-Level Tokens)",
     }),
     SLACK_CLIENT_ID: optionalString,
     SLACK_CLIENT_SECRET: optionalString,
@@ -79,15 +75,21 @@ export const ConfigSchema = z
       .default("3000")
       .refine((s) => /^\d+$/.test(s) && Number(s) <= 65535, { error: "must be a port number, e.g. 3000" })
       .transform(Number),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
-      error: "must be one of fatal, error, warn, info, debug, trace, silent",
-    }).default("info"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "must be one of fatal, error, warn, info, debug, trace, silent",
+      })
+      .default("info"),
     DEFAULT_TIMEZONE: z
       .string()
       .trim()
       .default("UTC")
       .refine(isTimeZone, { error: "must be an IANA time zone such as Europe/Berlin or America/New_York" }),
-    SLACK_REACTIONS_PER_MINUTE: wholeNumber("SLACK_REACTIONS_PER_MINUTE", "50 (Slack's Tier 3 for reactions.add)", 50),
+    SLACK_REACTIONS_PER_MINUTE: wholeNumber(
+      "SLACK_REACTIONS_PER_MINUTE",
+      "50 (Slack's Tier 3 for reactions.add)",
+      50,
+    ),
     QUEUE_LOCK_MS: wholeNumber("QUEUE_LOCK_MS", "30000", 30_000),
   })
   .superRefine((c, ctx) => {
@@ -96,14 +98,21 @@ export const ConfigSchema = z
     };
     const slackOAuth = c.SLACK_CLIENT_ID !== undefined || c.SLACK_CLIENT_SECRET !== undefined;
     if (slackOAuth) {
-      need("SLACK_CLIENT_ID", "is needed for multi-workspace OAuth (Slack app → Basic Information → Client ID)");
-      need("SLACK_CLIENT_SECRET", "is needed for multi-workspace OAuth (Slack app → Basic Information → Client Secret)");
+      need(
+        "SLACK_CLIENT_ID",
+        "is needed for multi-workspace OAuth (Slack app → Basic Information → Client ID)",
+      );
+      need(
+        "SLACK_CLIENT_SECRET",
+        "is needed for multi-workspace OAuth (Slack app → Basic Information → Client Secret)",
+      );
       need("SLACK_STATE_SECRET", "is needed for multi-workspace OAuth: set any long random string");
       if (c.SLACK_BOT_TOKEN !== undefined)
         ctx.addIssue({
           code: "custom",
           path: ["SLACK_BOT_TOKEN"],
-          message: "cannot be combined with SLACK_CLIENT_ID/SECRET: use one token (one workspace) or OAuth (many)",
+          message:
+            "cannot be combined with SLACK_CLIENT_ID/SECRET: use one token (one workspace) or OAuth (many)",
         });
     }
     if (c.SLACK_BOT_TOKEN !== undefined || slackOAuth || c.SLACK_APP_TOKEN !== undefined) {
@@ -124,7 +133,9 @@ export class ConfigError extends Error {
 /** Reads the environment once; a bad value throws a ConfigError listing every problem and its fix. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty value (`SLACK_APP_TOKEN=` in an env file) means "not set", as it does for a shell.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""),
+  );
   const parsed = ConfigSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(config)"}: ${i.message}`);
@@ -141,7 +152,9 @@ export function discordEnabled(c: Config): boolean {
 
 /** "redis://:secret@host:6379" → "redis://:***@host:6379"; never log a store URL without this. */
 export function redactUrl(raw: string): string {
-  return raw.replace(/^([a-z]+:\/\/)([^@/]*)@/i, (_m, scheme: string, auth: string) =>
-    `${scheme}${auth.includes(":") ? `${auth.split(":")[0] ?? ""}:***` : "***"}@`,
+  return raw.replace(
+    /^([a-z]+:\/\/)([^@/]*)@/i,
+    (_m, scheme: string, auth: string) =>
+      `${scheme}${auth.includes(":") ? `${auth.split(":")[0] ?? ""}:***` : "***"}@`,
   );
 }

@@ -1,5 +1,6 @@
 // Paper → PaperCard: the summary sentence, the author line, the date and the safe links a renderer shows.
 import type { PaperCard, PaperCardLink } from "../messages/outbound-message.js";
+import { capText } from "../messages/truncate.js";
 import { paperLinks, type Paper } from "../papers/paper.js";
 
 /** Summaries longer than this are cut at a word boundary with "…" (a content choice, not a platform limit). */
@@ -111,25 +112,6 @@ export function firstSentence(text: string): string {
   return flat;
 }
 
-// Building a Segmenter is costly: one for the process. A text no longer than `max` UTF-16 units has at
-// most `max` graphemes, so short texts (most summaries) skip segmentation entirely.
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
-
-/** Cuts at the last word boundary at or before `max` graphemes and adds "…". */
-export function capText(text: string, max = SUMMARY_MAX_CHARS): string {
-  if (text.length <= max) return text;
-  const chars: string[] = [];
-  for (const { segment } of graphemes.segment(text)) {
-    chars.push(segment);
-    if (chars.length > max) break;
-  }
-  if (chars.length <= max) return text;
-  const head = chars.slice(0, max - 1).join("");
-  const cut = head.lastIndexOf(" ");
-  const kept = cut > max / 2 ? head.slice(0, cut) : head;
-  return `${kept.replace(/[\s,;:.]+$/u, "")}…`;
-}
-
 /** "A, B, C +530" for many authors, all names when three or fewer, "" when none. */
 export function formatAuthors(authors: readonly { readonly name: string }[]): string {
   const names = authors.map((a) => a.name.replace(/\s+/g, " ").trim()).filter((n) => n !== "");
@@ -141,7 +123,7 @@ export function formatAuthors(authors: readonly { readonly name: string }[]): st
 /** The card's summary: Hugging Face's AI summary, else the abstract's first sentence; capped. */
 export function summaryOf(paper: Pick<Paper, "aiSummary" | "abstract">): string {
   const ai = paper.aiSummary?.replace(/\s+/g, " ").trim();
-  return capText(ai !== undefined && ai !== "" ? ai : firstSentence(paper.abstract));
+  return capText(ai !== undefined && ai !== "" ? ai : firstSentence(paper.abstract), SUMMARY_MAX_CHARS);
 }
 
 function dateOf(paper: Paper): string | undefined {

@@ -1,5 +1,6 @@
 // "Like a paper you voted for": TF-IDF cosine similarity between digest candidates and the channel's liked papers.
 import { textTerms } from "../archive/search-index.js";
+import { capText } from "../messages/truncate.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 
 export interface SimilarityBoost {
@@ -51,15 +52,6 @@ function termCounts(paper: Paper): Vector {
   if (countsById.size >= COUNTS_BY_ID_MAX) countsById.clear();
   countsById.set(paper.id, { paper, counts });
   return counts;
-}
-
-const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
-
-/** Cuts at a grapheme boundary, so an accent or emoji is never split. */
-function cutTitle(title: string): string {
-  const graphemes = Array.from(segmenter.segment(title.trim()), (s) => s.segment);
-  if (graphemes.length <= TITLE_IN_REASON) return graphemes.join("");
-  return `${graphemes.slice(0, TITLE_IN_REASON - 1).join("").trimEnd()}…`;
 }
 
 /** A term's weight in one document before IDF: 1 + ln(tf). */
@@ -137,7 +129,8 @@ export function similarityBoosts(
 
   // The corpus is candidates ∪ liked by id; a liked copy stands in for a candidate with the same id.
   const likedDocs = new Map<PaperId, { paper: Paper; counts: Vector }>();
-  for (const paper of liked) if (!likedDocs.has(paper.id)) likedDocs.set(paper.id, { paper, counts: termCounts(paper) });
+  for (const paper of liked)
+    if (!likedDocs.has(paper.id)) likedDocs.set(paper.id, { paper, counts: termCounts(paper) });
   const dfDelta = new Map<string, number>();
   let n = batch.docs.size;
   for (const [id, { counts }] of likedDocs) {
@@ -169,7 +162,8 @@ export function similarityBoosts(
       const termIdf = idf(n, dfOf(term));
       const lw = tfWeight(tf) * termIdf;
       likedSum += lw * lw;
-      for (const { id, w } of batch.postings.get(term) ?? []) dots.set(id, (dots.get(id) ?? 0) + w * termIdf * lw);
+      for (const { id, w } of batch.postings.get(term) ?? [])
+        dots.set(id, (dots.get(id) ?? 0) + w * termIdf * lw);
     }
     const likedNorm = Math.sqrt(likedSum);
     if (likedNorm === 0) continue;
@@ -188,14 +182,9 @@ export function similarityBoosts(
     if (found && found.similarity >= minSimilarity) {
       boosts.set(candidate.id, {
         score: options.maxBoost * Math.min(1, found.similarity),
-        reason: `like "${cutTitle(found.paper.title)}", which you voted for`,
+        reason: `like "${capText(found.paper.title.trim(), TITLE_IN_REASON)}", which you voted for`,
       });
     }
   }
   return boosts;
-}
-
-/** Factory form for composition roots that inject helpers: `createSimilarity().similarityBoosts(…)`. */
-export function createSimilarity(): { similarityBoosts: typeof similarityBoosts } {
-  return { similarityBoosts };
 }

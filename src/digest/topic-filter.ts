@@ -1,11 +1,11 @@
 // Topic filters: parse `diffusion "world model" -survey`, match papers against it, describe it in words.
 import type { Paper } from "../papers/paper.js";
+import { queryTokens } from "../shared/tokenize.js";
 import type { TopicFilter } from "./digest-types.js";
 
 /** The filter that matches every paper. */
 export const EMPTY_TOPIC: TopicFilter = { words: [], phrases: [], excluded: [] };
 
-const OPEN_QUOTES = new Set(['"', "“", "”", "„", "«", "»"]);
 /** Connectives people type out of habit; as words they would match almost every abstract. */
 const CONNECTIVES = new Set(["OR", "AND", "|", "||", "&&"]);
 /** Punctuation trimmed from the ends of a bare word ("diffusion," → "diffusion"). */
@@ -34,40 +34,15 @@ export function parseTopic(text: string): TopicFilter {
   const words: string[] = [];
   const phrases: string[] = [];
   const excluded: string[] = [];
-  const chars = Array.from(text);
-  let i = 0;
-  const skipSpace = (): void => {
-    while (i < chars.length && /\s/u.test(chars[i] ?? "")) i++;
-  };
-  const readQuoted = (): string => {
-    i++; // the opening quote
-    let out = "";
-    while (i < chars.length && !OPEN_QUOTES.has(chars[i] ?? "")) out += chars[i++] ?? "";
-    i++; // the closing quote, if any
-    return out.replace(/\s+/g, " ").trim();
-  };
-  const readBare = (): string => {
-    let out = "";
-    while (i < chars.length && !/\s/u.test(chars[i] ?? "") && !OPEN_QUOTES.has(chars[i] ?? ""))
-      out += chars[i++] ?? "";
-    return out;
-  };
-  while (i < chars.length) {
-    skipSpace();
-    if (i >= chars.length) break;
-    const negated = chars[i] === "-" && i + 1 < chars.length && !/\s/u.test(chars[i + 1] ?? "");
-    if (negated) i++;
-    if (OPEN_QUOTES.has(chars[i] ?? "")) {
-      const phrase = readQuoted();
-      if (normalizeForMatch(phrase) === "") continue;
-      pushUnique(negated ? excluded : phrases, phrase);
+  for (const token of queryTokens(text)) {
+    if (token.quoted) {
+      if (normalizeForMatch(token.text) !== "") pushUnique(token.negated ? excluded : phrases, token.text);
       continue;
     }
-    const raw = readBare();
-    if (!negated && CONNECTIVES.has(raw)) continue;
-    const word = raw.replace(EDGE_PUNCTUATION, "");
+    if (!token.negated && CONNECTIVES.has(token.text)) continue;
+    const word = token.text.replace(EDGE_PUNCTUATION, "");
     if (normalizeForMatch(word) === "") continue;
-    pushUnique(negated ? excluded : words, word);
+    pushUnique(token.negated ? excluded : words, word);
   }
   return { words, phrases, excluded };
 }

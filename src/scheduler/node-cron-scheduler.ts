@@ -25,7 +25,10 @@ export function createNodeCronScheduler(deps: { readonly log: Logger }): Schedul
             await run(context.date);
           } catch (error) {
             // Runs only add a job; if that fails (the store is down), say so here so node-cron's logger stays quiet.
-            deps.log.error({ err: error instanceof Error ? error.message : String(error), id }, "scheduled tick could not be queued");
+            deps.log.error(
+              { err: error instanceof Error ? error.message : String(error), id },
+              "scheduled tick could not be queued",
+            );
           }
         },
         {
@@ -44,19 +47,8 @@ export function createNodeCronScheduler(deps: { readonly log: Logger }): Schedul
       for (const id of [...tasks.keys()]) cancel(id);
     },
     nextRun: cronNextRun,
-    cronProblem,
     scheduledIds: () => [...tasks.keys()],
   };
-}
-
-/** Why `expression` is not a valid cron expression, in words, or undefined when it is. */
-export function cronProblem(expression: string): string | undefined {
-  const detailed = cron.validateDetailed(expression.trim());
-  if (detailed.valid) return undefined;
-  const first = detailed.errors[0];
-  if (!first) return `"${expression}" is not a cron expression`;
-  if (first.field === "expression") return `"${expression}" is not a cron expression: ${first.message}`;
-  return `the ${first.field} field "${first.value ?? ""}" of "${expression}" is not valid`;
 }
 
 // ---- next-run arithmetic: walk local calendar days, then the day's hours and minutes ----

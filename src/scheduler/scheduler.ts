@@ -11,8 +11,6 @@ export interface Scheduler {
   cancelAll(): void;
   /** The first time strictly after `after` at which `cron` fires in `timezone`; undefined if never (or invalid). */
   nextRun(cron: string, timezone: string, after: Date): Date | undefined;
-  /** Why `cron` is not a valid expression ("hour 25 is out of range"), or undefined when it is. */
-  cronProblem(cron: string): string | undefined;
   /** Ids currently scheduled (for settings, health and tests). */
   scheduledIds(): readonly string[];
 }
@@ -46,15 +44,4 @@ export function previousRun(
     if (from <= floorMs) return undefined;
   }
   return undefined;
-}
-
-/** True when `timezone` is an IANA zone Intl knows. */
-export function isTimeZone(timezone: string): boolean {
-  if (timezone.trim() === "") return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
 }

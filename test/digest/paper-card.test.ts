@@ -1,6 +1,9 @@
 // Paper cards: summary sentence, author line, stars, dates and which URLs may become links.
 import { describe, expect, it } from "vitest";
-import { capText, firstSentence, formatCount, toPaperCard } from "../../src/digest/paper-card.js";
+import { firstSentence, formatCount, SUMMARY_MAX_CHARS, toPaperCard } from "../../src/digest/paper-card.js";
+import { capText as cap } from "../../src/messages/truncate.js";
+
+const capText = (text: string, max = SUMMARY_MAX_CHARS): string => cap(text, max);
 import { hfFixturePapers, makePaper } from "../fakes/hf-fixture-papers.js";
 
 describe("firstSentence", () => {

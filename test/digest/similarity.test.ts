@@ -14,7 +14,8 @@ describe("similarity boosts", () => {
     id: "2607.00001",
     title: "Faster Speculative Decoding with Adaptive Drafters",
     aiKeywords: ["speculative decoding", "drafters", "verifiers"],
-    abstract: "We accelerate speculative decoding of large language models with adaptive drafters and cheap verifiers.",
+    abstract:
+      "We accelerate speculative decoding of large language models with adaptive drafters and cheap verifiers.",
   });
   const unrelated = byId("2606.08039"); // MuJoCo drones simulator
 
@@ -23,7 +24,9 @@ describe("similarity boosts", () => {
     const boost = boosts.get(related.id);
     expect(boost?.score).toBeGreaterThan(0);
     expect(boost?.score).toBeLessThanOrEqual(1.5);
-    expect(boost?.reason).toBe('like "VIA-SD: Verification via Intra-Model Routing for Speculativ…", which you voted for');
+    expect(boost?.reason).toBe(
+      'like "VIA-SD: Verification via Intra-Model Routing for…", which you voted for',
+    );
   });
 
   it("gives an unrelated candidate no boost", () => {
@@ -53,7 +56,14 @@ describe("similarity boosts", () => {
       hfFixturePapers("papers_search_q-llama-3-herd_2025-05-18.json").slice(0, 4),
       [related, byId("2606.12243")],
       [{ ...related }], // a fresh copy with the same text, as the store hands out per digest
-      [{ ...related, title: "Quadrotor drones in simulation", aiKeywords: ["drones"], abstract: "MuJoCo drones and quadrotors." }],
+      [
+        {
+          ...related,
+          title: "Quadrotor drones in simulation",
+          aiKeywords: ["drones"],
+          abstract: "MuJoCo drones and quadrotors.",
+        },
+      ],
     ];
     for (const likedPapers of likedSets) {
       const got = similarityBoosts(daily, likedPapers, { maxBoost: 1.5 }); // `daily` is indexed on first use
@@ -101,7 +111,8 @@ function referenceBoosts(candidates: readonly Paper[], liked: readonly Paper[], 
       const s = dot / (cv.norm * lv.norm);
       if (!best || s > best.s) best = { s, p: l };
     }
-    if (best && best.s >= 0.1) out.set(cand.id, { score: maxBoost * Math.min(1, best.s), likedTitle: best.p.title });
+    if (best && best.s >= 0.1)
+      out.set(cand.id, { score: maxBoost * Math.min(1, best.s), likedTitle: best.p.title });
   }
   return out;
 }

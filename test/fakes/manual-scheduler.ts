@@ -1,5 +1,5 @@
 // Test fake of the Scheduler port: records entries and fires them on demand; next-run math is the real one.
-import { cronNextRun, cronProblem } from "../../src/scheduler/node-cron-scheduler.js";
+import { cronNextRun } from "../../src/scheduler/node-cron-scheduler.js";
 import type { ScheduledRun, Scheduler } from "../../src/scheduler/scheduler.js";
 
 export interface ManualEntry {
@@ -29,7 +29,6 @@ export function createManualScheduler(): ManualScheduler {
       entries.clear();
     },
     nextRun: cronNextRun,
-    cronProblem,
     scheduledIds: () => [...entries.keys()],
     async fire(id, at) {
       const entry = entries.get(id);

@@ -21,7 +21,10 @@ const invocation = (channel: ChannelRef = CHANNEL, canManage = true): CommandInv
   canManage,
   managersHint: "workspace admins",
 });
-const daily = (extra: Partial<SubscribeOptions> = {}): SubscribeOptions => ({ source: { kind: "daily" }, ...extra });
+const daily = (extra: Partial<SubscribeOptions> = {}): SubscribeOptions => ({
+  source: { kind: "daily" },
+  ...extra,
+});
 const topic = (text: string) => ({ text, filter: parseTopic(text) });
 const replyText = (reply: { message: { fallbackText: string } }): string => reply.message.fallbackText;
 
@@ -133,7 +136,9 @@ describe("subscription commands", () => {
       nextAt: "2026-11-27T12:05:00.000Z",
     });
     const text = replyText(await h.commands.settings(invocation()));
-    expect(text).toContain("Retrying: Hugging Face unreachable since Fri 27 Nov 12:50 Europe/Berlin; attempt 3 at Fri 27 Nov 13:05 Europe/Berlin.");
+    expect(text).toContain(
+      "Retrying: Hugging Face unreachable since Fri 27 Nov 12:50 Europe/Berlin; attempt 3 at Fri 27 Nov 13:05 Europe/Berlin.",
+    );
     expect(text).toContain("Next digest: Mon 30 Nov 09:00 Europe/Berlin");
     await h.subscriptions.markRetrying(DAILY_ID, undefined);
     expect(replyText(await h.commands.settings(invocation()))).not.toContain("Retrying");
@@ -149,9 +154,16 @@ describe("subscription commands", () => {
       attempts: 1,
       nextAt: "2026-11-27T12:05:00.000Z",
     });
-    await h.subscriptions.pause(DAILY_ID, "no-access", "Invite paperboy to the channel.", new Date(FRIDAY_NOON));
+    await h.subscriptions.pause(
+      DAILY_ID,
+      "no-access",
+      "Invite paperboy to the channel.",
+      new Date(FRIDAY_NOON),
+    );
     const text = replyText(await h.commands.settings(invocation()));
-    expect(text).toContain("Paused: no-access. Invite paperboy to the channel. Then run /papers subscribe daily to resume.");
+    expect(text).toContain(
+      "Paused: no-access. Invite paperboy to the channel. Then run /papers subscribe daily to resume.",
+    );
     expect(text).not.toContain("Retrying");
   });
 
@@ -185,15 +197,19 @@ describe("subscription commands", () => {
   });
 
   const bad: [string, SubscribeOptions, string][] = [
-    ["a cron with an hour of 25", daily({ cron: "0 25 * * *" }), 'hour field "25"'],
-    ["a four-field cron", daily({ cron: "0 9 * *" }), "expected 5 or 6 fields"],
+    [
+      "a cron with an hour of 25",
+      daily({ cron: "0 25 * * *" }),
+      'Cron field 2 (hour): "25" is out of range 0–23',
+    ],
+    ["a four-field cron", daily({ cron: "0 9 * *" }), "A cron expression has 5 fields"],
     ["a time of 24:10", daily({ at: "24:10" }), '"24:10" is not a time of day'],
     ["an unknown zone", daily({ timezone: "Mars/Olympus" }), '"Mars/Olympus" is not a time zone'],
     ["top 0", daily({ top: 0 }), '"top 0" must be a whole number from 1 to 10'],
     ["top 11", daily({ top: 11 }), '"top 11"'],
     ["top 2.5", daily({ top: 2.5 }), '"top 2.5"'],
     ["a negative minimum", daily({ minUpvotes: -1 }), '"min -1"'],
-    ["a cron on 31 February", daily({ cron: "0 9 31 2 *" }), 'dayOfMonth field "31"'],
+    ["a cron on 31 February", daily({ cron: "0 9 31 2 *" }), 'The schedule "0 9 31 2 *" never fires'],
   ];
   for (const [name, options, message] of bad) {
     it(`rejects ${name} with an example and leaves the subscription unchanged`, async () => {

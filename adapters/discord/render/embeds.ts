@@ -7,8 +7,16 @@ import {
   type APIButtonComponent,
   type APIEmbed,
 } from "discord.js";
-import { assertNever, type ButtonSpec, type Inline, type OutboundMessage, type PaperCard, type PaperId } from "../../../src/index.js";
-import { DISCORD_LIMITS, truncate } from "../limits.js";
+import {
+  assertNever,
+  type ButtonSpec,
+  type Inline,
+  type OutboundMessage,
+  type PaperCard,
+  type PaperId,
+} from "../../../src/index.js";
+import { DISCORD_LIMITS } from "../limits.js";
+import { truncate } from "../../../src/index.js";
 import { escapeCodeSpan, escapeDiscord, escapePlain, maskedLink, safeUrl } from "./escape.js";
 
 /** Hugging Face yellow. */
@@ -34,7 +42,10 @@ export interface RenderOptions {
 }
 
 /** The CLI's `--format discord` and the interaction replies: the body Discord receives. */
-export function renderDiscordMessage(message: OutboundMessage, options: RenderOptions = {}): DiscordMessagePayload {
+export function renderDiscordMessage(
+  message: OutboundMessage,
+  options: RenderOptions = {},
+): DiscordMessagePayload {
   return renderDiscord(message, options).payload;
 }
 
@@ -73,7 +84,9 @@ export function renderDiscord(message: OutboundMessage, options: RenderOptions =
   let content = lines.join("\n").trim();
   if (content.length > DISCORD_LIMITS.content - summaryRoom) {
     // Too long for `content`: a leading embed carries it (4096), counted in the 6000 budget.
-    const lead: APIEmbed = { description: truncate(content, Math.min(DISCORD_LIMITS.description, budget / 2)) };
+    const lead: APIEmbed = {
+      description: truncate(content, Math.min(DISCORD_LIMITS.description, budget / 2)),
+    };
     embeds.push(lead);
     budget -= embedChars(lead);
     content = "";
@@ -96,22 +109,30 @@ export function renderDiscord(message: OutboundMessage, options: RenderOptions =
   const overflow = papers.length - shown;
   if (overflow > 0) {
     const summary = `+${String(overflow)} more: ${escapeDiscord(options.overflowHint ?? "/papers today")}`;
-    content = [truncate(content, DISCORD_LIMITS.content - summary.length - 1), summary].filter((s) => s !== "").join("\n");
+    content = [truncate(content, DISCORD_LIMITS.content - summary.length - 1), summary]
+      .filter((s) => s !== "")
+      .join("\n");
   }
 
   const single = papers.length === 1 ? papers[0]?.paper : undefined;
   const linkButtons: ButtonSpec[] =
-    single && buttons.length === 0 ? single.links.map((l) => ({ kind: "link", text: l.label, url: l.url })) : [];
+    single && buttons.length === 0
+      ? single.links.map((l) => ({ kind: "link", text: l.label, url: l.url }))
+      : [];
   const components = buttonRows([...buttons, ...linkButtons]);
 
-  if (content === "" && embeds.length === 0) content = truncate(escapeDiscord(message.fallbackText), DISCORD_LIMITS.content) || "…";
+  if (content === "" && embeds.length === 0)
+    content = truncate(escapeDiscord(message.fallbackText), DISCORD_LIMITS.content) || "…";
   const payload: DiscordMessagePayload = { embeds, components, allowed_mentions: { parse: [] } };
   if (content !== "") payload.content = truncate(content, DISCORD_LIMITS.content);
   return { payload, slots };
 }
 
 function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; perPaper: number }): APIEmbed {
-  const title = truncate(`${String(slot)}. ${escapeDiscord(oneLine(paper.title), DISCORD_LIMITS.title)}`, DISCORD_LIMITS.title);
+  const title = truncate(
+    `${String(slot)}. ${escapeDiscord(oneLine(paper.title), DISCORD_LIMITS.title)}`,
+    DISCORD_LIMITS.title,
+  );
   const footer = paper.voteHint ? truncate(plain(paper.voteHint), DISCORD_LIMITS.footer) : undefined;
   const meta = [
     paper.authors,
@@ -131,11 +152,23 @@ function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; per
         .filter((l): l is { label: string; url: string } => l.url !== undefined)
         .map((l) => maskedLink(oneLine(l.label), l.url))
         .join(" · ");
-  const tail = [meta, paper.reason ? `*${escapeDiscord(oneLine(paper.reason), DISCORD_LIMITS.fieldValue)}*` : "", links].filter((s) => s !== "").join("\n");
-  const cap = Math.max(0, Math.min(DISCORD_LIMITS.description, opts.perPaper - title.length - (footer?.length ?? 0)));
+  const tail = [
+    meta,
+    paper.reason ? `*${escapeDiscord(oneLine(paper.reason), DISCORD_LIMITS.fieldValue)}*` : "",
+    links,
+  ]
+    .filter((s) => s !== "")
+    .join("\n");
+  const cap = Math.max(
+    0,
+    Math.min(DISCORD_LIMITS.description, opts.perPaper - title.length - (footer?.length ?? 0)),
+  );
   const summary = escapeDiscord(paper.summary.trim());
   const summaryCap = Math.max(0, cap - tail.length - 2);
-  const description = truncate([summaryCap > 20 ? truncate(summary, summaryCap) : "", tail].filter((s) => s !== "").join("\n\n"), cap);
+  const description = truncate(
+    [summaryCap > 20 ? truncate(summary, summaryCap) : "", tail].filter((s) => s !== "").join("\n\n"),
+    cap,
+  );
 
   const embed: APIEmbed = { title, color: PAPER_COLOUR };
   const url = safeUrl(paper.url);
@@ -181,13 +214,21 @@ function buttonRows(specs: readonly ButtonSpec[]): APIActionRowComponent<APIButt
     } else {
       const customId = `paperboy:${spec.actionId}:${spec.value}`;
       if (customId.length <= DISCORD_LIMITS.customId)
-        buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: customId });
+        buttons.push({
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          label,
+          custom_id: customId,
+        });
     }
   }
   const rows: APIActionRowComponent<APIButtonComponent>[] = [];
   const max = DISCORD_LIMITS.buttonsPerRow * DISCORD_LIMITS.rows;
   for (let i = 0; i < Math.min(buttons.length, max); i += DISCORD_LIMITS.buttonsPerRow)
-    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow),
+    });
   return rows;
 }
 

@@ -1,7 +1,8 @@
 // Discord markdown escaping of untrusted text (titles, summaries, queries): no mention, no link we did not build.
 // @see https://discord.com/developers/docs/reference#message-formatting
 import { escapeMarkdown } from "discord.js";
-import { DISCORD_LIMITS, truncate } from "../limits.js";
+import { DISCORD_LIMITS } from "../limits.js";
+import { truncate } from "../../../src/index.js";
 
 const ZWSP = "\u200b";
 
@@ -37,7 +38,10 @@ export function escapeDiscord(text: string, maxInput: number = DISCORD_LIMITS.de
  * so only mentions, autolinks and bidi controls are neutralised (and backticks cannot close the span).
  */
 export function escapeCodeSpan(text: string): string {
-  const flat = truncate(text, DISCORD_LIMITS.description).replace(BIDI_CONTROLS, "").replaceAll("`", "'").replace(/\s+/g, " ");
+  const flat = truncate(text, DISCORD_LIMITS.description)
+    .replace(BIDI_CONTROLS, "")
+    .replaceAll("`", "'")
+    .replace(/\s+/g, " ");
   return neutraliseLinks(neutraliseMentions(flat));
 }
 
@@ -81,6 +85,9 @@ export function safeUrl(raw: string | undefined): string | undefined {
 
 /** A masked link we build ourselves: escaped label, URL with the characters that would end the link encoded. */
 export function maskedLink(label: string, url: string): string {
-  const target = url.replace(/[()\s<>[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  const target = url.replace(
+    /[()\s<>[\]]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
   return `[${escapeDiscord(label)}](${target})`;
 }

@@ -7,17 +7,10 @@ import {
   type OutboundMessage,
   type PaperCard,
   type PaperId,
+  truncate,
 } from "../../../src/index.js";
 import { PAPER_LIMITS, SLACK_LIMITS } from "../limits.js";
-import {
-  buttonUrl,
-  escapeMrkdwn,
-  inlinesToMrkdwn,
-  mrkdwnLink,
-  oneLine,
-  plainText,
-  truncate,
-} from "./mrkdwn.js";
+import { buttonUrl, escapeMrkdwn, inlinesToMrkdwn, mrkdwnLink, oneLine, plainText } from "./mrkdwn.js";
 
 export interface SlackPlainText {
   readonly type: "plain_text";

@@ -1,6 +1,6 @@
 // Slack mrkdwn for untrusted text: escaping, broadcast neutralising, safe links, grapheme-safe cuts.
 // @see https://docs.slack.dev/messaging/formatting-message-text#escaping · PLATFORMS.md §3.9
-import { assertNever, type Inline } from "../../../src/index.js";
+import { assertNever, type Inline, truncate } from "../../../src/index.js";
 
 const WORD_JOINER = "\u2060";
 /** Bidi embedding/override/isolate controls: they can make text read differently than it is. */
@@ -65,21 +65,6 @@ export function mrkdwnLink(url: string, label: string): string {
   const target = linkTarget(url);
   const text = escapeMrkdwn(label.replace(/\s+/g, " ").trim() || url);
   return target === undefined ? text : `<${target}|${text}>`;
-}
-
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
-/** Cuts to at most `max` UTF-16 units at a grapheme boundary, adding "…" when cut. */
-export function truncate(s: string, max: number): string {
-  if (s.length <= max) return s;
-  if (max <= 1) return max === 1 ? "…" : "";
-  let out = "";
-  // Segment only a window a little longer than needed: a 10,000-character title stays cheap.
-  for (const { segment } of segmenter.segment(s.slice(0, max + 16))) {
-    if (out.length + segment.length > max - 1) break;
-    out += segment;
-  }
-  return `${out}…`;
 }
 
 /** Collapses runs of whitespace (titles come with hard line breaks from arXiv). */

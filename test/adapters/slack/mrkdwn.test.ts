@@ -7,8 +7,8 @@ import {
   linkTarget,
   mrkdwnLink,
   plainText,
-  truncate,
 } from "../../../adapters/slack/render/mrkdwn.js";
+import { truncate } from "../../../src/messages/truncate.js";
 
 describe("escapeMrkdwn", () => {
   it("GIVEN a title containing <!channel> THEN the mrkdwn is inert text", () => {

@@ -1,7 +1,12 @@
 // Renderer: hostile text stays inert, limits hold, overflow is summarised, buttons are ours.
 import { describe, expect, it } from "vitest";
-import { DISCORD_LIMITS, truncate } from "../../../../adapters/discord/limits.js";
-import { embedChars, renderDiscord, renderDiscordMessage } from "../../../../adapters/discord/render/embeds.js";
+import { DISCORD_LIMITS } from "../../../../adapters/discord/limits.js";
+import { truncate } from "../../../../src/messages/truncate.js";
+import {
+  embedChars,
+  renderDiscord,
+  renderDiscordMessage,
+} from "../../../../adapters/discord/render/embeds.js";
 import { escapeDiscord } from "../../../../adapters/discord/render/escape.js";
 import type { OutboundMessage } from "../../../../src/index.js";
 import { digest, paperCard } from "../messages.js";
@@ -28,14 +33,19 @@ const HOSTILE = [
 function texts(payload: ReturnType<typeof renderDiscordMessage>): { text: string; markdown: boolean }[] {
   const md = (text: string | undefined) => ({ text: text ?? "", markdown: true });
   const out = [md(payload.content)];
-  for (const e of payload.embeds) out.push(md(e.title), md(e.description), { text: e.footer?.text ?? "", markdown: false });
+  for (const e of payload.embeds)
+    out.push(md(e.title), md(e.description), { text: e.footer?.text ?? "", markdown: false });
   for (const e of payload.embeds) out.push(...(e.fields ?? []).flatMap((f) => [md(f.name), md(f.value)]));
-  for (const row of payload.components) for (const b of row.components) out.push({ text: "label" in b ? (b.label ?? "") : "", markdown: false });
+  for (const row of payload.components)
+    for (const b of row.components) out.push({ text: "label" in b ? (b.label ?? "") : "", markdown: false });
   return out;
 }
 
 /** Live things Discord would act on: mentions, bidi overrides, and (in markdown) links we did not build. */
-function liveProblems({ text, markdown }: { text: string; markdown: boolean }, ourUrls: readonly string[]): string[] {
+function liveProblems(
+  { text, markdown }: { text: string; markdown: boolean },
+  ourUrls: readonly string[],
+): string[] {
   const problems: string[] = [];
   if (/@(everyone|here)/i.test(text)) problems.push("everyone/here");
   if (/<@[!&]?\d+>|<#\d+>/.test(text)) problems.push("mention");
@@ -43,36 +53,58 @@ function liveProblems({ text, markdown }: { text: string; markdown: boolean }, o
   if (!markdown) return problems;
   // Code spans render neither links nor markdown; an escaped backtick does not open one.
   text = text.replace(/(?<!\\)`[^`]*`/g, "``");
-  for (const m of text.matchAll(/(?<!\\)\[[^\]]*\]\(([^)]*)\)/g)) if (!ourUrls.includes(m[1] ?? "")) problems.push(`masked link ${m[0]}`);
-  for (const m of text.matchAll(/https?:\/\/[^\s)>]+/g)) if (!ourUrls.some((u) => u.startsWith(m[0]) || m[0].startsWith(u))) problems.push(`url ${m[0]}`);
+  for (const m of text.matchAll(/(?<!\\)\[[^\]]*\]\(([^)]*)\)/g))
+    if (!ourUrls.includes(m[1] ?? "")) problems.push(`masked link ${m[0]}`);
+  for (const m of text.matchAll(/https?:\/\/[^\s)>]+/g))
+    if (!ourUrls.some((u) => u.startsWith(m[0]) || m[0].startsWith(u))) problems.push(`url ${m[0]}`);
   return problems;
 }
 
 describe("hostile text", () => {
   const ourUrls = [paperCard(1), paperCard(2)].flatMap((p) => [p.url, ...p.links.map((l) => l.url)]);
 
-  it.each(HOSTILE)("GIVEN a title, summary, author and query of %j THEN nothing in the output is a live mention or a foreign link", (evil) => {
-    const message: OutboundMessage = {
-      fallbackText: evil,
-      blocks: [
-        { type: "header", text: evil },
-        { type: "text", content: [{ type: "text", text: `Results for ${evil}` }, { type: "bold", text: evil }, { type: "code", text: evil }] },
-        { type: "paper", slot: 1, paper: paperCard(1, { title: evil, summary: evil, authors: evil, reason: evil, voteHint: evil }) },
-        { type: "paper", slot: 2, paper: paperCard(2, { title: evil, organization: evil }) },
-        { type: "context", content: [{ type: "italic", text: evil }] },
-        { type: "actions", buttons: [{ kind: "action", text: evil, actionId: "share", value: "2606.00001" }] },
-      ],
-    };
-    const payload = renderDiscordMessage(message);
-    for (const text of texts(payload)) expect(liveProblems(text, ourUrls), text.text.slice(0, 200)).toEqual([]);
-    expect(payload.allowed_mentions).toEqual({ parse: [] });
-    expect(payload.embeds.reduce((n, e) => n + embedChars(e), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotalChars);
-    for (const e of payload.embeds) {
-      expect(e.title?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.title);
-      expect(e.description?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.description);
-    }
-    expect((payload.content ?? "").length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
-  });
+  it.each(HOSTILE)(
+    "GIVEN a title, summary, author and query of %j THEN nothing in the output is a live mention or a foreign link",
+    (evil) => {
+      const message: OutboundMessage = {
+        fallbackText: evil,
+        blocks: [
+          { type: "header", text: evil },
+          {
+            type: "text",
+            content: [
+              { type: "text", text: `Results for ${evil}` },
+              { type: "bold", text: evil },
+              { type: "code", text: evil },
+            ],
+          },
+          {
+            type: "paper",
+            slot: 1,
+            paper: paperCard(1, { title: evil, summary: evil, authors: evil, reason: evil, voteHint: evil }),
+          },
+          { type: "paper", slot: 2, paper: paperCard(2, { title: evil, organization: evil }) },
+          { type: "context", content: [{ type: "italic", text: evil }] },
+          {
+            type: "actions",
+            buttons: [{ kind: "action", text: evil, actionId: "share", value: "2606.00001" }],
+          },
+        ],
+      };
+      const payload = renderDiscordMessage(message);
+      for (const text of texts(payload))
+        expect(liveProblems(text, ourUrls), text.text.slice(0, 200)).toEqual([]);
+      expect(payload.allowed_mentions).toEqual({ parse: [] });
+      expect(payload.embeds.reduce((n, e) => n + embedChars(e), 0)).toBeLessThanOrEqual(
+        DISCORD_LIMITS.embedsTotalChars,
+      );
+      for (const e of payload.embeds) {
+        expect(e.title?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.title);
+        expect(e.description?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.description);
+      }
+      expect((payload.content ?? "").length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
+    },
+  );
 
   it("escapes markdown so a title shows its asterisks instead of turning bold", () => {
     expect(escapeDiscord("**Scaling** laws")).toBe("\\*\\*Scaling\\*\\* laws");
@@ -92,7 +124,16 @@ describe("hostile text", () => {
   it("links only http(s) URLs: a javascript: paper link becomes no button and no link", () => {
     const payload = renderDiscordMessage({
       fallbackText: "x",
-      blocks: [{ type: "paper", slot: 1, paper: paperCard(1, { url: "javascript:alert(1)", links: [{ kind: "code", label: "Code", url: "javascript:alert(1)" }] }) }],
+      blocks: [
+        {
+          type: "paper",
+          slot: 1,
+          paper: paperCard(1, {
+            url: "javascript:alert(1)",
+            links: [{ kind: "code", label: "Code", url: "javascript:alert(1)" }],
+          }),
+        },
+      ],
     });
     expect(JSON.stringify(payload)).not.toContain("javascript:");
   });
@@ -114,7 +155,13 @@ describe("limits and layout", () => {
   });
 
   it("renders a paper as a linked, coloured embed with its meta line and an https thumbnail", () => {
-    const { payload } = renderDiscord(digest(2, (n) => ({ thumbnail: `https://cdn.example/${String(n)}.png`, githubStars: 42, teamVotes: 3 })));
+    const { payload } = renderDiscord(
+      digest(2, (n) => ({
+        thumbnail: `https://cdn.example/${String(n)}.png`,
+        githubStars: 42,
+        teamVotes: 3,
+      })),
+    );
     expect(payload.embeds[0]).toMatchObject({
       title: "1. Paper number 1",
       url: "https://huggingface.co/papers/2606.00001",
@@ -122,7 +169,9 @@ describe("limits and layout", () => {
       thumbnail: { url: "https://cdn.example/1.png" },
       footer: { text: "react 1 to vote" },
     });
-    expect(payload.embeds[0]?.description).toContain("Ada Lovelace, Alan Turing +3 · Example Lab · 2026-06-12 · ▲ 99 · ★ 42 · 3 team votes");
+    expect(payload.embeds[0]?.description).toContain(
+      "Ada Lovelace, Alan Turing +3 · Example Lab · 2026-06-12 · ▲ 99 · ★ 42 · 3 team votes",
+    );
     expect(payload.embeds[0]?.description).toContain("[arXiv](https://arxiv.org/abs/2606.00001)");
   });
 
@@ -151,13 +200,19 @@ describe("limits and layout", () => {
   });
 
   it("caps buttons at 5 per row and 5 rows", () => {
-    const buttons = Array.from({ length: 40 }, (_, i) => ({ kind: "link" as const, text: `L${String(i)}`, url: `https://x.example/${String(i)}` }));
+    const buttons = Array.from({ length: 40 }, (_, i) => ({
+      kind: "link" as const,
+      text: `L${String(i)}`,
+      url: `https://x.example/${String(i)}`,
+    }));
     const payload = renderDiscordMessage({ fallbackText: "x", blocks: [{ type: "actions", buttons }] });
     expect(payload.components).toHaveLength(5);
     expect(payload.components.every((r) => r.components.length <= 5)).toBe(true);
   });
 
   it("never sends an empty message: a message with no blocks falls back to its text", () => {
-    expect(renderDiscordMessage({ fallbackText: "Nothing new today.", blocks: [] }).content).toBe("Nothing new today.");
+    expect(renderDiscordMessage({ fallbackText: "Nothing new today.", blocks: [] }).content).toBe(
+      "Nothing new today.",
+    );
   });
 });
