@@ -335,7 +335,7 @@ async function main(): Promise<void> {
     );
     line(
       "queries",
-      `${corpus.queries.length}, ${KINDS.length} kinds × ${corpus.queries.length / KINDS.length}; ${PASSES} passes, medians; top ${LIMIT} papers`,
+      `the first ${QUERIES} of ${corpus.queries.length} (${KINDS.length} kinds × ${QUERIES / KINDS.length}); ${PASSES} passes, medians; top ${LIMIT} papers; by kind: one more pass`,
     );
 
     const reports = new Map<EngineName, EngineReport>();
