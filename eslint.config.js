@@ -27,7 +27,25 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: [...sdk, "**/adapters/**"], message: "The core never imports a platform SDK or an adapter." }] },
+        {
+          patterns: [
+            {
+              group: [...sdk, "**/adapters/**"],
+              message: "The core never imports a platform SDK or an adapter.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Small files and functions (issue 11): a file past 400 lines or a closure past 200 lines is two concepts.
+    files: ["src/**/*.ts", "adapters/**/*.ts", "cli/**/*.ts"],
+    rules: {
+      "max-lines": ["error", { max: 400, skipBlankLines: true, skipComments: true }],
+      "max-lines-per-function": [
+        "error",
+        { max: 200, skipBlankLines: true, skipComments: true, IIFEs: true },
       ],
     },
   },

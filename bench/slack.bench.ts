@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { createCore } from "../src/create-core.js";
-import { createDeliverer, planOf } from "../src/delivery/deliver.js";
+import { createDeliverer } from "../src/delivery/deliver.js";
+import { planOf } from "../src/delivery/delivery.js";
 import { rankPapers } from "../src/digest/rank-papers.js";
 import { channelRef, silentLogger, type ChatPlatform, type Paperboy } from "../src/index.js";
 import { createStore } from "../src/storage/create-store.js";
@@ -23,7 +24,10 @@ const cpuSince = (from: NodeJS.CpuUsage): number => {
   const d = process.cpuUsage(from);
   return (d.user + d.system) / 1000;
 };
-const load = (): string => `load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
+const load = (): string =>
+  `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`;
 
 function forkChild(file: string, env: Record<string, string> = {}): ChildProcess {
   return fork(fileURLToPath(new URL(file, import.meta.url)), [], {
@@ -108,7 +112,12 @@ async function baselineLatency(): Promise<void> {
   await nextMessage(loader);
   const burst = async (n: number) => {
     const answer = nextMessage<{ latencies: number[] }>(loader);
-    loader.send({ eventsUrl: url, responseOrigin: "http://127.0.0.1:9", prefix: "x", texts: Array(n).fill("help") });
+    loader.send({
+      eventsUrl: url,
+      responseOrigin: "http://127.0.0.1:9",
+      prefix: "x",
+      texts: Array(n).fill("help"),
+    });
     return (await answer).latencies.sort((a, b) => a - b);
   };
   await burst(20);
@@ -199,19 +208,34 @@ async function digestToChannels(fake: FakeChild, core: ReturnType<typeof createS
   const ranked = rankPapers(hfFixturePapers(), { now: new Date("2026-06-13T15:00:00Z") });
   const shown = ranked.slice(0, 5);
   const scenarios: { label: string; layout: "compact" | "cards"; lowerBoundMs?: number }[] = [
-    { label: "cards layout: header + 5 paper messages = 6 posts per channel", layout: "cards", lowerBoundMs: 5 * INTERVAL },
+    {
+      label: "cards layout: header + 5 paper messages = 6 posts per channel",
+      layout: "cards",
+      lowerBoundMs: 5 * INTERVAL,
+    },
     { label: "compact layout: 1 post + 5 keycaps seeded (reactions.add) per channel", layout: "compact" },
   ];
   for (const [s, scenario] of scenarios.entries()) {
     fake.reset();
     const before = load();
-    const plan = planOf("digest", { title: "Trending on Hugging Face — Fri 12 Jun", top: 5, layout: scenario.layout }, shown, ranked.length - 5);
+    const plan = planOf(
+      "digest",
+      { title: "Trending on Hugging Face — Fri 12 Jun", top: 5, layout: scenario.layout },
+      shown,
+      ranked.length - 5,
+    );
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const outcomes = await Promise.all(
       Array.from({ length: CHANNELS }, (_, c) => {
-        const channel = channelRef("slack", `T0BENCH${String(c % WORKSPACES)}`, `C${String(s)}${String(c).padStart(6, "0")}`);
-        return deliverer.deliver({ key: `bench|${String(s)}|${String(c)}`, channel }, () => Promise.resolve({ plan, ranked: shown }));
+        const channel = channelRef(
+          "slack",
+          `T0BENCH${String(c % WORKSPACES)}`,
+          `C${String(s)}${String(c).padStart(6, "0")}`,
+        );
+        return deliverer.deliver({ key: `bench|${String(s)}|${String(c)}`, channel }, () =>
+          Promise.resolve({ plan, ranked: shown }),
+        );
       }),
     );
     const wall = performance.now() - t0;
@@ -252,12 +276,20 @@ async function realCore(hfUrl: string, arxivUrl: string) {
 /** CPU of the core alone per `/papers <query>` (no Slack, no HTTP in front; Hugging Face answers from its fake). */
 async function coreCpu(core: Paperboy): Promise<void> {
   const queries = ["kazakh", "llama 3 herd", "diffusion transformers", "sparse attention", "self-supervised"];
-  const ask = (text: string) => core.handleCommand({ channel: channelRef("slack", ACME.teamId, "C0CPU"), userId: "U1", text, canManage: false });
+  const ask = (text: string) =>
+    core.handleCommand({
+      channel: channelRef("slack", ACME.teamId, "C0CPU"),
+      userId: "U1",
+      text,
+      canManage: false,
+    });
   for (const q of queries) await ask(q); // warm: caches and JIT
   const N = 200;
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < N; i++) await ask(`${queries[i % queries.length]!} ${String(i % 7)}`);
-  console.log(`core CPU per /papers <query> (real core, sequential, ${String(N)} searches, HF answering from the fake): ${(cpuSince(cpu0) / N).toFixed(2)} ms (target ≤ 2 ms)`);
+  console.log(
+    `core CPU per /papers <query> (real core, sequential, ${String(N)} searches, HF answering from the fake): ${(cpuSince(cpu0) / N).toFixed(2)} ms (target ≤ 2 ms)`,
+  );
 }
 
 const fake = await startFakeChild(10, 1_000);
@@ -266,7 +298,12 @@ await baselineLatency();
 await ackLatency("scripted core", scripted, fake, (i) => `diffusion ${String(i)}`);
 const real = await realCore(fake.hfUrl, fake.arxivUrl);
 const searches = ["kazakh", "llama 3 herd", "diffusion transformers", "top week", "help"];
-await ackLatency("real core: search, top week, help over loopback HF", real.core.paperboy, fake, (i) => searches[i % searches.length]!);
+await ackLatency(
+  "real core: search, top week, help over loopback HF",
+  real.core.paperboy,
+  fake,
+  (i) => searches[i % searches.length]!,
+);
 await coreCpu(real.core.paperboy);
 await real.close();
 await digestToChannels(fake, createScriptedPaperboy());

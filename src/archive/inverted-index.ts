@@ -79,6 +79,10 @@ export interface InvertedIndex {
   compact(): void;
 }
 
+// Exempt from the function-length limit (listed in the README): one closure over the typed arrays the hot query path
+// reads (postings, offsets, per-document scratch), measured as the search bench's engine (docs/adr/0008). Splitting it
+// into a class is the next step; left for the search issue so its figures are re-measured with it.
+// eslint-disable-next-line max-lines-per-function
 export function createInvertedIndex(): InvertedIndex {
   const dict = new Map<string, Term>();
   // The radix tree only holds terms (for prefix and typo lookup); exact lookups go to the Map.

@@ -6,7 +6,7 @@ import { err, ok, type Result } from "../shared/result.js";
 import type { SubscribeOptions, SubscriptionSource, UsageError } from "./command.js";
 import { arxivCategory, integerIn, twelveHourToClock, usage } from "./command-text.js";
 import type { Token } from "../shared/tokenize.js";
-import { CRON_EXAMPLE, cronProblem } from "../scheduler/cron-syntax.js";
+import { CRON_EXAMPLE, cronProblem } from "../subscriptions/cron-syntax.js";
 import { canonicalTimeZone } from "../shared/time-zone.js";
 import { parseTimeOfDay, sourceKey } from "../subscriptions/subscription.js";
 

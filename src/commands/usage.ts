@@ -1,7 +1,7 @@
 // Help and usage answers for `/papers`: every subcommand with one example, full subscribe options, parse errors.
 import { type MessageBlock, type OutboundMessage, text, code } from "../messages/outbound-message.js";
 import type { CommandName, UsageError } from "./command.js";
-import { CRON_EXAMPLE } from "../scheduler/cron-syntax.js";
+import { CRON_EXAMPLE } from "../subscriptions/cron-syntax.js";
 import { SUBSCRIBE_EXAMPLE } from "./parse-subscribe.js";
 
 interface CommandHelp {

@@ -82,8 +82,18 @@ export type ClaimAnswer =
 
 /** What a finished delivery changes besides its own record, in the same atomic step. */
 export interface FinishEffects {
-  readonly delivered?: { readonly subscriptionId: string; readonly periodKey: string; readonly at: number; readonly dates?: readonly string[] };
-  readonly paused?: { readonly subscriptionId: string; readonly reason: string; readonly hint: string; readonly at: number };
+  readonly delivered?: {
+    readonly subscriptionId: string;
+    readonly periodKey: string;
+    readonly at: number;
+    readonly dates?: readonly string[];
+  };
+  readonly paused?: {
+    readonly subscriptionId: string;
+    readonly reason: string;
+    readonly hint: string;
+    readonly at: number;
+  };
   readonly seen?: { readonly channel: ChannelRef; readonly ids: readonly PaperId[]; readonly until: number };
 }
 
@@ -98,7 +108,11 @@ export interface DeliveryStore {
   finish(
     key: string,
     token: string,
-    outcome: { readonly state: "posted" | "empty" | "rejected"; readonly summary: string; readonly at: number },
+    outcome: {
+      readonly state: "posted" | "empty" | "rejected";
+      readonly summary: string;
+      readonly at: number;
+    },
     effects?: FinishEffects,
   ): Promise<boolean>;
   /** Gives an unsent claim back (a later run may claim it again). */

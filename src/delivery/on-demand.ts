@@ -20,7 +20,7 @@ import type { ActionInvocation, CommandInvocation } from "../platform/events.js"
 import { ephemeral, type CommandReply } from "../platform/paperboy.js";
 import { isoWeek, monthOf, nyDate } from "../sources/ny-date.js";
 import { SourceUnavailableError, type HuggingFaceSource } from "../sources/paper-source.js";
-import { planOf, type Deliverer, type DeliveryResult } from "./deliver.js";
+import { planOf, type Deliverer, type DeliveryResult } from "./delivery.js";
 
 export type PeriodName = "today" | "week" | "month";
 

@@ -4,7 +4,14 @@
 import { Queue, UnrecoverableError, Worker, type Job as BullJob } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "../ops/logger.js";
-import { KEEP_DONE, RetryLater, type Job, type JobHandler, type JobName, type WorkQueue } from "./work-queue.js";
+import {
+  KEEP_DONE,
+  RetryLater,
+  type Job,
+  type JobHandler,
+  type JobName,
+  type WorkQueue,
+} from "./work-queue.js";
 
 const QUEUE = "jobs";
 /** Finished jobs are kept this long, so a job added again (another replica's tick, a catch-up) is not run twice. */
@@ -34,7 +41,11 @@ class DelayedRetry extends Error {
 export async function createBullQueue(options: BullQueueOptions): Promise<WorkQueue> {
   const { log } = options;
   // BullMQ wants maxRetriesPerRequest null on connections a Worker blocks on (it duplicates this one for that).
-  const connection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: true, connectionName: "paperboy-queue" });
+  const connection = new Redis(options.url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    connectionName: "paperboy-queue",
+  });
   connection.on("error", (error: Error) => {
     log.warn({ err: error.message }, "queue connection error");
   });
@@ -65,7 +76,11 @@ export async function createBullQueue(options: BullQueueOptions): Promise<WorkQu
         await queue.addBulk(
           jobs
             .slice(i, i + 1_000)
-            .map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.id, ...(KEEP_DONE[j.name] ? {} : { removeOnComplete: true }) } })),
+            .map((j) => ({
+              name: j.name,
+              data: j.data,
+              opts: { jobId: j.id, ...(KEEP_DONE[j.name] ? {} : { removeOnComplete: true }) },
+            })),
         );
     },
     start(handler: JobHandler) {
@@ -74,11 +89,17 @@ export async function createBullQueue(options: BullQueueOptions): Promise<WorkQu
         async (job: BullJob) => {
           active++;
           try {
-            await handler({ id: job.id ?? "", name: job.name as JobName, data: job.data as Job["data"] }, job.attemptsMade + 1);
+            await handler(
+              { id: job.id ?? "", name: job.name as JobName, data: job.data as Job["data"] },
+              job.attemptsMade + 1,
+            );
           } catch (error) {
             if (error instanceof RetryLater) throw new DelayedRetry(error.message, error.delayMs);
             // Anything else is logged once and not retried by the queue (the job decides about retries).
-            log.error({ job: job.id, name: job.name, err: error instanceof Error ? error.message : String(error) }, "job failed");
+            log.error(
+              { job: job.id, name: job.name, err: error instanceof Error ? error.message : String(error) },
+              "job failed",
+            );
             throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
           } finally {
             if (--active === 0) for (const done of idlers.splice(0)) done();
@@ -94,7 +115,8 @@ export async function createBullQueue(options: BullQueueOptions): Promise<WorkQu
           ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
           ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
           settings: {
-            backoffStrategy: (_attempts: number, _type?: string, error?: Error) => (error instanceof DelayedRetry ? error.delayMs : 1_000),
+            backoffStrategy: (_attempts: number, _type?: string, error?: Error) =>
+              error instanceof DelayedRetry ? error.delayMs : 1_000,
           },
         },
       );
@@ -107,7 +129,10 @@ export async function createBullQueue(options: BullQueueOptions): Promise<WorkQu
     async close(timeoutMs: number) {
       let timer: NodeJS.Timeout | undefined;
       const bounded = (work: Promise<unknown>): Promise<unknown> =>
-        Promise.race([work.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]).finally(() => {
+        Promise.race([
+          work.catch(() => undefined),
+          new Promise((r) => (timer = setTimeout(r, timeoutMs))),
+        ]).finally(() => {
           clearTimeout(timer);
         });
       // worker.close() takes no new jobs and waits for the running ones. Past the deadline stop waiting: what still

@@ -7,7 +7,12 @@ import type { WorkQueue } from "./work-queue.js";
 
 export function createWorkQueue(
   store: Pick<Store, "redis">,
-  options: { readonly concurrency: number; readonly log: Logger; readonly lockDurationMs?: number; readonly stalledIntervalMs?: number },
+  options: {
+    readonly concurrency: number;
+    readonly log: Logger;
+    readonly lockDurationMs?: number;
+    readonly stalledIntervalMs?: number;
+  },
 ): Promise<WorkQueue> {
   if (store.redis) return createBullQueue({ ...store.redis, ...options });
   return Promise.resolve(createLocalQueue(options));

@@ -1,7 +1,7 @@
 // A subscription's digest for one period: which period a tick names, what to fetch, how to rank and compose; posted
 // through the one delivery pipeline (src/delivery/deliver.ts).
-import type { Compose, Composition, Deliverer, DeliveryResult } from "../delivery/deliver.js";
-import { planOf, RetryableError } from "../delivery/deliver.js";
+import type { Compose, Composition, Deliverer, DeliveryResult } from "../delivery/delivery.js";
+import { planOf, RetryableError } from "../delivery/delivery.js";
 import type { DigestStateReader } from "../digest/digest-state.js";
 import type { RankedPaper } from "../digest/digest-types.js";
 import { MAX_PAPERS_PER_DIGEST } from "../digest/compose-digest.js";
@@ -44,12 +44,14 @@ export interface DigestJobDeps {
     getMany(ids: readonly PaperId[]): Promise<readonly Paper[]>;
   };
   /** The channel's ranking boosts from the papers it liked (similarityBoosts). */
-  readonly boosts?: (candidates: readonly Paper[], liked: readonly Paper[]) => ReadonlyMap<PaperId, { score: number; reason: string }>;
+  readonly boosts?: (
+    candidates: readonly Paper[],
+    liked: readonly Paper[],
+  ) => ReadonlyMap<PaperId, { score: number; reason: string }>;
   readonly deliverer: Deliverer;
   readonly now: () => Date;
   readonly log: Logger;
 }
-
 
 /** The last batch date a subscription's daily digests covered, when it recorded one. */
 function lastDeliveredDate(sub: Subscription): string | undefined {
@@ -76,7 +78,8 @@ export function periodKeyFor(sub: Subscription, firedAt: Date, now: Date): strin
   switch (sub.source.kind) {
     case "daily": {
       const from = lastDeliveredDate(sub);
-      if (from !== undefined && from >= lastDay) return { none: "already delivered up to the last completed Hugging Face day" };
+      if (from !== undefined && from >= lastDay)
+        return { none: "already delivered up to the last completed Hugging Face day" };
       return `daily:${lastDay}`;
     }
     case "weekly":
@@ -137,7 +140,9 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
       case "daily": {
         if (kind !== "daily") return `period ${periodKey} is not a daily one`;
         const from = lastDeliveredDate(sub);
-        const dates = (from === undefined ? [value] : batchDatesBetween(from, value)).slice(-MAX_CATCH_UP_DATES);
+        const dates = (from === undefined ? [value] : batchDatesBetween(from, value)).slice(
+          -MAX_CATCH_UP_DATES,
+        );
         if (dates.length === 0) return "already delivered up to that day";
         return huggingFace({ kind: "daily", dates });
       }
@@ -149,17 +154,32 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
         const { arxiv } = deps;
         if (!arxiv) return "arXiv is not configured";
         const category = sub.source.category;
-        const since = sub.lastDelivered ? new Date(sub.lastDelivered.at) : new Date(firedAt.getTime() - DAY_MS);
+        const since = sub.lastDelivered
+          ? new Date(sub.lastDelivered.at)
+          : new Date(firedAt.getTime() - DAY_MS);
         return { title: `New on arXiv in ${category}`, fetch: () => arxiv.category(category, since) };
       }
       case "recap":
-        return { title: `This week's most-voted papers — ${value}`, moreCommand: "/papers top week", fetch: () => Promise.resolve({ papers: [], stale: false }) };
+        return {
+          title: `This week's most-voted papers — ${value}`,
+          moreCommand: "/papers top week",
+          fetch: () => Promise.resolve({ papers: [], stale: false }),
+        };
     }
   }
 
-  async function rankFor(sub: Subscription, plan: PeriodPlan, firedAt: Date): Promise<{ ranked: RankedPaper[]; teamVotes: ReadonlyMap<PaperId, number>; stale: boolean }> {
+  async function rankFor(
+    sub: Subscription,
+    plan: PeriodPlan,
+    firedAt: Date,
+  ): Promise<{ ranked: RankedPaper[]; teamVotes: ReadonlyMap<PaperId, number>; stale: boolean }> {
     if (sub.source.kind === "recap") {
-      const recap = await planRecap({ votes: deps.votes, paperById: async (id) => (await deps.archive.getMany([id]))[0] }, sub.channel, firedAt, now());
+      const recap = await planRecap(
+        { votes: deps.votes, paperById: async (id) => (await deps.archive.getMany([id]))[0] },
+        sub.channel,
+        firedAt,
+        now(),
+      );
       return { ranked: recap.ranked, teamVotes: recap.teamVotes, stale: false };
     }
     let fetched: { papers: readonly Paper[]; stale: boolean };
@@ -171,8 +191,14 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
     }
     await archive(fetched.papers);
     const at = now();
-    const state = await deps.digestState.digestState(sub.channel, fetched.papers.map((p) => p.id), new Date(at.getTime() - LIKED_WINDOW_MS), at);
-    const boosts = deps.boosts && state.liked.length > 0 ? deps.boosts(fetched.papers, state.liked) : undefined;
+    const state = await deps.digestState.digestState(
+      sub.channel,
+      fetched.papers.map((p) => p.id),
+      new Date(at.getTime() - LIKED_WINDOW_MS),
+      at,
+    );
+    const boosts =
+      deps.boosts && state.liked.length > 0 ? deps.boosts(fetched.papers, state.liked) : undefined;
     const ranked = rankPapers(fetched.papers, {
       now: at,
       seen: state.seen,
@@ -192,12 +218,19 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
       const compose: Compose = async ({ subscription: sub }) => {
         if (!sub) return { none: "skip", reason: "no such subscription" };
         if (sub.paused) return { none: "skip", reason: `paused: ${sub.paused.reason}` };
-        if (sub.lastDelivered?.periodKey === job.periodKey) return { none: "skip", reason: `${job.periodKey} already delivered` };
+        if (sub.lastDelivered?.periodKey === job.periodKey)
+          return { none: "skip", reason: `${job.periodKey} already delivered` };
         const plan = planFor(sub, job.periodKey, firedAt);
         if (typeof plan === "string") return { none: "skip", reason: plan };
         const { ranked, teamVotes, stale } = await rankFor(sub, plan, firedAt);
-        const delivered = { subscriptionId: sub.id, periodKey: job.periodKey, at: now().getTime(), ...(plan.dates ? { dates: plan.dates } : {}) };
-        if (ranked.length === 0 && !sub.emptyNotice) return { none: "empty", reason: "nothing new", effects: { delivered } };
+        const delivered = {
+          subscriptionId: sub.id,
+          periodKey: job.periodKey,
+          at: now().getTime(),
+          ...(plan.dates ? { dates: plan.dates } : {}),
+        };
+        if (ranked.length === 0 && !sub.emptyNotice)
+          return { none: "empty", reason: "nothing new", effects: { delivered } };
         const top = Math.min(sub.top, MAX_PAPERS_PER_DIGEST);
         const shown = ranked.slice(0, top);
         const recap = sub.source.kind === "recap";
@@ -209,7 +242,9 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
               top,
               layout: sub.layout,
               voteEmoji: sub.voteEmoji,
-              ...(stale ? { notice: "Hugging Face could not be reached; these are the last papers fetched." } : {}),
+              ...(stale
+                ? { notice: "Hugging Face could not be reached; these are the last papers fetched." }
+                : {}),
               ...(plan.moreCommand ? { moreCommand: plan.moreCommand } : {}),
             },
             shown,
@@ -225,10 +260,24 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
         return composition;
       };
       const result = await deps.deliverer.deliver(
-        { key: `${job.subscriptionId}@${job.periodKey}`, channel, subscriptionId: job.subscriptionId, periodKey: job.periodKey, takeOverLive: true },
+        {
+          key: `${job.subscriptionId}@${job.periodKey}`,
+          channel,
+          subscriptionId: job.subscriptionId,
+          periodKey: job.periodKey,
+          takeOverLive: true,
+        },
         compose,
       );
-      log.info({ subscription: job.subscriptionId, period: job.periodKey, status: result.status, ...("reason" in result ? { reason: result.reason } : {}) }, "digest job");
+      log.info(
+        {
+          subscription: job.subscriptionId,
+          period: job.periodKey,
+          status: result.status,
+          ...("reason" in result ? { reason: result.reason } : {}),
+        },
+        "digest job",
+      );
       return result;
     },
   };

@@ -1,7 +1,7 @@
 // The queue's jobs: a tick fans out to its subscriptions' deliveries, a delivery runs (and is retried with backoff
 // inside its period), a delivery left open is resumed, the watch poll runs once an hour.
 import { createHash } from "node:crypto";
-import type { Deliverer, DeliveryResult } from "../delivery/deliver.js";
+import type { Deliverer, DeliveryResult } from "../delivery/delivery.js";
 import type { DeliveryStore } from "../delivery/delivery-store.js";
 import { parseChannelKey } from "../platform/channel-ref.js";
 import type { Logger } from "../ops/logger.js";
@@ -37,9 +37,17 @@ export const deliverJob = (data: DeliverJob): Job => ({
 });
 
 /** A resume job per (delivery, claim token): a second crash of the same delivery gets a job of its own. */
-export const resumeJob = (key: string, token: string): Job => ({ id: jobId("resume", `${key}\u001f${token}`), name: "resume", data: { key } });
+export const resumeJob = (key: string, token: string): Job => ({
+  id: jobId("resume", `${key}\u001f${token}`),
+  name: "resume",
+  data: { key },
+});
 
-export const watchPollJob = (at: Date): Job => ({ id: jobId("watch", at.toISOString()), name: "watch-poll", data: { at: at.toISOString() } });
+export const watchPollJob = (at: Date): Job => ({
+  id: jobId("watch", at.toISOString()),
+  name: "watch-poll",
+  data: { at: at.toISOString() },
+});
 
 export interface JobsDeps {
   readonly queue: Pick<WorkQueue, "add">;
@@ -65,7 +73,11 @@ export function createJobHandler(deps: JobsDeps): JobHandler {
     return Math.round(raw * (0.9 + Math.random() * 0.2));
   };
   const kindOf = (reason: string): "source" | "platform" | "store" =>
-    /hugging face|arxiv/i.test(reason) ? "source" : /store|sqlite|redis|database|closed/i.test(reason) ? "store" : "platform";
+    /hugging face|arxiv/i.test(reason)
+      ? "source"
+      : /store|sqlite|redis|database|closed/i.test(reason)
+        ? "store"
+        : "platform";
 
   async function fanOut(data: Job["data"]): Promise<void> {
     const group = { cron: text(data.cron), timezone: text(data.timezone) };
@@ -89,7 +101,10 @@ export function createJobHandler(deps: JobsDeps): JobHandler {
     const next = sub ? deps.scheduler.nextRun(sub.cron, sub.timezone, new Date(job.firedAt)) : undefined;
     const deadline = next?.getTime() ?? Date.parse(job.firedAt) + 24 * 60 * 60_000;
     if (now().getTime() + delay >= deadline) {
-      log.warn({ subscription: job.subscriptionId, period: job.periodKey, reason, attempts: attempt }, "gave up retrying a digest: its next run is due");
+      log.warn(
+        { subscription: job.subscriptionId, period: job.periodKey, reason, attempts: attempt },
+        "gave up retrying a digest: its next run is due",
+      );
       await deps.subscriptions.markRetrying(job.subscriptionId, undefined).catch(() => undefined);
       return undefined;
     }
@@ -104,22 +119,35 @@ export function createJobHandler(deps: JobsDeps): JobHandler {
       })
       .catch(() => undefined);
     deps.metrics.deliveryRetry(kindOf(reason), channel?.platform ?? "console");
-    log.warn({ subscription: job.subscriptionId, period: job.periodKey, reason, attempt, delayMs: delay }, "digest will be retried");
+    log.warn(
+      { subscription: job.subscriptionId, period: job.periodKey, reason, attempt, delayMs: delay },
+      "digest will be retried",
+    );
     throw new RetryLater(reason, delay);
   }
 
   async function deliver(data: Job["data"], attempt: number): Promise<void> {
-    const job: DeliverJob = { subscriptionId: text(data.subscriptionId), periodKey: text(data.periodKey), firedAt: text(data.firedAt) };
+    const job: DeliverJob = {
+      subscriptionId: text(data.subscriptionId),
+      periodKey: text(data.periodKey),
+      firedAt: text(data.firedAt),
+    };
     const started = now().getTime();
     let result: DeliveryResult;
     try {
       result = await deps.digestJob.run(job);
     } catch (error) {
       // Something threw (most often the store): the ledger keeps what happened; try again later.
-      await retryOrGiveUp(job, `unexpected error: ${error instanceof Error ? error.message : String(error)}`, attempt);
+      await retryOrGiveUp(
+        job,
+        `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+        attempt,
+      );
       return;
     }
-    const platform = parseChannelKey(job.subscriptionId.slice(0, job.subscriptionId.lastIndexOf("|")))?.platform ?? "console";
+    const platform =
+      parseChannelKey(job.subscriptionId.slice(0, job.subscriptionId.lastIndexOf("|")))?.platform ??
+      "console";
     const seconds = (now().getTime() - started) / 1000;
     switch (result.status) {
       case "retry":
@@ -136,7 +164,10 @@ export function createJobHandler(deps: JobsDeps): JobHandler {
         return;
       case "failed":
         deps.metrics.digest("failed", platform, seconds);
-        log.error({ subscription: job.subscriptionId, period: job.periodKey, err: result.error }, "digest failed for good");
+        log.error(
+          { subscription: job.subscriptionId, period: job.periodKey, err: result.error },
+          "digest failed for good",
+        );
         return;
       case "empty":
       case "skipped":
@@ -172,14 +203,21 @@ export function createJobHandler(deps: JobsDeps): JobHandler {
  * Resume jobs for the open deliveries whose owner is gone (another process on SQLite; a replica without heartbeat on
  * Redis), from the ledger's index, never a scan. A live owner's open deliveries are its own retries.
  */
-export async function resumeOpenDeliveries(deliveries: DeliveryStore, queue: Pick<WorkQueue, "add">): Promise<number> {
+export async function resumeOpenDeliveries(
+  deliveries: DeliveryStore,
+  queue: Pick<WorkQueue, "add">,
+): Promise<number> {
   const open = (await deliveries.open()).filter((r) => !r.ownerAlive);
   // A subscription's delivery resumes as its own deliver job (the same id a catch-up tick would add, so the two meet
   // in one job); anything else (an on-demand digest, a share, an alert) as a resume job.
   await queue.add(
     open.map((r) =>
       r.subscriptionId !== undefined && r.periodKey !== undefined
-        ? deliverJob({ subscriptionId: r.subscriptionId, periodKey: r.periodKey, firedAt: new Date(r.claimedAt).toISOString() })
+        ? deliverJob({
+            subscriptionId: r.subscriptionId,
+            periodKey: r.periodKey,
+            firedAt: new Date(r.claimedAt).toISOString(),
+          })
         : resumeJob(r.key, r.token),
     ),
   );

@@ -51,7 +51,10 @@ export function createLocalQueue(options: { concurrency: number; log: Logger }):
           return;
         }
         finished(job);
-        options.log.error({ job: job.id, name: job.name, err: error instanceof Error ? error.message : String(error) }, "job failed");
+        options.log.error(
+          { job: job.id, name: job.name, err: error instanceof Error ? error.message : String(error) },
+          "job failed",
+        );
       }
     });
   };

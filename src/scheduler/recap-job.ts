@@ -28,7 +28,12 @@ export function recapPeriodKey(firedAt: Date): string {
  * The week's most-voted papers in `channel`, most votes first (the leaderboard's rolling seven days),
  * as ranked papers whose score is the vote count. Papers the archive does not know are left out.
  */
-export async function planRecap(deps: RecapDeps, channel: ChannelRef, firedAt: Date, now: Date): Promise<RecapPlan> {
+export async function planRecap(
+  deps: RecapDeps,
+  channel: ChannelRef,
+  firedAt: Date,
+  now: Date,
+): Promise<RecapPlan> {
   const standings = await leaderboard(deps.votes, channel, "week", now);
   const ranked: RankedPaper[] = [];
   const teamVotes = new Map<PaperId, number>();
@@ -37,7 +42,11 @@ export async function planRecap(deps: RecapDeps, channel: ChannelRef, firedAt: D
     const paper = await deps.paperById(entry.paperId);
     if (!paper) continue;
     teamVotes.set(paper.id, entry.votes);
-    ranked.push({ paper, score: entry.votes, reason: `${String(entry.votes)} team vote${entry.votes === 1 ? "" : "s"} this week` });
+    ranked.push({
+      paper,
+      score: entry.votes,
+      reason: `${String(entry.votes)} team vote${entry.votes === 1 ? "" : "s"} this week`,
+    });
   }
   return {
     periodKey: recapPeriodKey(firedAt),

@@ -51,8 +51,14 @@ export function createSchedules(deps: {
         live.set(id, group);
         changed++;
       } catch (error) {
-        log.error({ cron: group.cron, timezone: group.timezone, err: error instanceof Error ? error.message : String(error) },
-          'cannot schedule a stored subscription; fix it with /papers subscribe … cron "0 9 * * 1-5"');
+        log.error(
+          {
+            cron: group.cron,
+            timezone: group.timezone,
+            err: error instanceof Error ? error.message : String(error),
+          },
+          'cannot schedule a stored subscription; fix it with /papers subscribe … cron "0 9 * * 1-5"',
+        );
       }
     }
     for (const id of [...live.keys()])
@@ -87,7 +93,10 @@ export function createSchedules(deps: {
           try {
             if ((await deps.subscriptions.version()) !== seenVersion) await sync();
           } catch (error) {
-            log.warn({ err: error instanceof Error ? error.message : String(error) }, "schedule resync failed");
+            log.warn(
+              { err: error instanceof Error ? error.message : String(error) },
+              "schedule resync failed",
+            );
           }
         })();
       }, everyMs);

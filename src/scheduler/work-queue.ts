@@ -8,7 +8,12 @@ export type JobName = "tick" | "deliver" | "resume" | "watch-poll";
  * after one already ran). Deliveries: no (the ledger says what is done; a later tick naming the same period after
  * its retries gave up must be able to add it again).
  */
-export const KEEP_DONE: Readonly<Record<JobName, boolean>> = { tick: true, "watch-poll": true, deliver: false, resume: false };
+export const KEEP_DONE: Readonly<Record<JobName, boolean>> = {
+  tick: true,
+  "watch-poll": true,
+  deliver: false,
+  resume: false,
+};
 
 export interface Job {
   /** Deterministic: the same tick, delivery or poll always has the same id, so adding it twice adds it once. */

@@ -11,8 +11,7 @@ import {
 } from "../messages/outbound-message.js";
 import type { CommandInvocation } from "../platform/events.js";
 import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
-import { cronProblem } from "../scheduler/cron-syntax.js";
-import type { Scheduler } from "../scheduler/scheduler.js";
+import { cronProblem } from "./cron-syntax.js";
 import { isTimeZone } from "../shared/time-zone.js";
 import { DEFAULT_WATCH_THRESHOLD, describeWatch } from "../watches/watch-poller.js";
 import type { WatchStore } from "../watches/watch.js";
@@ -35,7 +34,8 @@ export interface SubscriptionCommandsDeps {
   readonly subscriptions: SubscriptionStore;
   readonly watches: WatchStore;
   /** Next-run arithmetic and cron validation. */
-  readonly scheduler: Pick<Scheduler, "nextRun">;
+  /** The schedules' arithmetic: when a cron next fires in a zone (the Scheduler port provides it). */
+  readonly scheduler: { nextRun(cron: string, timezone: string, after: Date): Date | undefined };
   /** Told after a subscription was stored or deleted: the live schedules follow. */
   readonly changed: () => void;
   readonly now: () => Date;

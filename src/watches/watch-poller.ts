@@ -1,7 +1,7 @@
 // Watch alerts: "/papers watch <topic> [above N]" posts one card per paper that passes N upvotes, once per channel,
 // through the delivery pipeline (ledger key "watch|<channel>|<paper>").
-import type { Deliverer } from "../delivery/deliver.js";
-import { planOf } from "../delivery/deliver.js";
+import type { Deliverer } from "../delivery/delivery.js";
+import { planOf } from "../delivery/delivery.js";
 import { describeTopic, matchesTopic } from "../digest/topic-filter.js";
 import type { Paper } from "../papers/paper.js";
 import type { HuggingFaceSource } from "../sources/paper-source.js";
@@ -39,7 +39,10 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
     const papers = new Map<string, Paper>();
     for (const r of results) {
       if (r.status === "rejected") {
-        log.warn({ err: r.reason instanceof Error ? r.reason.message : String(r.reason) }, "watch poll: a source failed");
+        log.warn(
+          { err: r.reason instanceof Error ? r.reason.message : String(r.reason) },
+          "watch poll: a source failed",
+        );
         continue;
       }
       for (const p of r.value.papers) {

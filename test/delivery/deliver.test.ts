@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDeliverer, planOf, RetryableError, type Compose, type Deliverer } from "../../src/delivery/deliver.js";
+import { createDeliverer } from "../../src/delivery/deliver.js";
+import { planOf, RetryableError, type Compose, type Deliverer } from "../../src/delivery/delivery.js";
 import type { RankedPaper } from "../../src/digest/digest-types.js";
 import type { Paper } from "../../src/papers/paper.js";
 import { channelRef } from "../../src/platform/channel-ref.js";
@@ -26,7 +27,12 @@ function composition(kind: "compact" | "cards", shown: readonly Paper[] = papers
   const ranked: RankedPaper[] = shown.map((paper, i) => ({ paper, score: 10 - i }));
   return () =>
     Promise.resolve({
-      plan: planOf("digest", { title: "Trending on Hugging Face — Fri 12 June", top: ranked.length, layout: kind }, ranked, 2),
+      plan: planOf(
+        "digest",
+        { title: "Trending on Hugging Face — Fri 12 June", top: ranked.length, layout: kind },
+        ranked,
+        2,
+      ),
       ranked,
     });
 }
@@ -78,14 +84,23 @@ describe("the delivery pipeline", () => {
     await new Promise((r) => setTimeout(r, 20));
     lookups.push((await store.posts.lookup({ channel, id: "m1" })) !== undefined);
     const result = await pending;
-    expect(result).toMatchObject({ status: "posted", resumed: false, shown: papers.slice(0, 3).map((p) => p.id) });
+    expect(result).toMatchObject({
+      status: "posted",
+      resumed: false,
+      shown: papers.slice(0, 3).map((p) => p.id),
+    });
     expect(lookups).toEqual([true]);
     expect(recorded).toEqual(["m1"]);
     expect(platform.sent).toHaveLength(1);
     expect(platform.reactions.get("m1")).toEqual(["keycap:1", "keycap:2", "keycap:3"]);
-    expect(await store.deliveries.get("k1")).toMatchObject({ state: "posted", sent: [{ index: 0, id: "m1" }] });
+    expect(await store.deliveries.get("k1")).toMatchObject({
+      state: "posted",
+      sent: [{ index: 0, id: "m1" }],
+    });
     // The same key again: already delivered.
-    expect(await deliverer.deliver({ key: "k1", channel }, composition("compact"))).toMatchObject({ status: "skipped" });
+    expect(await deliverer.deliver({ key: "k1", channel }, composition("compact"))).toMatchObject({
+      status: "skipped",
+    });
     expect(platform.sent).toHaveLength(1);
   });
 
@@ -111,11 +126,20 @@ describe("the delivery pipeline", () => {
   it("GIVEN the answer to a post is lost (the message is in the channel) THEN the retry reads the channel back and records it, never posting twice", async () => {
     const { store, platform, deliverer } = await open("p1");
     platform.nextOnce({ kind: "sent-but-lost" });
-    expect(await deliverer.deliver({ key: "lost", channel }, composition("compact"))).toMatchObject({ status: "retry" });
+    expect(await deliverer.deliver({ key: "lost", channel }, composition("compact"))).toMatchObject({
+      status: "retry",
+    });
     expect(await store.deliveries.get("lost")).toMatchObject({ state: "posting", posting: 0, sent: [] });
     expect(platform.sent).toHaveLength(1);
-    const again = await deliverer.deliver({ key: "lost", channel }, composition("compact", papers.slice(5, 8)));
-    expect(again).toMatchObject({ status: "posted", resumed: true, shown: papers.slice(0, 3).map((p) => p.id) });
+    const again = await deliverer.deliver(
+      { key: "lost", channel },
+      composition("compact", papers.slice(5, 8)),
+    );
+    expect(again).toMatchObject({
+      status: "posted",
+      resumed: true,
+      shown: papers.slice(0, 3).map((p) => p.id),
+    });
     expect(platform.sent).toHaveLength(1);
     expect(await store.posts.lookup(platform.sent[0]!.ref)).toBeDefined();
     expect(platform.reactions.get(platform.sent[0]!.ref.id)).toEqual(["keycap:1", "keycap:2", "keycap:3"]);
@@ -133,7 +157,10 @@ describe("the delivery pipeline", () => {
     expect(first.platform.sent).toHaveLength(2);
     const second = await open("alive", first.platform);
     // A different composition would be ranked now; the plan keeps the original papers.
-    const result = await second.deliverer.deliver({ key: "cards", channel }, composition("cards", papers.slice(10, 13)));
+    const result = await second.deliverer.deliver(
+      { key: "cards", channel },
+      composition("cards", papers.slice(10, 13)),
+    );
     expect(result).toMatchObject({ status: "posted", resumed: true });
     expect(second.platform.sent.map((s) => s.handle.index)).toEqual([0, 1, 2, 3]);
     expect(second.platform.shownIds()).toEqual(papers.slice(0, 3).map((p) => p.id));
@@ -145,7 +172,9 @@ describe("the delivery pipeline", () => {
     a.platform.setLatencyMs(100);
     const running = a.deliverer.deliver({ key: "busy", channel }, composition("compact"));
     await new Promise((r) => setTimeout(r, 20));
-    expect(await a.deliverer.deliver({ key: "busy", channel }, composition("compact"))).toMatchObject({ status: "skipped" });
+    expect(await a.deliverer.deliver({ key: "busy", channel }, composition("compact"))).toMatchObject({
+      status: "skipped",
+    });
     expect(a.deliverer.running("busy")).toBe(true);
     await running;
     expect(a.platform.sent).toHaveLength(1);
@@ -168,26 +197,42 @@ describe("the delivery pipeline", () => {
     };
     await store.subscriptions.put(sub);
     platform.nextOnce({ kind: "reject", reason: "not-in-channel", hint: "invite @paperboy" });
-    const result = await deliverer.deliver({ key: `${sub.id}@daily:2026-06-12`, channel, subscriptionId: sub.id }, composition("compact"));
+    const result = await deliverer.deliver(
+      { key: `${sub.id}@daily:2026-06-12`, channel, subscriptionId: sub.id },
+      composition("compact"),
+    );
     expect(result).toMatchObject({ status: "rejected", reason: "not-in-channel", posted: 0 });
-    expect((await store.subscriptions.get(sub.id))?.paused).toMatchObject({ reason: "not-in-channel", hint: "invite @paperboy" });
+    expect((await store.subscriptions.get(sub.id))?.paused).toMatchObject({
+      reason: "not-in-channel",
+      hint: "invite @paperboy",
+    });
   });
 
   it("GIVEN a payload the platform refuses for good THEN the claim is given back; a retryable failure keeps nothing posted and the next attempt posts once", async () => {
     const { store, platform, deliverer } = await open("p1");
     platform.nextOnce({ kind: "fail", error: "invalid_blocks", retryable: false });
-    expect(await deliverer.deliver({ key: "bad", channel }, composition("compact"))).toMatchObject({ status: "failed" });
+    expect(await deliverer.deliver({ key: "bad", channel }, composition("compact"))).toMatchObject({
+      status: "failed",
+    });
     expect(await store.deliveries.get("bad")).toBeUndefined();
     platform.nextOnce({ kind: "fail", error: "HTTP 503", retryable: true });
-    expect(await deliverer.deliver({ key: "blip", channel }, composition("compact"))).toMatchObject({ status: "retry", reason: "HTTP 503" });
+    expect(await deliverer.deliver({ key: "blip", channel }, composition("compact"))).toMatchObject({
+      status: "retry",
+      reason: "HTTP 503",
+    });
     expect(platform.sent).toHaveLength(0);
-    expect(await deliverer.deliver({ key: "blip", channel }, composition("compact"))).toMatchObject({ status: "posted", resumed: true });
+    expect(await deliverer.deliver({ key: "blip", channel }, composition("compact"))).toMatchObject({
+      status: "posted",
+      resumed: true,
+    });
     expect(platform.sent).toHaveLength(1);
   });
 
   it("GIVEN an upstream failure while composing THEN the claim is given back and the result says retry", async () => {
     const { store, deliverer } = await open("p1");
-    const result = await deliverer.deliver({ key: "hf", channel }, () => Promise.reject(new RetryableError("Hugging Face cannot be reached")));
+    const result = await deliverer.deliver({ key: "hf", channel }, () =>
+      Promise.reject(new RetryableError("Hugging Face cannot be reached")),
+    );
     expect(result).toMatchObject({ status: "retry", reason: "Hugging Face cannot be reached" });
     expect(await store.deliveries.get("hf")).toBeUndefined();
   });
@@ -203,14 +248,22 @@ describe("the delivery pipeline", () => {
   it("GIVEN the same delivery started twice at once THEN it is posted once", async () => {
     const { platform, deliverer } = await open("p1");
     platform.setLatencyMs(20);
-    const results = await Promise.all([1, 2, 3].map(() => deliverer.deliver({ key: "race", channel }, composition("compact"))));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => deliverer.deliver({ key: "race", channel }, composition("compact"))),
+    );
     expect(results.filter((r) => r.status === "posted")).toHaveLength(1);
     expect(platform.sent).toHaveLength(1);
   });
 
   it("GIVEN a resumed delivery whose open record has no plan (it never reached posting) THEN resume gives the claim back", async () => {
     const dead = await open("dead");
-    await dead.store.deliveries.claim({ key: "early", token: "dead#1", handle: "d0000000000000001", channel, at: 1 });
+    await dead.store.deliveries.claim({
+      key: "early",
+      token: "dead#1",
+      handle: "d0000000000000001",
+      channel,
+      at: 1,
+    });
     await dead.store.close();
     const live = await open("live");
     const record = await live.store.deliveries.get("early");

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCore, type Core } from "../../src/create-core.js";
 import type { DeliveryRecord } from "../../src/delivery/delivery-store.js";
-import { planOf } from "../../src/delivery/deliver.js";
+import { planOf } from "../../src/delivery/delivery.js";
 import { lastCompletedBatchDate } from "../../src/sources/ny-date.js";
 import { channelKey, channelRef } from "../../src/platform/channel-ref.js";
 import { DEFAULT_VOTE_EMOJI } from "../../src/platform/emoji.js";
@@ -74,7 +74,9 @@ async function ledger(store: Store, subs: readonly Subscription[]): Promise<(Del
 
 /** Every message in the sink carries its keycaps 1️⃣…3️⃣, once each. */
 function seededOnce(sink: PostSink): boolean {
-  return sink.posts.every((p) => JSON.stringify(sink.reactions.get(p.id)) === JSON.stringify(["keycap:1", "keycap:2", "keycap:3"]));
+  return sink.posts.every(
+    (p) => JSON.stringify(sink.reactions.get(p.id)) === JSON.stringify(["keycap:1", "keycap:2", "keycap:3"]),
+  );
 }
 
 describe.runIf(redisAvailable)("three paperboy replicas on one Redis", () => {
@@ -133,14 +135,19 @@ describe.runIf(redisAvailable)("three paperboy replicas on one Redis", () => {
     const started = await Promise.all(replicas.map((r) => r.start()));
     expect(started.map((s) => s.groups)).toEqual([1, 1, 1]);
 
-    const all = await waitUntil(async () => (await ledger(db, subs)).every((r) => r?.state === "posted"), 45_000);
+    const all = await waitUntil(
+      async () => (await ledger(db, subs)).every((r) => r?.state === "posted"),
+      45_000,
+    );
     expect(all, replicas.map((r) => r.stderr()).join("\n")).toBe(true);
     // Three more seconds of ticks on every replica: nothing is posted again.
     await new Promise((r) => setTimeout(r, 3_000));
 
     expect(duplicates(sink.posts)).toEqual([]);
     expect(sink.posts).toHaveLength(SUBSCRIPTIONS);
-    expect(new Set(sink.posts.map((p) => p.channel))).toEqual(new Set(subs.map((s) => channelKey(s.channel))));
+    expect(new Set(sink.posts.map((p) => p.channel))).toEqual(
+      new Set(subs.map((s) => channelKey(s.channel))),
+    );
     expect(sink.posts.every((p) => p.text.startsWith("Trending on Hugging Face — Fri 12 June"))).toBe(true);
     expect(seededOnce(sink)).toBe(true);
     // The queue spreads the deliveries: every replica posted some.
@@ -160,21 +167,40 @@ describe.runIf(redisAvailable)("three paperboy replicas on one Redis", () => {
     await db.papers.putMany(papers);
     const dead = await createStore(redisUrl, { keyPrefix: `${runPrefix}-kill`, owner: "dead-replica" });
     const ranked = papers.slice(0, TOP).map((paper, i) => ({ paper, score: 10 - i }));
-    const plan = planOf("digest", { title: "Trending on Hugging Face — Fri 12 June", top: TOP, layout: "compact" }, ranked, papers.length - TOP);
+    const plan = planOf(
+      "digest",
+      { title: "Trending on Hugging Face — Fri 12 June", top: TOP, layout: "compact" },
+      ranked,
+      papers.length - TOP,
+    );
     const claimedOnly = subs.slice(0, 10);
     const reached = subs.slice(10, 15);
     const lost = subs.slice(15, 20);
     for (const [i, s] of [...claimedOnly, ...reached, ...lost].entries()) {
       const key = `${s.id}@${PERIOD}`;
       const handle = `d${i.toString(16).padStart(16, "0")}`;
-      await dead.deliveries.claim({ key, token: "dead-replica#1", handle, channel: s.channel, at: Date.now(), subscriptionId: s.id, periodKey: PERIOD });
+      await dead.deliveries.claim({
+        key,
+        token: "dead-replica#1",
+        handle,
+        channel: s.channel,
+        at: Date.now(),
+        subscriptionId: s.id,
+        periodKey: PERIOD,
+      });
       if (claimedOnly.includes(s)) continue;
       await dead.deliveries.markPosting(key, "dead-replica#1", 0, plan);
       if (reached.includes(s))
         await fetch(`${sink.url}/post`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ replica: "dead", channel: channelKey(s.channel), text: "Trending on Hugging Face — Fri 12 June", delivery: handle, index: 0 }),
+          body: JSON.stringify({
+            replica: "dead",
+            channel: channelKey(s.channel),
+            text: "Trending on Hugging Face — Fri 12 June",
+            delivery: handle,
+            index: 0,
+          }),
         });
     }
     await dead.close(); // its heartbeat goes with it: its claims are a dead replica's
@@ -189,17 +215,23 @@ describe.runIf(redisAvailable)("three paperboy replicas on one Redis", () => {
     });
     await Promise.all(replicas.map((r) => r.start()));
 
-    const settled = async (): Promise<boolean> => (await ledger(db, subs)).every((r) => r?.state === "posted");
+    const settled = async (): Promise<boolean> =>
+      (await ledger(db, subs)).every((r) => r?.state === "posted");
     const done = await waitUntil(settled, 50_000);
     expect(done, replicas.map((r) => r.stderr()).join("\n")).toBe(true);
     await new Promise((r) => setTimeout(r, 3_000)); // more ticks on the survivors: nothing is posted again
 
     expect(victim?.exited).toBe(true);
     expect(duplicates(sink.posts)).toEqual([]);
-    expect(new Set(sink.posts.map((p) => p.channel))).toEqual(new Set(subs.map((s) => channelKey(s.channel))));
+    expect(new Set(sink.posts.map((p) => p.channel))).toEqual(
+      new Set(subs.map((s) => channelKey(s.channel))),
+    );
     expect(seededOnce(sink)).toBe(true);
     // The messages that reached the channel before the crash were found by reading back, not posted again.
-    for (const s of reached) expect(sink.posts.filter((p) => p.channel === channelKey(s.channel)).map((p) => p.replica)).toEqual(["dead"]);
+    for (const s of reached)
+      expect(sink.posts.filter((p) => p.channel === channelKey(s.channel)).map((p) => p.replica)).toEqual([
+        "dead",
+      ]);
     // The survivors did the rest of the work.
     const after = new Set(sink.posts.filter((p) => p.seq > 39).map((p) => p.replica));
     expect([...after].filter((id) => id !== victim?.id && id !== "dead").length).toBeGreaterThan(0);
@@ -249,13 +281,28 @@ describe.runIf(redisAvailable)("votes through two replicas' cores on one Redis",
     expect(JSON.stringify(posted.message.blocks)).toContain("Posted");
 
     const message = { channel, id: "m1" };
-    const onA = await a.paperboy.handleReaction({ message, userId: "U1", emoji: { kind: "keycap", number: 1 }, change: "added" });
-    const onB = await b.paperboy.handleReaction({ message, userId: "U2", emoji: { kind: "keycap", number: 1 }, change: "added" });
+    const onA = await a.paperboy.handleReaction({
+      message,
+      userId: "U1",
+      emoji: { kind: "keycap", number: 1 },
+      change: "added",
+    });
+    const onB = await b.paperboy.handleReaction({
+      message,
+      userId: "U2",
+      emoji: { kind: "keycap", number: 1 },
+      change: "added",
+    });
     expect(onA).toMatchObject({ status: "counted", votes: 1 });
     expect(onB).toMatchObject({ status: "counted", votes: 2 });
 
     for (const core of [a, b]) {
-      const top = await core.paperboy.handleCommand({ channel, userId: "U3", text: "top week", canManage: false });
+      const top = await core.paperboy.handleCommand({
+        channel,
+        userId: "U3",
+        text: "top week",
+        canManage: false,
+      });
       expect(top.message.fallbackText).toContain("(2 votes)");
     }
   });

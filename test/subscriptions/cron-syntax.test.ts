@@ -1,6 +1,6 @@
 // Cron syntax check: valid five-field expressions pass, each kind of mistake names its field.
 import { describe, expect, it } from "vitest";
-import { cronProblem } from "../../src/scheduler/cron-syntax.js";
+import { cronProblem } from "../../src/subscriptions/cron-syntax.js";
 
 describe("cronProblem", () => {
   it.each([
