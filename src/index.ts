@@ -11,6 +11,8 @@ export { emojiFromUnicode, keycap } from "./platform/emoji.js";
 export type { ActionInvocation, CommandInvocation, ReactionChanged } from "./platform/events.js";
 export type { FoundPosts, PostedMessage, RejectReason, SendOutcome } from "./platform/delivery-outcome.js";
 export type { ChatPlatform, Layout, PostHandle } from "./platform/chat-platform.js";
+export type { ChannelPacer } from "./platform/channel-pacer.js";
+export { createChannelPacer } from "./platform/channel-pacer.js";
 export type { DocumentNamespace, EventStore, Store } from "./storage/store.js";
 export { MANAGING_COMMANDS } from "./commands/command.js";
 export type { CommandReply, Paperboy } from "./platform/paperboy.js";
