@@ -31,6 +31,6 @@ export interface Paperboy {
   home(platform: PlatformId, workspace: string, userId: string): Promise<OutboundMessage>;
   /** A workspace uninstalled the app: drop its subscriptions' schedules. */
   forgetWorkspace(platform: PlatformId, workspace: string): Promise<void>;
-  /** Adapters register themselves so the scheduler, shares and alerts can post. */
+  /** The composition root registers each adapter's platform here so the scheduler, shares and alerts can post. */
   registerPlatform(platform: ChatPlatform): void;
 }

@@ -1,7 +1,7 @@
 // End to end: a real discord.js Client against the fake Discord; /papers, autocomplete and Share through defer + edit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDiscordPlatform, type DiscordPlatform } from "../../../adapters/discord/index.js";
-import { silentLogger, type Paperboy } from "../../../src/index.js";
+import { createDiscordPlatform } from "../../../adapters/discord/index.js";
+import { silentLogger, type Paperboy, type PlatformAdapter } from "../../../src/index.js";
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../../fakes/fake-discord.js";
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { autocomplete, chatInput, discordConfig, shareButton, type InteractionPayload } from "./payloads.js";
@@ -13,7 +13,7 @@ function makeCore(): ScriptedPaperboy & Paperboy {
 
 let fake: FakeDiscord;
 let core: ReturnType<typeof makeCore>;
-let discord: DiscordPlatform;
+let discord: PlatformAdapter;
 
 beforeAll(async () => {
   fake = await startFakeDiscord();

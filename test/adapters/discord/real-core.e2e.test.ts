@@ -1,8 +1,8 @@
 // Discord with the real core: a real discord.js Client on the fake REST + gateway, driving createCore end to end.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDiscordPlatform, type DiscordPlatform } from "../../../adapters/discord/index.js";
+import { createDiscordPlatform } from "../../../adapters/discord/index.js";
 import type { Core } from "../../../src/create-core.js";
-import { silentLogger } from "../../../src/index.js";
+import { silentLogger, type PlatformAdapter } from "../../../src/index.js";
 import type { Store } from "../../../src/storage/store.js";
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../../fakes/fake-discord.js";
 import type { ManualScheduler } from "../../fakes/manual-scheduler.js";
@@ -26,11 +26,11 @@ let fake: FakeDiscord;
 let store: Store;
 let core: Core;
 let scheduler: ManualScheduler;
-let discord: DiscordPlatform;
+let discord: PlatformAdapter;
 
-const startDiscord = async (): Promise<DiscordPlatform> => {
+const startDiscord = async (): Promise<PlatformAdapter> => {
   const d = createDiscordPlatform(discordConfig(fake.apiUrl), { core: core.paperboy, log: silentLogger, now: () => NOW });
-  // Discord's adapter does not register itself: the composition root does.
+  // Registered the way main.ts does it (adapters never register themselves).
   core.paperboy.registerPlatform(d.platform);
   await d.start();
   return d;
