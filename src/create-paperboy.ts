@@ -339,7 +339,7 @@ export function createPaperboy(deps: PaperboyDeps): Paperboy {
 
   return {
     async handleCommand(inv) {
-      const parsed = deps.parse(inv.text);
+      const parsed = inv.parsed ?? deps.parse(inv.text);
       const name = parsed.ok ? parsed.value.name : "usage";
       deps.metrics.command(name, inv.channel.platform);
       if (!parsed.ok) return ephemeral(deps.usage(parsed.error));

@@ -16,6 +16,20 @@ export type { PlatformAdapter, PlatformAdapterDeps, PlatformAdapterFactory } fro
 export type { OpsHandler } from "./ops/ops-server.js";
 export type { DocumentNamespace, EventStore, Store } from "./storage/store.js";
 export { MANAGING_COMMANDS } from "./commands/command.js";
+export type { Command, UsageError } from "./commands/command.js";
+export type { Result } from "./shared/result.js";
+// The parser's own readers, for adapters whose platform hands over typed options instead of text (Discord).
+export type { Token } from "./commands/command-text.js";
+export { normalizeWhitespace, straightenQuotes } from "./commands/command-text.js";
+export {
+  parseCatchup,
+  parseSearch,
+  parseTop,
+  parseUnsubscribe,
+  textProblem,
+  watchCommand,
+} from "./commands/parse-command.js";
+export { parseSubscribeOptions } from "./commands/parse-subscribe.js";
 export type { CommandReply, Paperboy } from "./platform/paperboy.js";
 export type { VoteResult } from "./votes/vote-service.js";
 export type { Logger } from "./ops/logger.js";

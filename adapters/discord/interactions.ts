@@ -12,6 +12,7 @@ import {
 } from "discord.js";
 import { channelRef, type CommandReply, type Logger, type Paperboy } from "../../src/index.js";
 import { COMMAND_NAME } from "./commands/definition.js";
+import { commandFromOptions } from "./commands/to-command.js";
 import { EPHEMERAL_SUBCOMMANDS, MANAGING_SUBCOMMANDS, commandToText, type OptionValue } from "./commands/to-text.js";
 import { DISCORD_LIMITS, truncate } from "./limits.js";
 import { SHARE_PREFIX, renderDiscordMessage } from "./render/embeds.js";
@@ -33,10 +34,13 @@ export function createInteractionHandler(deps: { core: Paperboy; log: Logger }):
     for (const option of subcommandOptions(interaction.options.data)) if (option.value !== undefined) options[option.name] = option.value;
     const channel = interaction.channel;
     const channelName = channel && "name" in channel && typeof channel.name === "string" ? channel.name : undefined;
+    const typed = { subcommand, options };
     const reply = await core.handleCommand({
       channel: channelRef("discord", interaction.guildId ?? "@me", interaction.channelId),
       userId: interaction.user.id,
-      text: commandToText({ subcommand, options }),
+      // The core runs `parsed`; the text is how the command reads, for its logs.
+      text: commandToText(typed),
+      parsed: commandFromOptions(typed),
       canManage,
       managersHint: MANAGERS_HINT,
       ...(channelName !== undefined ? { channelName } : {}),

@@ -68,7 +68,7 @@ describe("/papers subcommands", () => {
     ["help", {}, "help", "ephemeral"],
   ];
 
-  it.each(cases)("GIVEN /papers %s THEN it defers, hands the core the text and edits the reply", async (sub, options, text, visibility) => {
+  it.each(cases)("GIVEN /papers %s THEN it defers, hands the core the Command (and its text for logs) and edits the reply", async (sub, options, text, visibility) => {
     const payload = chatInput(sub, options);
     let deferredBeforeCore = false;
     core.replyWith = (inv) => {
@@ -81,6 +81,7 @@ describe("/papers subcommands", () => {
     const invocation = core.commands.at(-1);
     expect(invocation).toMatchObject({
       text,
+      parsed: { ok: true, value: { name: sub } },
       userId: FAKE_IDS.user,
       canManage: true,
       channel: { platform: "discord", workspace: FAKE_IDS.guild, channel: FAKE_IDS.channel },
