@@ -26,7 +26,7 @@ import { createVoteService, type VoteService } from "./votes/vote-service.js";
 import { channelVoteEmoji } from "./subscriptions/subscription-store.js";
 import { createWatchPoller, type WatchPoller } from "./watches/watch-poller.js";
 import { createHomeView } from "./votes/home-view.js";
-import type { Paperboy } from "./platform/paperboy.js";
+import type { Paperboy } from "./paperboy.js";
 import { createPlatformRegistry, type PlatformRegistry } from "./platform/platform-registry.js";
 import { createSubscriptionCommands } from "./subscriptions/subscription-commands.js";
 import { createVoteCommands } from "./votes/vote-commands.js";

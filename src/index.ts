@@ -18,9 +18,27 @@ export { emojiFromUnicode, keycap } from "./platform/emoji.js";
 export type { ActionInvocation, CommandInvocation, ReactionChanged, VoteResult } from "./platform/events.js";
 export type { FoundPosts, PostedMessage, RejectReason, SendOutcome } from "./platform/delivery-outcome.js";
 export type { ChatPlatform, Layout, PostHandle } from "./platform/chat-platform.js";
+export { createChannelPacer } from "./platform/channel-pacer.js";
+export type { Paperboy, PlatformAdapter, PlatformAdapterDeps, PlatformAdapterFactory } from "./paperboy.js";
+export type { OpsHandler } from "./ops/ops-server.js";
 export type { DocumentNamespace, EventStore, Store } from "./storage/store.js";
 export { MANAGING_COMMANDS } from "./commands/command.js";
-export type { CommandReply, Paperboy } from "./platform/paperboy.js";
+export type { Command, UsageError } from "./commands/command.js";
+export type { Result } from "./shared/result.js";
+// The parser's own readers, for adapters whose platform hands over typed options instead of text (Discord).
+export type { Token } from "./shared/tokenize.js";
+export { normalizeWhitespace, straightenQuotes } from "./commands/command-text.js";
+export {
+  parseCatchup,
+  parseSearch,
+  parseTop,
+  parseUnsubscribe,
+  textProblem,
+  watchCommand,
+} from "./commands/parse-command.js";
+export { parseSubscribeOptions } from "./commands/parse-subscribe.js";
+export type { CommandReply } from "./platform/command-reply.js";
+export type { CommandRequest } from "./commands/router.js";
 export type { Logger } from "./ops/logger.js";
 export { silentLogger } from "./ops/logger.js";
 export { AppError } from "./shared/app-error.js";

@@ -1,5 +1,5 @@
 // The composition root: config, store, core, the enabled chat platforms (or the console), ops endpoints, shutdown.
-import { createConsoleAdapter } from "../adapters/console/index.js";
+import { createConsolePlatform } from "../adapters/console/index.js";
 import { createDiscordPlatform } from "../adapters/discord/index.js";
 import { createSlackPlatform } from "../adapters/slack/index.js";
 import { createCore } from "./create-core.js";
@@ -7,7 +7,8 @@ import { ConfigError, discordEnabled, loadConfig, slackEnabled, type Config } fr
 import { createLogger } from "./ops/logger.js";
 import { createPrometheusMetrics } from "./ops/metrics.js";
 import { createOpsHandler, startOpsServer } from "./ops/ops-server.js";
-import { createShutdown } from "./ops/shutdown.js";
+import { createShutdown, type SignalSource } from "./ops/shutdown.js";
+import type { PlatformAdapter, PlatformAdapterDeps } from "./paperboy.js";
 import { createWorkQueue } from "./scheduler/create-work-queue.js";
 import { createStore } from "./storage/create-store.js";
 import type { Store } from "./storage/store.js";
@@ -16,6 +17,9 @@ import type { Store } from "./storage/store.js";
 const DRAIN_TIMEOUT_MS = 30_000;
 /** Deliveries in flight at once in this process. */
 const DELIVERY_CONCURRENCY = 200;
+
+/** The console leaves Ctrl-C to the terminal, as a command-line program does: no graceful-drain handlers there. */
+const NO_SIGNALS: SignalSource = { on: () => undefined, off: () => undefined };
 
 function fail(message: string): number {
   process.stderr.write(`${message}\n`);
@@ -56,16 +60,6 @@ async function main(): Promise<number> {
   });
   const core = createCore({ config, store, log, metrics, queue });
 
-  if (!chat) {
-    const console = createConsoleAdapter({ input: process.stdin, output: process.stdout });
-    core.paperboy.registerPlatform(console.platform);
-    await core.start();
-    await console.run(core.paperboy);
-    await core.stop();
-    await store.close();
-    return 0;
-  }
-
   const shutdown = createShutdown({
     log,
     timeoutMs: DRAIN_TIMEOUT_MS,
@@ -73,6 +67,7 @@ async function main(): Promise<number> {
       log.flush();
       process.exit(code);
     },
+    ...(chat ? {} : { signals: NO_SIGNALS }),
   });
   const opsHandler = createOpsHandler({
     store,
@@ -80,22 +75,27 @@ async function main(): Promise<number> {
     metrics,
     isShuttingDown: () => shutdown.isShuttingDown(),
   });
+  let coreStarted: () => void = () => undefined;
+  const deps: PlatformAdapterDeps = {
+    core: core.paperboy,
+    store,
+    log,
+    opsHandler,
+    coreStarted: new Promise<void>((resolve) => (coreStarted = resolve)),
+  };
+  const adapters: PlatformAdapter[] = [];
+  if (slackEnabled(config)) adapters.push(createSlackPlatform(config, deps));
+  if (discordEnabled(config)) adapters.push(createDiscordPlatform(config, deps));
+  if (!chat) adapters.push(createConsolePlatform(config, { ...deps, input: process.stdin, output: process.stdout }));
 
-  // Slack's HTTP mode owns PORT and mounts /healthz and /metrics; otherwise a small server of our own does.
-  let slackServesPort = false;
-  if (slackEnabled(config)) {
-    const slack = createSlackPlatform(config, { core: core.paperboy, store, log, opsHandler });
-    await slack.start();
-    slackServesPort = config.SLACK_APP_TOKEN === undefined;
-    shutdown.onClose("slack", () => slack.stop());
+  // Registered and started before the core starts, so deliveries it resumes at start-up can post.
+  for (const adapter of adapters) {
+    core.paperboy.registerPlatform(adapter.platform);
+    await adapter.start();
+    shutdown.onClose(adapter.platform.id, () => adapter.stop());
   }
-  if (discordEnabled(config)) {
-    const discord = createDiscordPlatform(config, { core: core.paperboy, log });
-    core.paperboy.registerPlatform(discord.platform);
-    await discord.start();
-    shutdown.onClose("discord", () => discord.stop());
-  }
-  if (!slackServesPort) {
+  // Slack's HTTP mode owns PORT and mounts /healthz and /metrics; otherwise a small server of our own does (not in the console).
+  if (chat && !adapters.some((adapter) => adapter.ownsPort === true)) {
     const ops = await startOpsServer(opsHandler, config.PORT);
     log.info({ port: ops.port }, "health and metrics on /healthz and /metrics");
     shutdown.onClose("ops server", () => ops.close());
@@ -104,6 +104,17 @@ async function main(): Promise<number> {
   shutdown.onClose("store", () => store.close());
 
   const report = await core.start();
+  coreStarted();
+  // The console ends by itself (end of input): stop the core and the store, and let the process exit.
+  const ending = adapters.flatMap((adapter) => (adapter.ended === undefined ? [] : [adapter.ended]));
+  if (ending.length > 0) {
+    await Promise.race(ending);
+    shutdown.dispose();
+    for (const adapter of adapters) await adapter.stop();
+    await core.stop();
+    await store.close();
+    return 0;
+  }
   log.info(
     {
       groups: report.groups,

@@ -1,7 +1,7 @@
 // The real core end to end: commands, votes, shares, subscriptions and outages over a memory store and the loopback HF fake.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCore, type Core } from "../src/create-core.js";
-import type { CommandReply } from "../src/platform/paperboy.js";
+import type { CommandReply } from "../src/platform/command-reply.js";
 import { channelRef, type ChannelRef } from "../src/platform/channel-ref.js";
 import type { CommandInvocation } from "../src/platform/events.js";
 import { silentLogger } from "../src/ops/logger.js";

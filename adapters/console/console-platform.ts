@@ -1,32 +1,49 @@
 // The console adapter: a ChatPlatform that prints, and a line reader that turns typed lines into commands and votes.
-import { createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { channelRef, slotsOf } from "../../src/index.js";
-import type { ChannelRef, ChatPlatform, MessageRef, Paperboy, SendOutcome } from "../../src/index.js";
+import type {
+  ChannelRef,
+  ChatPlatform,
+  Config,
+  MessageRef,
+  PlatformAdapter,
+  PlatformAdapterDeps,
+  PlatformAdapterFactory,
+  SendOutcome,
+} from "../../src/index.js";
 import { renderText, safeText } from "./render-text.js";
 
-export interface ConsoleOptions {
+/** The console's extras beside the common adapter deps: where it reads lines and prints. */
+export interface ConsoleIo {
   readonly input: Readable;
   readonly output: Writable;
-  readonly now?: () => Date;
   /** The local user's id; votes are keyed by it. */
   readonly userId?: string;
 }
 
-export interface ConsoleAdapter {
-  readonly platform: ChatPlatform;
+export interface ConsolePlatformAdapter extends PlatformAdapter {
+  /** The one channel the console is: console:local:console. */
   readonly channel: ChannelRef;
-  /** Prints the current digest, then reads lines until end of input. */
-  run(core: Paperboy): Promise<void>;
+  /** Resolves at end of input, after `quit`/`exit`, or once stopped. */
+  readonly ended: Promise<void>;
 }
 
 const VOTE = /^([+-])\s*(\d{1,2})$/;
 
-export function createConsoleAdapter(options: ConsoleOptions): ConsoleAdapter {
+/**
+ * The local console. `start()` opens the session in the background: once the core has started (`coreStarted`) it
+ * prints a greeting and today's digest, then reads lines until end of input; `ended` resolves then.
+ */
+export function createConsolePlatform(
+  _config: Config,
+  deps: Pick<PlatformAdapterDeps, "core" | "now" | "coreStarted"> & ConsoleIo,
+): ConsolePlatformAdapter {
+  const { core } = deps;
   const channel = channelRef("console", "local", "console");
-  const userId = options.userId ?? "you";
-  const now = options.now ?? (() => new Date());
-  const write = (text: string) => options.output.write(`${text}\n`);
+  const userId = deps.userId ?? "you";
+  const now = deps.now ?? (() => new Date());
+  const write = (text: string) => deps.output.write(`${text}\n`);
   let counter = 0;
   let lastPosted: MessageRef | undefined;
 
@@ -44,11 +61,12 @@ export function createConsoleAdapter(options: ConsoleOptions): ConsoleAdapter {
     },
     // The console shows no reactions: `+N` is how its user votes.
     react: () => Promise.resolve(),
-    findPosted: (_channel, delivery) => Promise.resolve({ status: "found", messages: posted.get(delivery) ?? [] }),
+    findPosted: (_channel, delivery) =>
+      Promise.resolve({ status: "found", messages: posted.get(delivery) ?? [] }),
     isHealthy: () => true,
   };
 
-  async function vote(core: Paperboy, sign: string, slot: number): Promise<void> {
+  async function vote(sign: string, slot: number): Promise<void> {
     if (lastPosted === undefined) {
       write("Nothing to vote on yet: votes apply to the last digest (/papers today).");
       return;
@@ -67,30 +85,68 @@ export function createConsoleAdapter(options: ConsoleOptions): ConsoleAdapter {
     );
   }
 
-  async function command(core: Paperboy, text: string): Promise<void> {
-    const reply = await core.handleCommand({ channel, userId, text, canManage: true, channelName: "console" });
+  async function command(text: string): Promise<void> {
+    const reply = await core.handleCommand({
+      channel,
+      userId,
+      text,
+      canManage: true,
+      channelName: "console",
+    });
     write(renderText(reply.message));
+  }
+
+  let lines: Interface | undefined;
+  let session: Promise<void> | undefined;
+  let stopped = false;
+  let markEnded: () => void = () => undefined;
+  let failed: (error: unknown) => void = () => undefined;
+  const ended = new Promise<void>((resolve, reject) => {
+    markEnded = resolve;
+    failed = reject;
+  });
+  // Handled here so a session failing before anyone awaits `ended` is not an unhandled rejection; awaiting still throws.
+  ended.catch(() => undefined);
+
+  async function run(): Promise<void> {
+    await deps.coreStarted;
+    if (stopped) return;
+    write(
+      "paperboy console — type /papers help, +3 to vote for paper 3 of the last digest, -3 to take it back.",
+    );
+    await command("today");
+    if (stopped) return;
+    lines = createInterface({ input: deps.input, terminal: false });
+    for await (const raw of lines) {
+      const line = raw.trim();
+      if (line === "") continue;
+      if (line === "quit" || line === "exit") break;
+      const voteMatch = VOTE.exec(line);
+      if (voteMatch?.[1] !== undefined && voteMatch[2] !== undefined) {
+        await vote(voteMatch[1], Number(voteMatch[2]));
+        continue;
+      }
+      await command(line.replace(/^\/papers\b\s*/i, ""));
+    }
+    lines.close();
   }
 
   return {
     platform,
     channel,
-    async run(core) {
-      write("paperboy console — type /papers help, +3 to vote for paper 3 of the last digest, -3 to take it back.");
-      await command(core, "today");
-      const lines = createInterface({ input: options.input, terminal: false });
-      for await (const raw of lines) {
-        const line = raw.trim();
-        if (line === "") continue;
-        if (line === "quit" || line === "exit") break;
-        const voteMatch = VOTE.exec(line);
-        if (voteMatch?.[1] !== undefined && voteMatch[2] !== undefined) {
-          await vote(core, voteMatch[1], Number(voteMatch[2]));
-          continue;
-        }
-        await command(core, line.replace(/^\/papers\b\s*/i, ""));
-      }
-      lines.close();
+    ended,
+    start() {
+      // A session that fails (a vote the store cannot take) ends with that error: `ended` rejects with it.
+      session ??= run().then(markEnded, failed);
+      return Promise.resolve();
+    },
+    async stop() {
+      stopped = true;
+      lines?.close();
+      if (session === undefined) markEnded();
+      else await session;
     },
   };
 }
+
+createConsolePlatform satisfies PlatformAdapterFactory<ConsoleIo>;

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { Routes, SnowflakeUtil, Status, type Client, type Message } from "discord.js";
 import {
   channelKey,
+  createChannelPacer,
   type ChannelRef,
   type ChatPlatform,
   type FoundPosts,
@@ -37,24 +38,6 @@ export function footerRef(handle: PostHandle): string {
 }
 const REF = /\bref (d[0-9a-f]{16})\/(\d+)\b/;
 
-/**
- * Serialises work per key: two digests for one channel never interleave, and a channel's posts go out one
- * after another (Discord's per-route buckets are per channel). Rate-limit waits are discord.js's REST queue.
- */
-export function createChannelPacer(): <T>(key: string, work: () => Promise<T>) => Promise<T> {
-  const tails = new Map<string, Promise<unknown>>();
-  return <T>(key: string, work: () => Promise<T>): Promise<T> => {
-    const previous = tails.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
-  };
-}
-
 /** The delivery handle a message of ours carries in its footer (or its content, when it has no embed). */
 function refOf(message: Message): { delivery: string; index: number } | undefined {
   for (const text of [...message.embeds.map((e) => e.footer?.text ?? ""), message.content]) {
@@ -66,7 +49,8 @@ function refOf(message: Message): { delivery: string; index: number } | undefine
 
 export function createDiscordChatPlatform(deps: { client: () => Client | undefined; log: Logger }): ChatPlatform {
   const { log } = deps;
-  const paced = createChannelPacer();
+  // Order only (interval 0): discord.js's REST queue already waits out each channel's rate-limit bucket.
+  const pacer = createChannelPacer({ intervalMs: 0 });
   const ready = (): Client | undefined => {
     const client = deps.client();
     return client?.isReady() === true ? client : undefined;
@@ -111,7 +95,7 @@ export function createDiscordChatPlatform(deps: { client: () => Client | undefin
     id: "discord",
     async send(target, message, handle) {
       try {
-        return await paced(channelKey(target), () => sendNow(target, message, handle));
+        return await pacer.run(channelKey(target), () => sendNow(target, message, handle));
       } catch (error) {
         return { status: "failed", error: `Discord post failed: ${error instanceof Error ? error.message : String(error)}`, retryable: true };
       }

@@ -1,7 +1,13 @@
 // The Discord adapter's wiring: one Client, its event handlers, and the ChatPlatform the core posts through.
 import { once } from "node:events";
 import { Events, type Client } from "discord.js";
-import { AppError, type ChatPlatform, type Config, type Logger, type Paperboy } from "../../src/index.js";
+import {
+  AppError,
+  type Config,
+  type PlatformAdapter,
+  type PlatformAdapterDeps,
+  type PlatformAdapterFactory,
+} from "../../src/index.js";
 import { createDiscordClient } from "./client.js";
 import { createDiscordChatPlatform } from "./discord-platform.js";
 import { createInteractionHandler } from "./interactions.js";
@@ -9,18 +15,14 @@ import { createReactionHandler } from "./reactions.js";
 
 export { renderDiscordMessage, type DiscordMessagePayload } from "./render/embeds.js";
 
-export interface DiscordPlatform {
-  readonly platform: ChatPlatform;
-  /** Logs in and resolves once the gateway is READY. Each start opens a fresh Client. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** The composition root registers `platform` with the core (`core.registerPlatform`) and calls start/stop. */
+/**
+ * The Discord adapter: one discord.js Client per start (logs in and resolves once the gateway is READY). Of the
+ * common deps it needs the core, the log and the clock; it keeps nothing of its own in the store.
+ */
 export function createDiscordPlatform(
   config: Config,
-  deps: { core: Paperboy; log: Logger; now?: () => Date },
-): DiscordPlatform {
+  deps: Pick<PlatformAdapterDeps, "core" | "log" | "now">,
+): PlatformAdapter {
   const log = deps.log.child({ platform: "discord" });
   const now = deps.now ?? (() => new Date());
   let client: Client | undefined;
@@ -63,3 +65,5 @@ export function createDiscordPlatform(
 
   return { platform, start, stop };
 }
+
+createDiscordPlatform satisfies PlatformAdapterFactory;

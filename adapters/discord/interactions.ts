@@ -10,8 +10,9 @@ import {
   type Interaction,
   type InteractionEditReplyOptions,
 } from "discord.js";
-import { channelRef, type CommandReply, type Logger, type Paperboy } from "../../src/index.js";
+import { channelRef, truncate, type CommandReply, type Logger, type Paperboy } from "../../src/index.js";
 import { COMMAND_NAME } from "./commands/definition.js";
+import { commandFromOptions } from "./commands/to-command.js";
 import {
   EPHEMERAL_SUBCOMMANDS,
   MANAGING_SUBCOMMANDS,
@@ -19,7 +20,6 @@ import {
   type OptionValue,
 } from "./commands/to-text.js";
 import { DISCORD_LIMITS } from "./limits.js";
-import { truncate } from "../../src/index.js";
 import { SHARE_PREFIX, renderDiscordMessage } from "./render/embeds.js";
 
 export const MANAGERS_HINT = "members with Manage Channels";
@@ -45,10 +45,13 @@ export function createInteractionHandler(deps: {
     const channel = interaction.channel;
     const channelName =
       channel && "name" in channel && typeof channel.name === "string" ? channel.name : undefined;
+    const typed = { subcommand, options };
     const reply = await core.handleCommand({
       channel: channelRef("discord", interaction.guildId ?? "@me", interaction.channelId),
       userId: interaction.user.id,
-      text: commandToText({ subcommand, options }),
+      // The core runs `parsed`; the text is how the command reads, for its logs.
+      text: commandToText(typed),
+      parsed: commandFromOptions(typed),
       canManage,
       managersHint: MANAGERS_HINT,
       ...(channelName !== undefined ? { channelName } : {}),

@@ -1,7 +1,13 @@
 // The Slack adapter's entry: wires Bolt, the installation store, listeners and the ChatPlatform together.
 import type { AddressInfo, Server } from "node:net";
 import { webApi } from "@slack/bolt";
-import type { ChannelRef, ChatPlatform, Config, Logger, Paperboy, Store } from "../../src/index.js";
+import type {
+  ChannelRef,
+  Config,
+  PlatformAdapter,
+  PlatformAdapterDeps,
+  PlatformAdapterFactory,
+} from "../../src/index.js";
 import { AppError } from "../../src/index.js";
 import { registerActions } from "./actions.js";
 import { registerAppHome } from "./app-home.js";
@@ -11,21 +17,16 @@ import { registerEvents } from "./events.js";
 import { createSlackInstallationStore } from "./installation-store.js";
 import { SLACK_POST_INTERVAL_MS } from "./limits.js";
 import { createSlackApiCaller } from "./slack-api-caller.js";
-import { boltLogger, createSlackApp, type OpsHandler } from "./slack-app.js";
+import { boltLogger, createSlackApp } from "./slack-app.js";
 import { createSlackChatPlatform } from "./slack-platform.js";
 
 export { renderSlackMessage, type SlackBlock } from "./render/block-kit.js";
 export { SLACK_BOT_SCOPES } from "./slack-app.js";
 
-export interface SlackPlatformDeps {
-  core: Paperboy;
-  store: Store;
-  log: Logger;
-  /** Mounted as GET /healthz and /metrics on the Slack HTTP server; resolves false when it did not answer. */
-  opsHandler?: OpsHandler;
+/** Slack's extras beside the common adapter deps (all optional; tests set them). */
+export interface SlackPlatformDeps extends PlatformAdapterDeps {
   /** Interface to listen on in HTTP mode (default: all). Tests use 127.0.0.1. */
   host?: string;
-  now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   /** Minimum gap between two posts to one channel (default 1000 ms, Slack's ~1 message/s/channel). */
   postIntervalMs?: number;
@@ -33,15 +34,15 @@ export interface SlackPlatformDeps {
   reactionsPerMinute?: number;
 }
 
-export interface SlackPlatformHandle {
-  platform: ChatPlatform;
-  start(): Promise<{ port?: number }>;
-  stop(): Promise<void>;
+/** The Slack adapter: in HTTP mode it owns PORT (Bolt's receiver, with /healthz and /metrics mounted). */
+export interface SlackPlatformAdapter extends PlatformAdapter {
+  /** The port Bolt listens on once started in HTTP mode (PORT=0 picks a free one); undefined in Socket Mode. */
+  readonly port: number | undefined;
 }
 
 const CHANNEL_NAME_TTL_MS = 30 * 24 * 60 * 60_000;
 
-export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): SlackPlatformHandle {
+export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): SlackPlatformAdapter {
   const log = deps.log.child({ adapter: "slack" });
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -150,11 +151,15 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
     sleep,
     intervalMs: deps.postIntervalMs ?? SLACK_POST_INTERVAL_MS,
   });
-  // Adapters register themselves so the scheduler, shares and alerts can post.
-  deps.core.registerPlatform(platform);
+  let port: number | undefined;
 
   return {
     platform,
+    // In Socket Mode nothing listens on PORT: the composition root serves /healthz and /metrics itself.
+    ownsPort: handle.mode === "http",
+    get port() {
+      return port;
+    },
     async start() {
       if (handle.auth === "token") {
         try {
@@ -175,16 +180,15 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
         await app.start();
         started = true;
         log.info({ mode: "socket", auth: handle.auth }, "Slack connected over Socket Mode");
-        return { port: config.PORT };
+        return;
       }
       const server = (await app.start({
         port: config.PORT,
         ...(deps.host !== undefined ? { host: deps.host } : {}),
       })) as Server;
       started = true;
-      const port = (server.address() as AddressInfo).port;
+      port = (server.address() as AddressInfo).port;
       log.info({ mode: "http", auth: handle.auth, port }, "Slack listening on /slack/events");
-      return { port };
     },
     async stop() {
       if (!started) return;
@@ -194,3 +198,5 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
     },
   };
 }
+
+createSlackPlatform satisfies PlatformAdapterFactory;

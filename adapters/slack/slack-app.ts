@@ -10,7 +10,7 @@ import {
   type Logger as BoltLogger,
   type webApi,
 } from "@slack/bolt";
-import type { Config, Logger } from "../../src/index.js";
+import type { Config, Logger, OpsHandler } from "../../src/index.js";
 
 /** Bot scopes and why each is needed (docs/slack.md explains them to installers). */
 export const SLACK_BOT_SCOPES = [
@@ -23,8 +23,6 @@ export const SLACK_BOT_SCOPES = [
   "reactions:write", // seed 1️⃣…🔟 under compact digests
   "users:read", // users.info: is this user a workspace admin/owner (subscribe/unsubscribe)?
 ] as const;
-
-export type OpsHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 export interface SlackAppOptions {
   config: Config;

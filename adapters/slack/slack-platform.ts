@@ -13,8 +13,7 @@ import type {
   PostHandle,
   SendOutcome,
 } from "../../src/index.js";
-import { channelKey } from "../../src/index.js";
-import { createChannelPacer } from "./channel-pacer.js";
+import { channelKey, createChannelPacer } from "../../src/index.js";
 import { emojiToSlackName } from "./emoji.js";
 import { postFailureOutcome, slackErrorCode } from "./errors.js";
 import { renderSlackBlocks } from "./render/block-kit.js";

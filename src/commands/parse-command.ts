@@ -34,7 +34,7 @@ function textAfter(text: string, tokens: readonly Token[], count: number): strin
   return next === undefined ? "" : straightenQuotes(text.slice(next.start)).trim();
 }
 
-function parseSearch(query: string): Result<Command, UsageError> {
+export function parseSearch(query: string): Result<Command, UsageError> {
   const filter = parseTopic(query);
   if (filter.words.length === 0 && filter.phrases.length === 0) {
     const problem =
@@ -47,18 +47,25 @@ function parseSearch(query: string): Result<Command, UsageError> {
 }
 
 function parseWatch(name: "watch" | "unwatch", rest: string): Result<Command, UsageError> {
-  const example = name === "watch" ? '/papers watch "world model" above 20' : '/papers unwatch "world model"';
-  let topic = rest;
-  let threshold: number | undefined;
   const above = name === "watch" ? /(?:^|\s)above(?:\s+(\S+))?$/i.exec(rest) : null;
-  if (above) {
-    threshold = integerIn(above[1], 0, 100_000);
+  return above
+    ? watchCommand(name, rest.slice(0, above.index).trim(), above[1] ?? "")
+    : watchCommand(name, rest);
+}
+
+/** `watch <topic> [above <threshold>]` / `unwatch <topic>` from their parts (Discord's typed options give them apart). */
+export function watchCommand(
+  name: "watch" | "unwatch",
+  topic: string,
+  above?: string,
+): Result<Command, UsageError> {
+  const example = name === "watch" ? '/papers watch "world model" above 20' : '/papers unwatch "world model"';
+  let threshold: number | undefined;
+  if (above !== undefined) {
+    threshold = integerIn(above, 0, 100_000);
     if (threshold === undefined) {
-      return err(
-        usage(`"above ${above[1] ?? ""}" needs a whole number of upvotes from 0 to 100000.`, example),
-      );
+      return err(usage(`"above ${above}" needs a whole number of upvotes from 0 to 100000.`, example));
     }
-    topic = rest.slice(0, above.index).trim();
   }
   if (topic === "" || isEmptyTopic(parseTopic(topic))) {
     return err(usage(`"${name}" needs a topic: a word or a "quoted phrase".`, example));
@@ -66,7 +73,7 @@ function parseWatch(name: "watch" | "unwatch", rest: string): Result<Command, Us
   return ok(threshold === undefined ? { name, topic } : { name, topic, threshold });
 }
 
-function parseTop(args: readonly Token[]): Result<Command, UsageError> {
+export function parseTop(args: readonly Token[]): Result<Command, UsageError> {
   const [first, extra] = args;
   if (first === undefined) return ok({ name: "top", period: "week" });
   const period = PERIODS.get(first.text.toLowerCase());
@@ -77,7 +84,7 @@ function parseTop(args: readonly Token[]): Result<Command, UsageError> {
   return ok({ name: "top", period });
 }
 
-function parseCatchup(args: readonly Token[]): Result<Command, UsageError> {
+export function parseCatchup(args: readonly Token[]): Result<Command, UsageError> {
   if (args.length === 0) return ok({ name: "catchup", days: 7 });
   const words = args.map((t) => t.text.toLowerCase());
   const joined = words.join(" ");
@@ -94,7 +101,7 @@ function parseCatchup(args: readonly Token[]): Result<Command, UsageError> {
   return ok({ name: "catchup", days });
 }
 
-function parseUnsubscribe(args: readonly Token[]): Result<Command, UsageError> {
+export function parseUnsubscribe(args: readonly Token[]): Result<Command, UsageError> {
   const [first, extra] = args;
   if (first === undefined) return ok({ name: "unsubscribe" });
   const source = first.quoted ? undefined : parseSource(first.text);
@@ -118,24 +125,29 @@ function unknownFlag(word: string): string | undefined {
   return undefined;
 }
 
+/** What is wrong with a piece of command text before it is read: a forbidden character, or too long. */
+export function textProblem(input: string): UsageError | undefined {
+  const bad = forbiddenCharacter(input);
+  if (bad !== undefined) return usage(`The text contains ${bad}; retype it without it.`, SEARCH_EXAMPLE);
+  const length = Array.from(normalizeWhitespace(input)).length;
+  if (length > MAX_COMMAND_CHARS) {
+    return usage(
+      `That query is ${String(length)} characters; the limit is ${String(MAX_COMMAND_CHARS)}.`,
+      SEARCH_EXAMPLE,
+    );
+  }
+  return undefined;
+}
+
 /**
  * Reads `/papers` text. Keywords are case-insensitive, whitespace is normalised and smart quotes count
  * as quotes. Anything that is not a subcommand is a search. Every problem comes back as a UsageError
  * naming the wrong part and showing a correct example.
  */
 export function parseCommand(input: string): Result<Command, UsageError> {
-  const bad = forbiddenCharacter(input);
-  if (bad !== undefined) return err(usage(`The text contains ${bad}; retype it without it.`, SEARCH_EXAMPLE));
+  const problem = textProblem(input);
+  if (problem !== undefined) return err(problem);
   const text = normalizeWhitespace(input);
-  const length = Array.from(text).length;
-  if (length > MAX_COMMAND_CHARS) {
-    return err(
-      usage(
-        `That query is ${String(length)} characters; the limit is ${String(MAX_COMMAND_CHARS)}.`,
-        SEARCH_EXAMPLE,
-      ),
-    );
-  }
   const tokens = tokenize(text);
   const first = tokens[0];
   if (first === undefined) return ok({ name: "today" });

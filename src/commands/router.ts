@@ -4,9 +4,10 @@ import type { Logger } from "../ops/logger.js";
 import type { Metrics } from "../ops/metrics.js";
 import { code, plainMessage, text } from "../messages/outbound-message.js";
 import type { CommandInvocation } from "../platform/events.js";
-import { ephemeral, type CommandReply } from "../platform/paperboy.js";
+import { ephemeral, type CommandReply } from "../platform/command-reply.js";
 import { SourceUnavailableError } from "../sources/paper-source.js";
-import { MANAGING_COMMANDS, type Command, type CommandName } from "./command.js";
+import type { Result } from "../shared/result.js";
+import { MANAGING_COMMANDS, type Command, type CommandName, type UsageError } from "./command.js";
 import { parseCommand } from "./parse-command.js";
 import { helpMessage, usageMessage } from "./usage.js";
 
@@ -18,9 +19,18 @@ export type CommandHandlers = {
   ) => Promise<CommandReply>;
 };
 
+/** A command as an adapter hands it over: typed text, or (Discord) already read from structured options. */
+export interface CommandRequest extends CommandInvocation {
+  /**
+   * The command read from structured input through the parser's own readers, or the usage error found doing so.
+   * When present the router runs it instead of parsing `text` (which then only names the command in logs).
+   */
+  readonly parsed?: Result<Command, UsageError>;
+}
+
 export interface CommandRouter {
   /** Never throws: a bad input is a usage message, an outage a plain notice. */
-  handleCommand(inv: CommandInvocation): Promise<CommandReply>;
+  handleCommand(request: CommandRequest): Promise<CommandReply>;
   /** What the user is told when a command or a button press failed (logged here). */
   failureReply(error: unknown, what: string): CommandReply;
 }
@@ -76,7 +86,7 @@ export function createCommandRouter(deps: {
 
   return {
     async handleCommand(inv) {
-      const parsed = parseCommand(inv.text);
+      const parsed = inv.parsed ?? parseCommand(inv.text);
       const name = parsed.ok ? parsed.value.name : "usage";
       deps.metrics.command(name, inv.channel.platform);
       if (!parsed.ok) return ephemeral(usageMessage(parsed.error));

@@ -17,7 +17,7 @@ import { channelKey, type ChannelRef, type PlatformId } from "../platform/channe
 import type { ChatPlatform } from "../platform/chat-platform.js";
 import { DEFAULT_VOTE_EMOJI, KEYCAPS } from "../platform/emoji.js";
 import type { ActionInvocation, CommandInvocation } from "../platform/events.js";
-import { ephemeral, type CommandReply } from "../platform/paperboy.js";
+import { ephemeral, type CommandReply } from "../platform/command-reply.js";
 import { isoWeek, monthOf, nyDate } from "../sources/ny-date.js";
 import { SourceUnavailableError, type HuggingFaceSource } from "../sources/paper-source.js";
 import { planOf, type Deliverer, type DeliveryResult } from "./delivery.js";

@@ -3,7 +3,7 @@ import { composePaperList } from "../digest/compose-digest.js";
 import type { PaperId } from "../papers/paper.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
 import type { CommandInvocation } from "../platform/events.js";
-import { ephemeral, type CommandReply } from "../platform/paperboy.js";
+import { ephemeral, type CommandReply } from "../platform/command-reply.js";
 import type { PaperSearch } from "./search-papers.js";
 
 /** How many hits a search shows. */

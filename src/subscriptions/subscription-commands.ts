@@ -28,7 +28,7 @@ import {
   subscriptionId,
   type Subscription,
 } from "./subscription.js";
-import type { CommandReply } from "../platform/paperboy.js";
+import type { CommandReply } from "../platform/command-reply.js";
 
 export interface SubscriptionCommandsDeps {
   readonly subscriptions: SubscriptionStore;

@@ -8,7 +8,7 @@ import type { CommandInvocation } from "../platform/events.js";
 import { leaderboard, periodLabel } from "./leaderboard.js";
 import type { ChannelVote } from "./vote-store.js";
 import type { VoteService } from "./vote-service.js";
-import type { CommandReply } from "../platform/paperboy.js";
+import type { CommandReply } from "../platform/command-reply.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Papers listed by `/papers top` and in catchup's "team voted" section. */

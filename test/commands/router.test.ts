@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from "../../src/ops/logger.js";
 import { noopMetrics } from "../../src/ops/metrics.js";
 import { channelRef } from "../../src/platform/channel-ref.js";
 import type { CommandInvocation } from "../../src/platform/events.js";
-import type { CommandReply } from "../../src/platform/paperboy.js";
+import type { CommandReply } from "../../src/platform/command-reply.js";
 import { SourceUnavailableError } from "../../src/sources/paper-source.js";
 
 const channel = channelRef("slack", "T1", "C1");

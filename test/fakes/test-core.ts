@@ -16,10 +16,14 @@ export interface TestCore {
 export async function createTestCore(
   hf: PaperApiServer,
   now: () => Date,
-  overrides: Partial<Omit<CoreDeps, "store" | "scheduler" | "now">> & { storeUrl?: string } = {},
+  overrides: Partial<Omit<CoreDeps, "store" | "scheduler" | "now">> & {
+    storeUrl?: string;
+    /** Builds the core over this store (e.g. one a test can take down) instead of opening `storeUrl`. */
+    store?: Store;
+  } = {},
 ): Promise<TestCore> {
-  const { storeUrl, ...rest } = overrides;
-  const store = await createStore(storeUrl ?? "memory://");
+  const { storeUrl, store: given, ...rest } = overrides;
+  const store = given ?? (await createStore(storeUrl ?? "memory://"));
   const scheduler = createManualScheduler();
   const core = createCore({
     config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },

@@ -1,4 +1,4 @@
-// Typed /papers options → the core's text grammar, so Discord and Slack share one parser.
+// Typed /papers options → how the command reads as `/papers` text, for the core's logs (the core runs to-command.ts's Command).
 // subscribe{source:"daily", at:"09:30", tz:"Europe/Berlin", topic:"rlhf", top:5, min:10, layout:"cards"}
 //   → `subscribe daily at 09:30 tz Europe/Berlin topic "rlhf" top 5 min 10 layout cards`
 

@@ -2,8 +2,8 @@
 // gets the first message back), the footer reference a read-back finds after the nonce window, and reaction 429s.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { footerRef, nonceFor } from "../../../adapters/discord/discord-platform.js";
-import { createDiscordPlatform, type DiscordPlatform } from "../../../adapters/discord/index.js";
-import { channelRef, silentLogger, type PostHandle } from "../../../src/index.js";
+import { createDiscordPlatform } from "../../../adapters/discord/index.js";
+import { channelRef, silentLogger, type PostHandle, type PlatformAdapter } from "../../../src/index.js";
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from "../../fakes/fake-discord.js";
 import { createScriptedPaperboy, textMessage } from "../../fakes/scripted-paperboy.js";
 import { digest } from "./messages.js";
@@ -13,7 +13,7 @@ import { discordConfig } from "./payloads.js";
 let skewMs = 0;
 const NONCE_WINDOW_MS = 120_000;
 let fake: FakeDiscord;
-let discord: DiscordPlatform;
+let discord: PlatformAdapter;
 let deliveryNo = 0;
 const channel = channelRef("discord", FAKE_IDS.guild, FAKE_IDS.channel);
 const handle = (index = 0): PostHandle => ({

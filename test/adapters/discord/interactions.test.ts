@@ -1,7 +1,7 @@
 // End to end: a real discord.js Client against the fake Discord; /papers, autocomplete and Share through defer + edit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDiscordPlatform, type DiscordPlatform } from "../../../adapters/discord/index.js";
-import { silentLogger, type Paperboy } from "../../../src/index.js";
+import { createDiscordPlatform } from "../../../adapters/discord/index.js";
+import { silentLogger, type Paperboy, type PlatformAdapter } from "../../../src/index.js";
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../../fakes/fake-discord.js";
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { autocomplete, chatInput, discordConfig, shareButton, type InteractionPayload } from "./payloads.js";
@@ -13,7 +13,7 @@ function makeCore(): ScriptedPaperboy & Paperboy {
 
 let fake: FakeDiscord;
 let core: ReturnType<typeof makeCore>;
-let discord: DiscordPlatform;
+let discord: PlatformAdapter;
 
 beforeAll(async () => {
   fake = await startFakeDiscord();
@@ -68,7 +68,7 @@ describe("/papers subcommands", () => {
     ["help", {}, "help", "ephemeral"],
   ];
 
-  it.each(cases)("GIVEN /papers %s THEN it defers, hands the core the text and edits the reply", async (sub, options, text, visibility) => {
+  it.each(cases)("GIVEN /papers %s THEN it defers, hands the core the Command (and its text for logs) and edits the reply", async (sub, options, text, visibility) => {
     const payload = chatInput(sub, options);
     let deferredBeforeCore = false;
     core.replyWith = (inv) => {
@@ -81,6 +81,7 @@ describe("/papers subcommands", () => {
     const invocation = core.commands.at(-1);
     expect(invocation).toMatchObject({
       text,
+      parsed: { ok: true, value: { name: sub } },
       userId: FAKE_IDS.user,
       canManage: true,
       channel: { platform: "discord", workspace: FAKE_IDS.guild, channel: FAKE_IDS.channel },

@@ -2,8 +2,8 @@
 // footer reference, keycaps through the REST queue, pacing per channel, errors → outcomes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { nonceFor } from "../../../adapters/discord/discord-platform.js";
-import { createDiscordPlatform, type DiscordPlatform } from "../../../adapters/discord/index.js";
-import { channelRef, silentLogger, type Emoji, type Paperboy, type PostHandle } from "../../../src/index.js";
+import { createDiscordPlatform } from "../../../adapters/discord/index.js";
+import { channelRef, silentLogger, type Emoji, type Paperboy, type PostHandle, type PlatformAdapter } from "../../../src/index.js";
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from "../../fakes/fake-discord.js";
 import { createScriptedPaperboy, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { digest } from "./messages.js";
@@ -15,7 +15,7 @@ function makeCore(): ScriptedPaperboy & Paperboy {
 }
 
 let fake: FakeDiscord;
-let discord: DiscordPlatform;
+let discord: PlatformAdapter;
 let deliveryNo = 0;
 const channel = channelRef("discord", FAKE_IDS.guild, FAKE_IDS.channel);
 const keycaps = (n: number): Emoji[] =>

@@ -1,7 +1,7 @@
 // End to end: MESSAGE_REACTION_ADD/REMOVE through a real discord.js Client → ReactionChanged, across a client restart.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDiscordPlatform, type DiscordPlatform } from "../../../adapters/discord/index.js";
-import { channelRef, silentLogger, type Paperboy } from "../../../src/index.js";
+import { createDiscordPlatform } from "../../../adapters/discord/index.js";
+import { channelRef, silentLogger, type Paperboy, type PlatformAdapter } from "../../../src/index.js";
 import { FAKE_IDS, discordFixture, startFakeDiscord, type FakeDiscord } from "../../fakes/fake-discord.js";
 import { createScriptedPaperboy, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { digest } from "./messages.js";
@@ -14,7 +14,7 @@ function makeCore(): ScriptedPaperboy & Paperboy {
 
 let fake: FakeDiscord;
 let core: ReturnType<typeof makeCore>;
-let discord: DiscordPlatform;
+let discord: PlatformAdapter;
 const channel = channelRef("discord", FAKE_IDS.guild, FAKE_IDS.channel);
 const startClient = async () => {
   const d = createDiscordPlatform(discordConfig(fake.apiUrl), { core, log: silentLogger, now: () => new Date("2026-06-12T14:00:00Z") });

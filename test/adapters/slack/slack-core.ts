@@ -1,14 +1,13 @@
-// Test support: the real core (test-core.ts) behind a real Bolt app on one store, with the signed-request helpers the
-// exactly-once and early-vote tests share: subscribe, fire a schedule group, react, read /papers top.
-import { createCore, type Core } from "../../../src/create-core.js";
+// Test support: the real core (../real-core.ts) behind a real Bolt app on one store, with the signed-request helpers the
+// exactly-once, early-vote and contract tests share: subscribe, fire a schedule group, react, read /papers top.
+import type { Core } from "../../../src/create-core.js";
 import { channelRef } from "../../../src/index.js";
 import type { RetryPolicy } from "../../../src/scheduler/jobs.js";
-import { silentLogger } from "../../../src/ops/logger.js";
 import type { Store } from "../../../src/storage/store.js";
 import type { FakeSlackApi } from "../../fakes/fake-slack-api.js";
-import { createManualScheduler, type ManualScheduler } from "../../fakes/manual-scheduler.js";
+import type { ManualScheduler } from "../../fakes/manual-scheduler.js";
 import type { PaperApiServer } from "../../fakes/paper-api-server.js";
-import { createTestCore } from "../../fakes/test-core.js";
+import { createRealCore } from "../real-core.js";
 import {
   ACME,
   eventFixture,
@@ -91,31 +90,13 @@ export async function startSlackCore(options: SlackCoreOptions): Promise<SlackCo
   const { hf, fake, now } = options;
   const channel = options.channel ?? CHANNEL;
   fake.users.set(ADMIN, { is_admin: true });
-  let core: Core;
-  let store: Store;
-  let scheduler: ManualScheduler;
-  if (options.store !== undefined) {
-    // test-core.ts opens its own store; the same settings over a store the test controls.
-    store = options.store;
-    scheduler = createManualScheduler();
-    core = createCore({
-      config: { HF_API_URL: hf.url, ARXIV_API_URL: hf.arxivUrl, DEFAULT_TIMEZONE: "Europe/Berlin" },
-      log: silentLogger,
-      http: { timeoutMs: 500, retries: 0 },
-      arxivMinIntervalMs: 0,
-      hfSearchTimeoutMs: 300,
-      retry: options.retry ?? { baseMs: 20, capMs: 100 },
-      resyncMs: 0,
-      store,
-      now,
-      scheduler,
-    });
-  } else {
-    ({ core, store, scheduler } = await createTestCore(hf, now, {
-      ...(options.storeUrl !== undefined ? { storeUrl: options.storeUrl } : {}),
-      ...(options.retry !== undefined ? { retry: options.retry } : {}),
-    }));
-  }
+  const real = await createRealCore(hf, {
+    now,
+    ...(options.store !== undefined ? { store: options.store } : {}),
+    ...(options.storeUrl !== undefined ? { storeUrl: options.storeUrl } : {}),
+    ...(options.retry !== undefined ? { retry: options.retry } : {}),
+  });
+  const { core, store, scheduler } = real;
   const slack = await startSlackHarness({
     core: core.paperboy,
     fake,
@@ -131,15 +112,7 @@ export async function startSlackCore(options: SlackCoreOptions): Promise<SlackCo
     return (await fake.waitFor(() => fake.responses.find((r) => r.id === responseId))).body;
   }
 
-  async function top(): Promise<string> {
-    const reply = await core.paperboy.handleCommand({
-      channel: channelRef("slack", ACME.teamId, channel),
-      userId: MEMBER,
-      text: "top week",
-      canManage: false,
-    });
-    return reply.message.fallbackText;
-  }
+  const ref = channelRef("slack", ACME.teamId, channel);
 
   return {
     channel,
@@ -154,29 +127,14 @@ export async function startSlackCore(options: SlackCoreOptions): Promise<SlackCo
       const answer = await papers(`subscribe ${spec}`);
       if (!JSON.stringify(answer).includes("Subscribed"))
         throw new Error(`not subscribed: ${JSON.stringify(answer)}`);
-      await core.schedules.sync();
-      const id = [...scheduler.entries.keys()].find((k) => k !== "watch-poll");
-      if (id === undefined) throw new Error("subscribe scheduled nothing");
-      return id;
+      return real.subscribedGroup();
     },
-    async fire(id, at) {
-      await scheduler.fire(id, at);
-      await core.queue.idle();
-    },
-    top,
-    async topShows(expected) {
-      let last = "";
-      for (let i = 0; i < 300; i++) {
-        last = await top();
-        if (expected.test(last)) return last;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return last;
-    },
+    fire: (id, at) => real.fire(id, at),
+    top: () => real.top(ref),
+    topShows: (expected) => real.topShows(ref, expected),
     async close(closeStore = true) {
       await slack.close();
-      await core.stop();
-      if (closeStore) await store.close();
+      await real.close(closeStore);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Test support: a real Bolt app in HTTP mode on 127.0.0.1 against the fake Slack API, plus signed-request helpers.
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createSlackPlatform, type SlackPlatformHandle } from "../../../adapters/slack/index.js";
+import { createSlackPlatform, type SlackPlatformAdapter } from "../../../adapters/slack/index.js";
 import type { Paperboy, Store } from "../../../src/index.js";
 import { loadConfig, silentLogger } from "../../../src/index.js";
 import { createStore } from "../../../src/storage/create-store.js";
@@ -104,7 +104,7 @@ export function actionBody(payload: unknown): string {
 export interface SlackHarness {
   readonly fake: FakeSlackApi;
   readonly store: Store;
-  readonly handle: SlackPlatformHandle;
+  readonly handle: SlackPlatformAdapter;
   readonly eventsUrl: string;
   readonly origin: string;
   command(
@@ -163,8 +163,10 @@ export async function startSlackHarness(options: {
     ...(options.now !== undefined ? { now: options.now } : {}),
     ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
   });
-  const { port } = await handle.start();
-  const origin = `http://127.0.0.1:${String(port)}`;
+  // Registered the way main.ts does it, so the core's scheduler, shares and alerts post through it.
+  options.core.registerPlatform(handle.platform);
+  await handle.start();
+  const origin = `http://127.0.0.1:${String(handle.port)}`;
   const eventsUrl = `${origin}/slack/events`;
   return {
     fake,

@@ -1,6 +1,12 @@
-// Per-channel pacing: posts to one channel run one at a time, ≥ intervalMs apart; other channels run in parallel.
+// Per-channel pacing for adapters: posts to one channel run one at a time, ≥ intervalMs apart; other channels run in parallel.
 // @see https://docs.slack.dev/reference/methods/chat.postMessage#rate_limiting ("1 message per second per channel")
 
+/**
+ * Serialises work per channel key and spaces it: a task starts when the channel's previous task has settled
+ * (resolved or failed) and `intervalMs` has passed since then. Two digests for one channel never interleave, and
+ * a failed post does not stop the next one. Slack uses a 1 s interval (its ~1 message/s/channel); Discord uses 0
+ * (order only: discord.js's REST queue already waits out each channel's rate-limit bucket).
+ */
 export interface ChannelPacer {
   /** Runs `task` when the channel's previous task has finished and its interval has passed. */
   run<T>(channelKey: string, task: () => Promise<T>): Promise<T>;
@@ -10,9 +16,11 @@ export interface ChannelPacer {
 
 export function createChannelPacer(deps: {
   intervalMs: number;
-  now: () => Date;
-  sleep: (ms: number) => Promise<void>;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
 }): ChannelPacer {
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const tails = new Map<string, Promise<unknown>>();
   /** When each channel's last task finished (ms): the next one starts intervalMs later. */
   const lastDone = new Map<string, number>();
@@ -31,13 +39,13 @@ export function createChannelPacer(deps: {
         .then(async () => {
           const last = lastDone.get(channelKey);
           if (last !== undefined) {
-            const wait = last + deps.intervalMs - deps.now().getTime();
-            if (wait > 0) await deps.sleep(wait);
+            const wait = last + deps.intervalMs - now().getTime();
+            if (wait > 0) await sleep(wait);
           }
           try {
             return await task();
           } finally {
-            const at = deps.now().getTime();
+            const at = now().getTime();
             lastDone.set(channelKey, at);
             prune(at);
           }
