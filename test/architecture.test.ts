@@ -126,4 +126,23 @@ describe("architecture", () => {
       for (const to of tos) if (from < to && edges.get(to)?.has(from)) cycles.push(`${from} <-> ${to}`);
     expect(cycles).toEqual([]);
   });
+
+  it("exports from src/index.ts only what the adapters import", () => {
+    const index = readFileSync(join(root, "src/index.ts"), "utf8");
+    const exported = [...index.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
+      (m[1] ?? "")
+        .split(",")
+        .map((n) => n.replace(/\btype\b/, "").trim())
+        .filter((n) => n !== ""),
+    );
+    const used = new Set<string>();
+    for (const file of filesUnder("adapters")) {
+      const text = readFileSync(join(root, file), "utf8");
+      for (const m of text.matchAll(/import (?:type )?\{([^}]*)\} from ["']([^"']+)["']/g)) {
+        if (relative(root, resolve(root, file, "..", m[2] ?? "")) !== "src/index.js") continue;
+        for (const n of (m[1] ?? "").split(",")) used.add(n.replace(/\btype\b/, "").trim());
+      }
+    }
+    expect(exported.filter((n) => !used.has(n))).toEqual([]);
+  });
 });

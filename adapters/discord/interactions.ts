@@ -10,15 +10,17 @@ import {
   type Interaction,
   type InteractionEditReplyOptions,
 } from "discord.js";
-import { channelRef, truncate, type CommandReply, type Logger, type Paperboy } from "../../src/index.js";
+import {
+  channelRef,
+  MANAGING_COMMANDS,
+  truncate,
+  type CommandReply,
+  type Logger,
+  type Paperboy,
+} from "../../src/index.js";
 import { COMMAND_NAME } from "./commands/definition.js";
 import { commandFromOptions } from "./commands/to-command.js";
-import {
-  EPHEMERAL_SUBCOMMANDS,
-  MANAGING_SUBCOMMANDS,
-  commandToText,
-  type OptionValue,
-} from "./commands/to-text.js";
+import { EPHEMERAL_SUBCOMMANDS, commandToText, type OptionValue } from "./commands/to-text.js";
 import { DISCORD_LIMITS } from "./limits.js";
 import { SHARE_PREFIX, renderDiscordMessage } from "./render/embeds.js";
 
@@ -36,7 +38,7 @@ export function createInteractionHandler(deps: {
     // Decided before the core runs: a deferred reply's visibility cannot change later. A refused
     // subscription change stays between paperboy and the member who tried it.
     const ephemeral =
-      EPHEMERAL_SUBCOMMANDS.has(subcommand) || (MANAGING_SUBCOMMANDS.has(subcommand) && !canManage);
+      EPHEMERAL_SUBCOMMANDS.has(subcommand) || (MANAGING_COMMANDS.has(subcommand as never) && !canManage);
     // Discord allows 3 s for the first response; defer before anything slow (10062 Unknown interaction).
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     const options: Record<string, OptionValue> = {};

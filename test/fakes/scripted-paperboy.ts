@@ -1,16 +1,15 @@
 // A Paperboy that records what adapters hand it and answers from a script: for adapter transport tests.
 import type {
-  ActionInvocation,
   ChatPlatform,
   CommandInvocation,
   CommandReply,
   OutboundMessage,
   Paperboy,
   PaperId,
-  PlatformId,
   ReactionChanged,
-  VoteResult,
 } from "../../src/index.js";
+import type { ActionInvocation, VoteResult } from "../../src/platform/events.js";
+import type { PlatformId } from "../../src/platform/channel-ref.js";
 
 export interface ScriptedPaperboy extends Paperboy {
   readonly commands: CommandInvocation[];
@@ -51,7 +50,9 @@ export function createScriptedPaperboy(): ScriptedPaperboy {
         { id: "2606.00467" as PaperId, title: "On the Limits of LLM Adaptability" },
         { id: "2407.21783" as PaperId, title: "The Llama 3 Herd of Models" },
       ];
-      return Promise.resolve(all.filter((p) => p.title.toLowerCase().includes(query.toLowerCase())).slice(0, limit));
+      return Promise.resolve(
+        all.filter((p) => p.title.toLowerCase().includes(query.toLowerCase())).slice(0, limit),
+      );
     },
     home(_platform: PlatformId, _workspace: string, userId: string) {
       return Promise.resolve(textMessage(`home for ${userId}`));

@@ -14,9 +14,15 @@ export interface TypedCommand {
  * Which subcommands defer privately (the asker alone sees the answer); the rest defer publicly. today/week/month
  * post the digest themselves and answer the asker "Posted N papers"; a reply of the other visibility becomes a follow-up.
  */
-export const EPHEMERAL_SUBCOMMANDS: ReadonlySet<string> = new Set(["search", "help", "settings", "catchup", "today", "week", "month"]);
-/** Subcommands that change the channel's settings (need Manage Channels). */
-export const MANAGING_SUBCOMMANDS: ReadonlySet<string> = new Set(["subscribe", "unsubscribe", "watch", "unwatch"]);
+export const EPHEMERAL_SUBCOMMANDS: ReadonlySet<string> = new Set([
+  "search",
+  "help",
+  "settings",
+  "catchup",
+  "today",
+  "week",
+  "month",
+]);
 
 /** Free text as one token: quotes inside become single quotes, and line breaks become spaces. */
 function quoted(text: string): string {
@@ -37,12 +43,20 @@ function source(options: TypedCommand["options"]): string[] {
 export function commandToText(command: TypedCommand): string {
   const o = command.options;
   const parts: string[] = [command.subcommand];
-  const add = (keyword: string, value: OptionValue | undefined, format: (v: OptionValue) => string = word) => {
+  const add = (
+    keyword: string,
+    value: OptionValue | undefined,
+    format: (v: OptionValue) => string = word,
+  ) => {
     if (value !== undefined && String(value).trim() !== "") parts.push(keyword, format(value));
   };
   switch (command.subcommand) {
     case "search":
-      parts.push(String(o.query ?? "").replace(/\s+/g, " ").trim());
+      parts.push(
+        String(o.query ?? "")
+          .replace(/\s+/g, " ")
+          .trim(),
+      );
       break;
     case "subscribe":
       parts.push(...(source(o).length > 0 ? source(o) : ["daily"]));

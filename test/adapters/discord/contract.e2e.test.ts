@@ -2,7 +2,8 @@
 // the real core; what Discord receives is read from the fake REST API (channel posts, interaction callbacks and edits).
 import { afterAll, beforeAll } from "vitest";
 import { createDiscordPlatform } from "../../../adapters/discord/index.js";
-import { channelRef, silentLogger, type PlatformAdapter } from "../../../src/index.js";
+import { channelRef, type PlatformAdapter } from "../../../src/index.js";
+import { silentLogger } from "../../../src/ops/logger.js";
 import {
   FAKE_IDS,
   startFakeDiscord,

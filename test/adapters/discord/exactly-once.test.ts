@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { footerRef, nonceFor } from "../../../adapters/discord/discord-platform.js";
 import { createDiscordPlatform } from "../../../adapters/discord/index.js";
-import { channelRef, silentLogger, type PostHandle, type PlatformAdapter } from "../../../src/index.js";
+import { channelRef, type PostHandle, type PlatformAdapter } from "../../../src/index.js";
+import { silentLogger } from "../../../src/ops/logger.js";
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from "../../fakes/fake-discord.js";
 import { createScriptedPaperboy, textMessage } from "../../fakes/scripted-paperboy.js";
 import { digest } from "./messages.js";

@@ -1,12 +1,18 @@
 // End to end: a real discord.js Client against the fake Discord; /papers, autocomplete and Share through defer + edit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDiscordPlatform } from "../../../adapters/discord/index.js";
-import { silentLogger, type Paperboy, type PlatformAdapter } from "../../../src/index.js";
-import { FAKE_IDS, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../../fakes/fake-discord.js";
+import { type Paperboy, type PlatformAdapter } from "../../../src/index.js";
+import { silentLogger } from "../../../src/ops/logger.js";
+import {
+  FAKE_IDS,
+  startFakeDiscord,
+  type FakeDiscord,
+  type RecordedRequest,
+} from "../../fakes/fake-discord.js";
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { autocomplete, chatInput, discordConfig, shareButton, type InteractionPayload } from "./payloads.js";
 
-/** The one place the core comes from: swap for the real createPaperboy when it lands. */
+/** A scripted core: these tests pin the adapter (the real core runs behind it in the contract and real-core suites). */
 function makeCore(): ScriptedPaperboy & Paperboy {
   return createScriptedPaperboy();
 }
@@ -32,7 +38,9 @@ const callbackOf = (p: InteractionPayload) => (r: RecordedRequest) =>
 const editOf = (p: InteractionPayload) => (r: RecordedRequest) =>
   r.method === "PATCH" && r.path === `/webhooks/${FAKE_IDS.application}/${p.token}/messages/@original`;
 
-async function interact(payload: InteractionPayload): Promise<{ callback: RecordedRequest; edit: RecordedRequest }> {
+async function interact(
+  payload: InteractionPayload,
+): Promise<{ callback: RecordedRequest; edit: RecordedRequest }> {
   fake.dispatch("INTERACTION_CREATE", payload);
   const callback = await fake.waitFor(callbackOf(payload));
   const edit = await fake.waitFor(editOf(payload));
@@ -68,32 +76,42 @@ describe("/papers subcommands", () => {
     ["help", {}, "help", "ephemeral"],
   ];
 
-  it.each(cases)("GIVEN /papers %s THEN it defers, hands the core the Command (and its text for logs) and edits the reply", async (sub, options, text, visibility) => {
-    const payload = chatInput(sub, options);
-    let deferredBeforeCore = false;
-    core.replyWith = (inv) => {
-      deferredBeforeCore = fake.requests.some(callbackOf(payload));
-      return { visibility, message: textMessage(`answer to ${inv.text}`) };
-    };
-    const { callback, edit } = await interact(payload);
-    expect(callback.body).toEqual(visibility === "ephemeral" ? { type: 5, data: { flags: 64 } } : { type: 5, data: { flags: 0 } });
-    expect(deferredBeforeCore).toBe(true);
-    const invocation = core.commands.at(-1);
-    expect(invocation).toMatchObject({
-      text,
-      parsed: { ok: true, value: { name: sub } },
-      userId: FAKE_IDS.user,
-      canManage: true,
-      channel: { platform: "discord", workspace: FAKE_IDS.guild, channel: FAKE_IDS.channel },
-      managersHint: "members with Manage Channels",
-      channelName: "papers",
-    });
-    expect(edit.body).toMatchObject({ content: `answer to ${text}`, allowed_mentions: { parse: [] } });
-  });
+  it.each(cases)(
+    "GIVEN /papers %s THEN it defers, hands the core the Command (and its text for logs) and edits the reply",
+    async (sub, options, text, visibility) => {
+      const payload = chatInput(sub, options);
+      let deferredBeforeCore = false;
+      core.replyWith = (inv) => {
+        deferredBeforeCore = fake.requests.some(callbackOf(payload));
+        return { visibility, message: textMessage(`answer to ${inv.text}`) };
+      };
+      const { callback, edit } = await interact(payload);
+      expect(callback.body).toEqual(
+        visibility === "ephemeral" ? { type: 5, data: { flags: 64 } } : { type: 5, data: { flags: 0 } },
+      );
+      expect(deferredBeforeCore).toBe(true);
+      const invocation = core.commands.at(-1);
+      expect(invocation).toMatchObject({
+        text,
+        parsed: { ok: true, value: { name: sub } },
+        userId: FAKE_IDS.user,
+        canManage: true,
+        channel: { platform: "discord", workspace: FAKE_IDS.guild, channel: FAKE_IDS.channel },
+        managersHint: "members with Manage Channels",
+        channelName: "papers",
+      });
+      expect(edit.body).toMatchObject({ content: `answer to ${text}`, allowed_mentions: { parse: [] } });
+    },
+  );
 
   it("GIVEN a member without Manage Channels runs subscribe THEN the core is told canManage=false and the refusal is ephemeral", async () => {
-    core.replyWith = () => ({ visibility: "ephemeral", message: textMessage("Only members with Manage Channels can do that.") });
-    const { callback } = await interact(chatInput("subscribe", { source: "weekly" }, { permissions: "68672" }));
+    core.replyWith = () => ({
+      visibility: "ephemeral",
+      message: textMessage("Only members with Manage Channels can do that."),
+    });
+    const { callback } = await interact(
+      chatInput("subscribe", { source: "weekly" }, { permissions: "68672" }),
+    );
     expect(callback.body).toEqual({ type: 5, data: { flags: 64 } });
     expect(core.commands.at(-1)).toMatchObject({ text: "subscribe weekly", canManage: false });
   });
@@ -122,7 +140,11 @@ describe("autocomplete and buttons", () => {
     const payload = shareButton("2407.21783");
     const { callback, edit } = await interact(payload);
     expect(callback.body).toEqual({ type: 5, data: { flags: 64 } });
-    expect(core.actions.at(-1)).toMatchObject({ actionId: "share", value: "2407.21783", userId: FAKE_IDS.user });
+    expect(core.actions.at(-1)).toMatchObject({
+      actionId: "share",
+      value: "2407.21783",
+      userId: FAKE_IDS.user,
+    });
     expect(edit.body).toMatchObject({ content: "action share" });
   });
 });

@@ -3,13 +3,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { nonceFor } from "../../../adapters/discord/discord-platform.js";
 import { createDiscordPlatform } from "../../../adapters/discord/index.js";
-import { channelRef, silentLogger, type Emoji, type Paperboy, type PostHandle, type PlatformAdapter } from "../../../src/index.js";
+import {
+  channelRef,
+  type Emoji,
+  type Paperboy,
+  type PostHandle,
+  type PlatformAdapter,
+} from "../../../src/index.js";
+import { silentLogger } from "../../../src/ops/logger.js";
 import { FAKE_IDS, startFakeDiscord, type FakeDiscord } from "../../fakes/fake-discord.js";
 import { createScriptedPaperboy, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { digest } from "./messages.js";
 import { discordConfig } from "./payloads.js";
 
-/** The one place the core comes from: swap for the real createPaperboy when it lands. */
+/** A scripted core: these tests pin the adapter (the real core runs behind it in the contract and real-core suites). */
 function makeCore(): ScriptedPaperboy & Paperboy {
   return createScriptedPaperboy();
 }

@@ -3,7 +3,8 @@
 // (digest, votes, bot's reactions, hostile titles, share, settings, usage, errors) is contract.e2e.test.ts.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDiscordPlatform } from "../../../adapters/discord/index.js";
-import { silentLogger, type PlatformAdapter } from "../../../src/index.js";
+import { type PlatformAdapter } from "../../../src/index.js";
+import { silentLogger } from "../../../src/ops/logger.js";
 import {
   FAKE_IDS,
   startFakeDiscord,

@@ -4,7 +4,7 @@ import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../.
 import { ACME, startSlackHarness, type SlackHarness } from "./slack-harness.js";
 import { findLiveMarkup } from "./live-markup.js";
 
-/** The core under test: swap for the real createPaperboy() once it lands. */
+/** A scripted core: these tests pin the adapter (the real core runs behind it in the contract and real-core suites). */
 const makeCore = (): ScriptedPaperboy => createScriptedPaperboy();
 
 let core: ScriptedPaperboy;

@@ -1,7 +1,9 @@
 // Events API end to end: reactions → votes (normalised; Slack's answer waits for the vote), /papers top reflecting
 // them, App Home, uninstall (deduped by event_id).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PaperId, PlatformId, ReactionChanged, VoteResult } from "../../../src/index.js";
+import type { PaperId, ReactionChanged } from "../../../src/index.js";
+import type { PlatformId } from "../../../src/platform/channel-ref.js";
+import type { VoteResult } from "../../../src/platform/events.js";
 import { emojiKey } from "../../../src/platform/emoji.js";
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { compactDigest } from "./sample-messages.js";
@@ -13,7 +15,7 @@ import {
   type SlackHarness,
 } from "./slack-harness.js";
 
-/** The core under test: swap for the real createPaperboy() once it lands. */
+/** A scripted core: these tests pin the adapter (the real core runs behind it in the contract and real-core suites). */
 const makeCore = (): ScriptedPaperboy => createScriptedPaperboy();
 
 let core: ScriptedPaperboy;

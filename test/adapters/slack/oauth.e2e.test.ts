@@ -5,7 +5,7 @@ import { createScriptedPaperboy, type ScriptedPaperboy } from "../../fakes/scrip
 import { compactDigest } from "./sample-messages.js";
 import { eventFixture, slackFixture, startSlackHarness, type SlackHarness } from "./slack-harness.js";
 
-/** The core under test: swap for the real createPaperboy() once it lands. */
+/** A scripted core: these tests pin the adapter (the real core runs behind it in the contract and real-core suites). */
 const makeCore = (): ScriptedPaperboy => createScriptedPaperboy();
 
 const SOFTBALL = {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createScriptedPaperboy, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { startSlackHarness, type SlackHarness } from "./slack-harness.js";
 
-/** The core under test: swap for the real createPaperboy() once it lands. */
+/** A scripted core: these tests pin the adapter (the real core runs behind it in the contract and real-core suites). */
 const makeCore = (): ScriptedPaperboy => createScriptedPaperboy();
 
 let slack: SlackHarness;

@@ -8,7 +8,7 @@ import { card, compactDigest, paperId, searchAnswer } from "./sample-messages.js
 import type { SlackBlock } from "../../../adapters/slack/index.js";
 import { ACME, startSlackHarness, actionFixture, type SlackHarness } from "./slack-harness.js";
 
-/** The core under test: swap for the real createPaperboy() once it lands. */
+/** A scripted core: these tests pin the adapter (the real core runs behind it in the contract and real-core suites). */
 const makeCore = (): ScriptedPaperboy => createScriptedPaperboy();
 
 let core: ScriptedPaperboy;

@@ -2,8 +2,10 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createSlackPlatform, type SlackPlatformAdapter } from "../../../adapters/slack/index.js";
-import type { Paperboy, Store } from "../../../src/index.js";
-import { loadConfig, silentLogger } from "../../../src/index.js";
+import type { Paperboy } from "../../../src/index.js";
+import type { Store } from "../../../src/storage/store.js";
+import { loadConfig } from "../../../src/index.js";
+import { silentLogger } from "../../../src/ops/logger.js";
 import { createStore } from "../../../src/storage/create-store.js";
 import { startFakeSlackApi, type FakeSlackApi } from "../../fakes/fake-slack-api.js";
 
