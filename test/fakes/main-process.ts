@@ -1,7 +1,12 @@
 // The real `src/main.ts` (or `npm start`) as a child process: start it with an environment, wait for HTTP answers, kill it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { startFakeSlackApi, type FakeSlackApi } from "./fake-slack-api.js";
+import { FIXTURES, readFixture, startPaperApiServer, type PaperApiServer } from "./paper-api-server.js";
 
 export const root = resolve(import.meta.dirname, "../..");
 
@@ -17,12 +22,16 @@ export interface RunningMain {
  */
 export function startMain(env: Record<string, string>, options: { via?: "node" | "npm" } = {}): RunningMain {
   const npm = options.via === "npm";
-  const child = spawn(npm ? "npm" : process.execPath, npm ? ["start", "--silent"] : ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: npm,
-  });
+  const child = spawn(
+    npm ? "npm" : process.execPath,
+    npm ? ["start", "--silent"] : ["--import", "tsx", "src/main.ts"],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: npm,
+    },
+  );
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
@@ -76,7 +85,9 @@ export async function pollUntil(
     if (last && accept(last)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`GET ${url} never matched; last answer ${JSON.stringify(last)}; child output:\n${main.output()}`);
+  throw new Error(
+    `GET ${url} never matched; last answer ${JSON.stringify(last)}; child output:\n${main.output()}`,
+  );
 }
 
 /** Kills a main process (and, for npm, its whole group) for good; resolves once it has exited. */
@@ -89,4 +100,58 @@ export async function killHard(main: RunningMain): Promise<void> {
   }
   main.child.kill("SIGKILL");
   await main.exited;
+}
+
+/** What a real main process runs against: Hugging Face replaying the recorded day, one Slack workspace, a temp dir. */
+export interface MainWorld {
+  readonly hf: PaperApiServer;
+  readonly slack: FakeSlackApi;
+  readonly dir: string;
+  /** The process under test; killed after each test. */
+  running: RunningMain | undefined;
+}
+
+/**
+ * Registers the suite's hooks: the loopback servers and the temp dir before all tests, a hard kill of the process
+ * after each, everything closed after all. Reactions are unpaced here (the tests are about posts, not seeding).
+ */
+export function useMainWorld(options: {
+  readonly prefix: string;
+  readonly team: string;
+  readonly token: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  /** Each post's answer comes this long after the message exists, so a kill or a signal finds many in flight. */
+  readonly postLatencyMs?: number;
+}): MainWorld {
+  const world = { running: undefined } as MainWorld;
+  const mutable = world as { -readonly [K in keyof MainWorld]: MainWorld[K] };
+  beforeAll(async () => {
+    mutable.hf = await startPaperApiServer();
+    // Whatever day the last completed batch is, the fake answers with the recorded one.
+    world.hf.respond("GET /api/daily_papers", (req) =>
+      req.query.p === "0" || req.query.p === undefined ? { body: readFixture(FIXTURES.daily) } : { json: [] },
+    );
+    mutable.slack = await startFakeSlackApi();
+    world.slack.addWorkspace({
+      token: options.token,
+      teamId: options.team,
+      botUserId: options.botUserId,
+      botId: options.botId,
+    });
+    if (options.postLatencyMs !== undefined) world.slack.postLatencyMs = options.postLatencyMs;
+    world.slack.reactionsPerMinute = 1_000_000;
+    world.slack.reactionBurst = 1_000_000;
+    mutable.dir = mkdtempSync(join(tmpdir(), `paperboy-${options.prefix}-`));
+  });
+  afterEach(async () => {
+    if (world.running) await killHard(world.running);
+    world.running = undefined;
+  });
+  afterAll(async () => {
+    await world.slack.close();
+    await world.hf.close();
+    rmSync(world.dir, { recursive: true, force: true });
+  });
+  return world;
 }

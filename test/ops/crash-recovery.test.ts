@@ -2,17 +2,16 @@
 // moments of a 300-channel fan-out with slow posts, restarted each time: every channel ends with exactly one digest,
 // seeded once — on a SQLite file, and on Redis (BullMQ) where the restarted process is a new replica.
 import { randomInt } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { channelRef } from "../../src/platform/channel-ref.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
 import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
-import { startFakeSlackApi, type FakeSlackApi } from "../fakes/fake-slack-api.js";
-import { freePort, killHard, startMain, type RunningMain } from "../fakes/main-process.js";
-import { FIXTURES, readFixture, startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+
+import { useMainWorld, freePort, startMain, type RunningMain } from "../fakes/main-process.js";
+
 import { connectRedisAdmin } from "../fakes/redis-admin.js";
 import { probeRedis, redisUrl } from "../fakes/redis-probe.js";
 
@@ -23,31 +22,13 @@ const CHANNELS = 300;
 const TOP = 3;
 const KEYCAPS = ["one", "two", "three"];
 
-let hf: PaperApiServer;
-let slack: FakeSlackApi;
-let dir: string;
-let running: RunningMain | undefined;
-
-beforeAll(async () => {
-  hf = await startPaperApiServer();
-  // Whatever day the last completed batch is, the fake answers with the recorded one.
-  hf.respond("GET /api/daily_papers", (req) => (req.query.p === "0" || req.query.p === undefined ? { body: readFixture(FIXTURES.daily) } : { json: [] }));
-  slack = await startFakeSlackApi();
-  slack.addWorkspace({ token: TOKEN, teamId: TEAM, botUserId: "U0CRASHBOT", botId: "B0CRASH" });
-  // Slow posts: each answer comes 400 ms after its message exists, so a kill finds many in flight.
-  slack.postLatencyMs = 400;
-  slack.reactionsPerMinute = 1_000_000;
-  slack.reactionBurst = 1_000_000;
-  dir = mkdtempSync(join(tmpdir(), "paperboy-crash-"));
-});
-afterEach(async () => {
-  if (running) await killHard(running);
-  running = undefined;
-});
-afterAll(async () => {
-  await slack.close();
-  await hf.close();
-  rmSync(dir, { recursive: true, force: true });
+const world = useMainWorld({
+  prefix: "crash",
+  team: TEAM,
+  token: TOKEN,
+  botUserId: "U0CRASHBOT",
+  botId: "B0CRASH",
+  postLatencyMs: 400,
 });
 
 /** 300 daily subscriptions in one workspace, due every second (one schedule group); channel ids unique per run. */
@@ -74,7 +55,8 @@ async function seed(store: Store): Promise<Subscription[]> {
   return subs;
 }
 
-const messages = (subs: readonly Subscription[]) => subs.map((s) => slack.messagesIn(s.channel.channel, TEAM));
+const messages = (subs: readonly Subscription[]) =>
+  subs.map((s) => world.slack.messagesIn(s.channel.channel, TEAM));
 const created = (subs: readonly Subscription[]): number => messages(subs).reduce((a, m) => a + m.length, 0);
 
 async function waitFor(what: string, probe: () => boolean | Promise<boolean>, ms: number): Promise<void> {
@@ -83,10 +65,16 @@ async function waitFor(what: string, probe: () => boolean | Promise<boolean>, ms
     if (await probe()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${what} did not happen within ${String(ms)} ms; last output:\n${running?.output().slice(-3_000) ?? ""}`);
+  throw new Error(
+    `${what} did not happen within ${String(ms)} ms; last output:\n${world.running?.output().slice(-3_000) ?? ""}`,
+  );
 }
 
-async function runKilledAndRestarted(storeUrl: string, killAt: readonly number[], env: Record<string, string> = {}): Promise<void> {
+async function runKilledAndRestarted(
+  storeUrl: string,
+  killAt: readonly number[],
+  env: Record<string, string> = {},
+): Promise<void> {
   const seeding = await createStore(storeUrl, { owner: "seed" });
   const subs = await seed(seeding);
   await seeding.close();
@@ -94,9 +82,9 @@ async function runKilledAndRestarted(storeUrl: string, killAt: readonly number[]
     startMain({
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: "crash-test-signing-secret",
-      SLACK_API_URL: slack.apiUrl,
-      HF_API_URL: hf.url,
-      ARXIV_API_URL: hf.arxivUrl,
+      SLACK_API_URL: world.slack.apiUrl,
+      HF_API_URL: world.hf.url,
+      ARXIV_API_URL: world.hf.arxivUrl,
       STORE_URL: storeUrl,
       PORT: String(await freePort()),
       // Slack's Tier 3 pacing of reactions.add (50 a minute) would make 900 keycaps take 18 minutes; lifted here.
@@ -106,32 +94,40 @@ async function runKilledAndRestarted(storeUrl: string, killAt: readonly number[]
 
   // Kill at each moment (messages created so far), restart, and go on; the last run finishes the fan-out.
   for (const moment of killAt) {
-    running = await start();
+    world.running = await start();
     await waitFor(`${String(moment)} messages`, () => created(subs) >= moment, 60_000);
-    running.child.kill("SIGKILL");
-    await running.exited;
+    world.running.child.kill("SIGKILL");
+    await world.running.exited;
     // Nothing posted twice so far, whatever was in flight.
-    expect(messages(subs).filter((m) => m.length > 1).length, running.output().slice(-2_000)).toBe(0);
+    expect(messages(subs).filter((m) => m.length > 1).length, world.running.output().slice(-2_000)).toBe(0);
   }
-  running = await start();
+  world.running = await start();
   const store = await createStore(storeUrl, { owner: "test-reader" });
   try {
     await waitFor(
       "every delivery finished",
       async () => {
         const subsNow = await store.subscriptions.all();
-        return subsNow.every((s) => s.lastDelivered !== undefined) && (await store.deliveries.open()).length === 0;
+        return (
+          subsNow.every((s) => s.lastDelivered !== undefined) && (await store.deliveries.open()).length === 0
+        );
       },
       90_000,
     );
     const all = messages(subs);
     // Exactly one digest per channel …
-    expect(all.filter((m) => m.length !== 1).map((m, i) => `${subs[i]?.channel.channel ?? ""}: ${String(m.length)}`)).toEqual([]);
+    expect(
+      all
+        .filter((m) => m.length !== 1)
+        .map((m, i) => `${subs[i]?.channel.channel ?? ""}: ${String(m.length)}`),
+    ).toEqual([]);
     // … each seeded with its keycaps once (a re-seed after a restart finds them there), each recorded as paperboy's.
     for (const [i, [message]] of all.entries()) {
       expect(message && [...message.reactions.keys()], subs[i]?.channel.channel).toEqual(KEYCAPS);
       expect(message && [...message.reactions.values()].every((users) => users.length === 1)).toBe(true);
-      expect(await store.posts.lookup({ channel: subs[i]!.channel, id: message!.ts })).toMatchObject({ kind: "digest" });
+      expect(await store.posts.lookup({ channel: subs[i]!.channel, id: message!.ts })).toMatchObject({
+        kind: "digest",
+      });
     }
   } finally {
     await store.close();
@@ -140,22 +136,26 @@ async function runKilledAndRestarted(storeUrl: string, killAt: readonly number[]
 
 describe("the main process SIGKILLed mid fan-out", () => {
   it("GIVEN a SQLite file and kills after 1, 120 and 240 messages THEN every channel has exactly one digest, seeded once", async () => {
-    await runKilledAndRestarted(`sqlite://${join(dir, "crash.sqlite")}`, [1, 120, 240]);
+    await runKilledAndRestarted(`sqlite://${join(world.dir, "crash.sqlite")}`, [1, 120, 240]);
   }, 240_000);
 
-  it.runIf(redisAvailable)("GIVEN Redis (BullMQ) and kills after 60 and 200 messages THEN every channel has exactly one digest, seeded once", async () => {
-    // A database of its own on the test Redis (main uses the default key prefix), emptied before and after.
-    const db = randomInt(1, 16);
-    const url = `${redisUrl.replace(/\/\d*$/, "")}/${String(db)}`;
-    const admin = await connectRedisAdmin(redisUrl);
-    await admin.command("SELECT", String(db));
-    await admin.command("FLUSHDB");
-    try {
-      // The killed replica's queue jobs run again 2 s after its last lock renewal (30 s by default).
-      await runKilledAndRestarted(url, [60, 200], { QUEUE_LOCK_MS: "2000" });
-    } finally {
+  it.runIf(redisAvailable)(
+    "GIVEN Redis (BullMQ) and kills after 60 and 200 messages THEN every channel has exactly one digest, seeded once",
+    async () => {
+      // A database of its own on the test Redis (main uses the default key prefix), emptied before and after.
+      const db = randomInt(1, 16);
+      const url = `${redisUrl.replace(/\/\d*$/, "")}/${String(db)}`;
+      const admin = await connectRedisAdmin(redisUrl);
+      await admin.command("SELECT", String(db));
       await admin.command("FLUSHDB");
-      admin.close();
-    }
-  }, 240_000);
+      try {
+        // The killed replica's queue jobs run again 2 s after its last lock renewal (30 s by default).
+        await runKilledAndRestarted(url, [60, 200], { QUEUE_LOCK_MS: "2000" });
+      } finally {
+        await admin.command("FLUSHDB");
+        admin.close();
+      }
+    },
+    240_000,
+  );
 });

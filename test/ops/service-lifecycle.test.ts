@@ -6,9 +6,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createStore } from "../../src/storage/create-store.js";
 import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
 import { chatInput, reaction } from "../adapters/discord/payloads.js";
-import { discordFixture, FAKE_IDS, startFakeDiscord, type FakeDiscord, type RecordedRequest } from "../fakes/fake-discord.js";
+import {
+  discordFixture,
+  FAKE_IDS,
+  startFakeDiscord,
+  type FakeDiscord,
+  type RecordedRequest,
+} from "../fakes/fake-discord.js";
 import { freePort, pollUntil, startMain, within, type RunningMain } from "../fakes/main-process.js";
-import { FIXTURES, readFixture, startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+import {
+  FIXTURES,
+  readFixture,
+  startPaperApiServer,
+  type PaperApiServer,
+} from "../fakes/paper-api-server.js";
 const CHANNEL = { platform: "discord", workspace: FAKE_IDS.guild, channel: FAKE_IDS.channel } as const;
 const DAILY = { kind: "daily" } as const;
 const SUBSCRIPTION_ID = subscriptionId(CHANNEL, DAILY);
@@ -38,7 +49,9 @@ function sample(exposition: string, name: string, labels: Record<string, string>
   for (const line of exposition.split("\n")) {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    const have = Object.fromEntries(
+      [...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]),
+    );
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
   }
   return 0;
@@ -98,7 +111,12 @@ describe("the paperboy service on Discord", () => {
   it("GIVEN the gateway is READY THEN /healthz is 200, and /metrics counts the command, the digest, its latency, the vote and the source requests", async () => {
     await seedSubscription(storeUrl);
     const running = start();
-    const health = await pollUntil(`http://127.0.0.1:${String(port)}/healthz`, (a) => a.status === 200, 20_000, running);
+    const health = await pollUntil(
+      `http://127.0.0.1:${String(port)}/healthz`,
+      (a) => a.status === 200,
+      20_000,
+      running,
+    );
     expect(JSON.parse(health.body)).toEqual({ status: "ok", store: "ok", platforms: { discord: "ok" } });
 
     // The seeded every-second subscription posts once; the keycaps it seeds show the post is complete.
@@ -111,7 +129,9 @@ describe("the paperboy service on Discord", () => {
     const help = chatInput("help");
     fake.dispatch("INTERACTION_CREATE", help);
     await fake.waitFor(
-      (r) => r.method === "PATCH" && r.path === `/webhooks/${FAKE_IDS.application}/${help.token}/messages/@original`,
+      (r) =>
+        r.method === "PATCH" &&
+        r.path === `/webhooks/${FAKE_IDS.application}/${help.token}/messages/@original`,
       10_000,
     );
 
@@ -124,7 +144,10 @@ describe("the paperboy service on Discord", () => {
     let scraped: { status: number; body: string } | undefined;
     for (let i = 0; i < 20 && !(scraped && voted(scraped)); i++) {
       const userId = (1278000000000300000n + BigInt(i)).toString();
-      fake.dispatch("MESSAGE_REACTION_ADD", reaction("add", { messageId: digestId, userId, emoji: { id: null, name: "1️⃣" } }));
+      fake.dispatch(
+        "MESSAGE_REACTION_ADD",
+        reaction("add", { messageId: digestId, userId, emoji: { id: null, name: "1️⃣" } }),
+      );
       scraped = await pollUntil(metricsUrl, (a) => a.status === 200, 5_000, running);
       for (let j = 0; j < 5 && !voted(scraped); j++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -133,12 +156,16 @@ describe("the paperboy service on Discord", () => {
     }
     const body = scraped?.body ?? "";
 
-    expect(sample(body, "paperboy_votes_total", { change: "added", platform: "discord" })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(body, "paperboy_votes_total", { change: "added", platform: "discord" }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(body, "paperboy_commands_total", { name: "help", platform: "discord" })).toBe(1);
     expect(sample(body, "paperboy_digests_total", { outcome: "posted", platform: "discord" })).toBe(1);
     expect(sample(body, "paperboy_digests_total", { outcome: "failed", platform: "discord" })).toBe(0);
     expect(sample(body, "paperboy_delivery_seconds_count", { platform: "discord" })).toBe(1);
-    expect(sample(body, "paperboy_source_requests_total", { source: "huggingface", outcome: "ok" })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(body, "paperboy_source_requests_total", { source: "huggingface", outcome: "ok" }),
+    ).toBeGreaterThanOrEqual(1);
     expect(hf.requestsTo("/api/daily_papers").length).toBeGreaterThanOrEqual(1);
     // Every second the cron fires again, but the period is delivered: still exactly one post.
     expect(channelPosts()).toHaveLength(1);
@@ -152,7 +179,12 @@ describe("the paperboy service on Discord", () => {
     fake.route("POST", /^\/channels\/\d+\/messages$/, async (r) => {
       await new Promise((done) => setTimeout(done, 1_500));
       answered = true;
-      const body = { ...discordFixture("message.json"), ...(r.body as object), id: "1278000000000009999", channel_id: FAKE_IDS.channel };
+      const body = {
+        ...discordFixture("message.json"),
+        ...(r.body as object),
+        id: "1278000000000009999",
+        channel_id: FAKE_IDS.channel,
+      };
       return { status: 200, body };
     });
     const running = start();
@@ -187,7 +219,10 @@ describe("the paperboy service on Discord", () => {
       const sub = await store.subscriptions.get(SUBSCRIPTION_ID);
       const period = sub?.lastDelivered?.periodKey ?? "";
       expect(period).toMatch(/^daily:\d{4}-\d{2}-\d{2}$/);
-      expect(await store.deliveries.get(`${SUBSCRIPTION_ID}@${period}`)).toMatchObject({ state: "posted", sent: [{ index: 0 }] });
+      expect(await store.deliveries.get(`${SUBSCRIPTION_ID}@${period}`)).toMatchObject({
+        state: "posted",
+        sent: [{ index: 0 }],
+      });
     } finally {
       await store.close();
     }
@@ -207,6 +242,9 @@ describe("the paperboy service on Discord", () => {
     });
     // Shutting down does not wait on the lost gateway.
     running.child.kill("SIGTERM");
-    expect(await within(running.exited, 20_000, "exit after SIGTERM"), running.output()).toEqual({ code: 0, signal: null });
+    expect(await within(running.exited, 20_000, "exit after SIGTERM"), running.output()).toEqual({
+      code: 0,
+      signal: null,
+    });
   }, 40_000);
 });

@@ -1,43 +1,25 @@
 // One signal is one signal: `npm start` signalled as a process group (a terminal's Ctrl-C, `kill -- -PGID`) mid fan-out
 // drains once (no early "exit now" from the same signal arriving twice), and the next start posts the rest: nothing lost.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { channelRef } from "../../src/platform/channel-ref.js";
 import { createStore } from "../../src/storage/create-store.js";
 import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
-import { startFakeSlackApi, type FakeSlackApi } from "../fakes/fake-slack-api.js";
-import { freePort, killHard, startMain, within, type RunningMain } from "../fakes/main-process.js";
-import { FIXTURES, readFixture, startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+
+import { useMainWorld, freePort, startMain, within } from "../fakes/main-process.js";
 
 const TEAM = "T0SIGNAL";
 const TOKEN = "xoxb-signal-test";
 const CHANNELS = 300;
 
-let hf: PaperApiServer;
-let slack: FakeSlackApi;
-let dir: string;
-let running: RunningMain | undefined;
-
-beforeAll(async () => {
-  hf = await startPaperApiServer();
-  hf.respond("GET /api/daily_papers", (req) => (req.query.p === "0" || req.query.p === undefined ? { body: readFixture(FIXTURES.daily) } : { json: [] }));
-  slack = await startFakeSlackApi();
-  slack.addWorkspace({ token: TOKEN, teamId: TEAM, botUserId: "U0SIGBOT", botId: "B0SIG" });
-  slack.postLatencyMs = 400;
-  slack.reactionsPerMinute = 1_000_000;
-  slack.reactionBurst = 1_000_000;
-  dir = mkdtempSync(join(tmpdir(), "paperboy-signals-"));
-});
-afterEach(async () => {
-  if (running) await killHard(running);
-  running = undefined;
-});
-afterAll(async () => {
-  await slack.close();
-  await hf.close();
-  rmSync(dir, { recursive: true, force: true });
+const world = useMainWorld({
+  prefix: "signals",
+  team: TEAM,
+  token: TOKEN,
+  botUserId: "U0SIGBOT",
+  botId: "B0SIG",
+  postLatencyMs: 400,
 });
 
 /** True while any process of the group `pgid` lives. */
@@ -56,67 +38,72 @@ async function until(what: string, probe: () => boolean | Promise<boolean>, ms: 
     if (await probe()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${what} did not happen within ${String(ms)} ms:\n${running?.output().slice(-3_000) ?? ""}`);
+  throw new Error(
+    `${what} did not happen within ${String(ms)} ms:\n${world.running?.output().slice(-3_000) ?? ""}`,
+  );
 }
 
-describe.each(["SIGTERM", "SIGINT"] as const)("`npm start` given %s as a process group mid fan-out", (signal) => {
-  it(`GIVEN 300 channels posting slowly WHEN the group gets ${signal} THEN in-flight digests finish, it drains once without an early exit, and the next start posts the rest once`, async () => {
-    const storeUrl = `sqlite://${join(dir, `${signal}.sqlite`)}`;
-    const store = await createStore(storeUrl, { owner: "seed" });
-    const subs = Array.from({ length: CHANNELS }, (_, i): Subscription => {
-      const channel = channelRef("slack", TEAM, `C0${signal}${String(i).padStart(4, "0")}`);
-      return {
-        id: subscriptionId(channel, { kind: "daily" }),
-        channel,
-        source: { kind: "daily" },
-        cron: "* * * * * *",
-        timezone: "UTC",
-        minUpvotes: 0,
-        top: 3,
-        layout: "compact",
-        voteEmoji: [],
-        createdAt: new Date().toISOString(),
-        emptyNotice: false,
-      };
-    });
-    for (const s of subs) await store.subscriptions.put(s);
-    await store.close();
-    const counts = () => subs.map((s) => slack.messagesIn(s.channel.channel, TEAM).length);
-    const env = async () => ({
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_SIGNING_SECRET: "signal-test-signing-secret",
-      SLACK_API_URL: slack.apiUrl,
-      HF_API_URL: hf.url,
-      ARXIV_API_URL: hf.arxivUrl,
-      STORE_URL: storeUrl,
-      PORT: String(await freePort()),
-      SLACK_REACTIONS_PER_MINUTE: "100000",
-      LOG_LEVEL: "info",
-    });
+describe.each(["SIGTERM", "SIGINT"] as const)(
+  "`npm start` given %s as a process group mid fan-out",
+  (signal) => {
+    it(`GIVEN 300 channels posting slowly WHEN the group gets ${signal} THEN in-flight digests finish, it drains once without an early exit, and the next start posts the rest once`, async () => {
+      const storeUrl = `sqlite://${join(world.dir, `${signal}.sqlite`)}`;
+      const store = await createStore(storeUrl, { owner: "seed" });
+      const subs = Array.from({ length: CHANNELS }, (_, i): Subscription => {
+        const channel = channelRef("slack", TEAM, `C0${signal}${String(i).padStart(4, "0")}`);
+        return {
+          id: subscriptionId(channel, { kind: "daily" }),
+          channel,
+          source: { kind: "daily" },
+          cron: "* * * * * *",
+          timezone: "UTC",
+          minUpvotes: 0,
+          top: 3,
+          layout: "compact",
+          voteEmoji: [],
+          createdAt: new Date().toISOString(),
+          emptyNotice: false,
+        };
+      });
+      for (const s of subs) await store.subscriptions.put(s);
+      await store.close();
+      const counts = () => subs.map((s) => world.slack.messagesIn(s.channel.channel, TEAM).length);
+      const env = async () => ({
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: "signal-test-signing-secret",
+        SLACK_API_URL: world.slack.apiUrl,
+        HF_API_URL: world.hf.url,
+        ARXIV_API_URL: world.hf.arxivUrl,
+        STORE_URL: storeUrl,
+        PORT: String(await freePort()),
+        SLACK_REACTIONS_PER_MINUTE: "100000",
+        LOG_LEVEL: "info",
+      });
 
-    running = startMain(await env(), { via: "npm" });
-    await until("100 messages", () => counts().reduce((a, b) => a + b, 0) >= 100, 60_000);
-    const pid = running.child.pid;
-    if (pid === undefined) throw new Error("npm did not start");
-    // The group gets it (npm and node), and a relay (tsx, an older npm, a supervisor) delivers it again at once.
-    process.kill(-pid, signal);
-    await new Promise((r) => setTimeout(r, 30));
-    process.kill(-pid, signal);
-    // npm itself leaves at once; node drains and exits on its own: wait until nothing of the group is left.
-    await within(running.exited, 45_000, `npm's exit after ${signal}`);
-    await until("the process group to end", () => !groupAlive(pid), 45_000);
-    const output = running.output();
-    expect(output).toContain("shutdown complete");
-    expect(output).not.toContain("exiting now");
-    // Drained: every digest it had started is finished and recorded; none is doubled.
-    const after = await createStore(storeUrl, { owner: "reader" });
-    expect(await after.deliveries.open()).toEqual([]);
-    await after.close();
-    expect(counts().filter((n) => n > 1)).toEqual([]);
+      world.running = startMain(await env(), { via: "npm" });
+      await until("100 messages", () => counts().reduce((a, b) => a + b, 0) >= 100, 60_000);
+      const pid = world.running.child.pid;
+      if (pid === undefined) throw new Error("npm did not start");
+      // The group gets it (npm and node), and a relay (tsx, an older npm, a supervisor) delivers it again at once.
+      process.kill(-pid, signal);
+      await new Promise((r) => setTimeout(r, 30));
+      process.kill(-pid, signal);
+      // npm itself leaves at once; node drains and exits on its own: wait until nothing of the group is left.
+      await within(world.running.exited, 45_000, `npm's exit after ${signal}`);
+      await until("the process group to end", () => !groupAlive(pid), 45_000);
+      const output = world.running.output();
+      expect(output).toContain("shutdown complete");
+      expect(output).not.toContain("exiting now");
+      // Drained: every digest it had started is finished and recorded; none is doubled.
+      const after = await createStore(storeUrl, { owner: "reader" });
+      expect(await after.deliveries.open()).toEqual([]);
+      await after.close();
+      expect(counts().filter((n) => n > 1)).toEqual([]);
 
-    running = startMain(await env(), { via: "npm" });
-    await until("every channel posted", () => counts().every((n) => n >= 1), 60_000);
-    await new Promise((r) => setTimeout(r, 2_000)); // more ticks: nothing posted again
-    expect(counts().filter((n) => n !== 1)).toEqual([]);
-  }, 150_000);
-});
+      world.running = startMain(await env(), { via: "npm" });
+      await until("every channel posted", () => counts().every((n) => n >= 1), 60_000);
+      await new Promise((r) => setTimeout(r, 2_000)); // more ticks: nothing posted again
+      expect(counts().filter((n) => n !== 1)).toEqual([]);
+    }, 150_000);
+  },
+);

@@ -3,48 +3,27 @@
 // once the store is back, Slack's redelivery of that vote counts it once.
 import { spawn, type ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, unlinkSync, writeFileSync } from "node:fs";
+
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PaperId } from "../../src/papers/paper.js";
 import { channelRef } from "../../src/platform/channel-ref.js";
 import { createStore } from "../../src/storage/create-store.js";
 import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
 import { eventFixture, postSigned, SIGNING_SECRET } from "../adapters/slack/slack-harness.js";
-import { startFakeSlackApi, type FakeSlackApi } from "../fakes/fake-slack-api.js";
-import { freePort, get, killHard, pollUntil, startMain, type RunningMain } from "../fakes/main-process.js";
-import { FIXTURES, readFixture, startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+
+import { useMainWorld, freePort, get, killHard, pollUntil, startMain } from "../fakes/main-process.js";
+
 import { connectRedisAdmin } from "../fakes/redis-admin.js";
 
 const TEAM = "T0OUTAGE";
 const TOKEN = "xoxb-outage-test";
 const BOT = "U0OUTBOT";
 
-let hf: PaperApiServer;
-let slack: FakeSlackApi;
-let dir: string;
-let running: RunningMain | undefined;
 let channelNo = 0;
 
-beforeAll(async () => {
-  hf = await startPaperApiServer();
-  hf.respond("GET /api/daily_papers", (req) => (req.query.p === "0" || req.query.p === undefined ? { body: readFixture(FIXTURES.daily) } : { json: [] }));
-  slack = await startFakeSlackApi();
-  slack.addWorkspace({ token: TOKEN, teamId: TEAM, botUserId: BOT, botId: "B0OUT" });
-  slack.reactionsPerMinute = 1_000_000;
-  slack.reactionBurst = 1_000_000;
-  dir = mkdtempSync(join(tmpdir(), "paperboy-outage-"));
-});
-afterEach(async () => {
-  if (running) await killHard(running);
-  running = undefined;
-});
-afterAll(async () => {
-  await slack.close();
-  await hf.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const world = useMainWorld({ prefix: "outage", team: TEAM, token: TOKEN, botUserId: BOT, botId: "B0OUT" });
 
 interface Posted {
   readonly port: number;
@@ -72,23 +51,23 @@ async function startWithADigest(storeUrl: string): Promise<Posted> {
   await store.subscriptions.put(sub);
   await store.close();
   const port = await freePort();
-  running = startMain({
+  world.running = startMain({
     SLACK_BOT_TOKEN: TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    HF_API_URL: hf.url,
-    ARXIV_API_URL: hf.arxivUrl,
+    SLACK_API_URL: world.slack.apiUrl,
+    HF_API_URL: world.hf.url,
+    ARXIV_API_URL: world.hf.arxivUrl,
     STORE_URL: storeUrl,
     PORT: String(port),
     SLACK_REACTIONS_PER_MINUTE: "100000",
   });
-  const main = running;
+  const main = world.running;
   await pollUntil(`http://127.0.0.1:${String(port)}/healthz`, (a) => a.status === 200, 20_000, main);
-  await slack.waitFor(() => {
-    const [m] = slack.messagesIn(channel.channel, TEAM);
-    return m !== undefined && slack.reactionsOn(channel.channel, m.ts, TEAM).length === 3;
+  await world.slack.waitFor(() => {
+    const [m] = world.slack.messagesIn(channel.channel, TEAM);
+    return m !== undefined && world.slack.reactionsOn(channel.channel, m.ts, TEAM).length === 3;
   }, 20_000);
-  const ts = slack.messagesIn(channel.channel, TEAM)[0]?.ts ?? "";
+  const ts = world.slack.messagesIn(channel.channel, TEAM)[0]?.ts ?? "";
   return { port, channel, ts };
 }
 
@@ -103,7 +82,11 @@ function vote(posted: Posted, eventId: string): Promise<Response> {
   body.event.reaction = "one";
   body.event.item_user = BOT;
   body.event.item = { type: "message", channel: posted.channel.channel, ts: posted.ts };
-  return postSigned(`http://127.0.0.1:${String(posted.port)}/slack/events`, JSON.stringify(body), "application/json");
+  return postSigned(
+    `http://127.0.0.1:${String(posted.port)}/slack/events`,
+    JSON.stringify(body),
+    "application/json",
+  );
 }
 
 /** Slot 1's paper and its tally, read through a store of the test's own. */
@@ -120,17 +103,22 @@ async function tallyOfSlot1(storeUrl: string, posted: Posted): Promise<number> {
 
 const health = async (port: number) => {
   const answer = await get(`http://127.0.0.1:${String(port)}/healthz`);
-  return { status: answer?.status, body: JSON.parse(answer?.body ?? "{}") as { store?: string; reason?: string } };
+  return {
+    status: answer?.status,
+    body: JSON.parse(answer?.body ?? "{}") as { store?: string; reason?: string },
+  };
 };
 
-describe("the store failing under the running service", () => {
+describe("the store failing under the world.running service", () => {
   it("GIVEN the disk under the SQLite file fills up THEN /healthz is 503 and a vote answers 500; once space is back the redelivered vote counts once", async (ctx) => {
-    const mount = join(dir, "small-disk");
+    const mount = join(world.dir, "small-disk");
     mkdirSync(mount);
     try {
       execFileSync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mount], { stdio: "ignore" });
     } catch {
-      console.warn("full-disk test skipped: this machine cannot mount a small tmpfs (needs root and mount rights)");
+      console.warn(
+        "full-disk test skipped: this machine cannot mount a small tmpfs (needs root and mount rights)",
+      );
       ctx.skip();
     }
     try {
@@ -142,35 +130,64 @@ describe("the store failing under the running service", () => {
       } catch {
         // ENOSPC: the disk is full, as wanted
       }
-      await pollUntil(`http://127.0.0.1:${String(posted.port)}/healthz`, (a) => a.status === 503, 10_000, running!);
+      await pollUntil(
+        `http://127.0.0.1:${String(posted.port)}/healthz`,
+        (a) => a.status === 503,
+        10_000,
+        world.running!,
+      );
       expect((await health(posted.port)).body.reason).toMatch(/cannot take writes: .*(full|disk)/i);
       expect((await vote(posted, "Ev0FULL1")).status).toBe(500);
 
       unlinkSync(join(mount, "filler"));
-      await pollUntil(`http://127.0.0.1:${String(posted.port)}/healthz`, (a) => a.status === 200, 10_000, running!);
+      await pollUntil(
+        `http://127.0.0.1:${String(posted.port)}/healthz`,
+        (a) => a.status === 200,
+        10_000,
+        world.running!,
+      );
       expect((await vote(posted, "Ev0FULL1")).status).toBe(200);
       expect((await vote(posted, "Ev0FULL1")).status).toBe(200); // Slack's next retry: a duplicate
-      await killHard(running!);
+      await killHard(world.running!);
       expect(await tallyOfSlot1(storeUrl, posted)).toBe(1);
     } finally {
-      if (running) await killHard(running);
+      if (world.running) await killHard(world.running);
       execFileSync("umount", [mount], { stdio: "ignore" });
     }
   }, 60_000);
 
   it("GIVEN the SQLite file is deleted while paperboy runs THEN /healthz is 503 and says so", async () => {
-    const file = join(dir, "deleted.sqlite");
+    const file = join(world.dir, "deleted.sqlite");
     const posted = await startWithADigest(`sqlite://${file}`);
     unlinkSync(file);
-    await pollUntil(`http://127.0.0.1:${String(posted.port)}/healthz`, (a) => a.status === 503, 10_000, running!);
-    expect((await health(posted.port)).body).toMatchObject({ store: "down", reason: expect.stringMatching(/deleted or replaced/) });
+    await pollUntil(
+      `http://127.0.0.1:${String(posted.port)}/healthz`,
+      (a) => a.status === 503,
+      10_000,
+      world.running!,
+    );
+    expect((await health(posted.port)).body).toMatchObject({
+      store: "down",
+      reason: expect.stringMatching(/deleted or replaced/),
+    });
   }, 60_000);
 
   it("GIVEN Redis stops THEN /healthz is 503 and a vote answers 500; once Redis is back the redelivered vote counts once", async (ctx) => {
     const port = await freePort();
-    const data = join(dir, "redis");
+    const data = join(world.dir, "redis");
     mkdirSync(data);
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", data, "--appendonly", "yes", "--save", ""];
+    const args = [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      data,
+      "--appendonly",
+      "yes",
+      "--save",
+      "",
+    ];
     const startRedis = async (): Promise<ChildProcess | undefined> => {
       const child = spawn("redis-server", args, { stdio: "ignore" });
       const failed = await new Promise<boolean>((done) => {
@@ -201,17 +218,27 @@ describe("the store failing under the running service", () => {
       void admin.command("SHUTDOWN"); // writes the append-only file and stops: it never answers
       await exited;
       admin.close();
-      await pollUntil(`http://127.0.0.1:${String(posted.port)}/healthz`, (a) => a.status === 503, 10_000, running!);
+      await pollUntil(
+        `http://127.0.0.1:${String(posted.port)}/healthz`,
+        (a) => a.status === 503,
+        10_000,
+        world.running!,
+      );
       expect((await health(posted.port)).body.store).toBe("down");
       expect((await vote(posted, "Ev0REDIS1")).status).toBe(500);
 
       redis = await startRedis();
-      await pollUntil(`http://127.0.0.1:${String(posted.port)}/healthz`, (a) => a.status === 200, 20_000, running!);
+      await pollUntil(
+        `http://127.0.0.1:${String(posted.port)}/healthz`,
+        (a) => a.status === 200,
+        20_000,
+        world.running!,
+      );
       expect((await vote(posted, "Ev0REDIS1")).status).toBe(200);
       expect((await vote(posted, "Ev0REDIS1")).status).toBe(200);
       expect(await tallyOfSlot1(storeUrl, posted)).toBe(1);
     } finally {
-      if (running) await killHard(running);
+      if (world.running) await killHard(world.running);
       redis?.kill("SIGKILL");
     }
   }, 90_000);
