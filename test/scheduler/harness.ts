@@ -3,7 +3,13 @@ import type { ChatPlatform } from "../../src/platform/chat-platform.js";
 import { channelRef, type ChannelRef } from "../../src/platform/channel-ref.js";
 import { subscriptionId } from "../../src/subscriptions/subscription.js";
 import { createFakePlatform, type FakePlatform } from "../fakes/fake-platform.js";
-import { FIXTURES, recordedJson, type PaperApiServer } from "../fakes/paper-api-server.js";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import {
+  FIXTURES,
+  recordedJson,
+  startPaperApiServer,
+  type PaperApiServer,
+} from "../fakes/paper-api-server.js";
 import { createTestCore, type TestCore } from "../fakes/test-core.js";
 
 /** Saturday 13 June 2026, 15:00 UTC (17:00 Berlin): the last completed Hugging Face day is Friday 12 June, the recorded batch. */
@@ -135,3 +141,22 @@ export function serveRecordedOn(hf: PaperApiServer, ...dates: string[]): void {
 /** The dates /api/daily_papers was asked for, in order (one per fetched period). */
 export const askedDates = (hf: PaperApiServer): (string | undefined)[] =>
   hf.requestsTo("/api/daily_papers").map((r) => r.query.date);
+
+/** A bot per test over one loopback paper API per suite (reset between tests); `then` runs after each start. */
+export function useBot(then?: (bot: Bot) => Promise<void>): {
+  readonly hf: PaperApiServer;
+  readonly bot: Bot;
+} {
+  const world = {} as { hf: PaperApiServer; bot: Bot };
+  beforeAll(async () => {
+    world.hf = await startPaperApiServer();
+  });
+  afterAll(() => world.hf.close());
+  beforeEach(async () => {
+    world.hf.reset();
+    world.bot = await startBot(world.hf);
+    if (then) await then(world.bot);
+  });
+  afterEach(() => world.bot.stop());
+  return world;
+}

@@ -94,7 +94,9 @@ describe("restart", () => {
     }, WAIT);
     expect(second.platform.sent).toHaveLength(1);
     expect(second.platform.shownIds()).toHaveLength(5);
-    expect((await second.store.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe("daily:2026-06-12");
+    expect((await second.store.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe(
+      "daily:2026-06-12",
+    );
     // The next run of the schedule has nothing new to post.
     await second.fire(EVERY_DAY_1700);
     expect(second.platform.sent).toHaveLength(1);
@@ -105,22 +107,19 @@ describe("restart", () => {
     expect(third.platform.attempts).toHaveLength(0);
   });
 
-  it(
-    "GIVEN a crash after the claim but before posting WHEN the bot restarts within the grace window THEN the catch-up posts the digest once",
-    async () => {
-      await crashAfterClaim();
-      const second = await boot("2026-06-13T15:05:00Z");
-      await vi.waitFor(
-        () => {
-          expect(second.platform.sent).toHaveLength(1);
-        },
-        { timeout: 1_000 },
-      ); // fixed, the skipped delivery would be retried within 110 ms
-      await second.core.queue.idle();
-      expect(second.platform.sent).toHaveLength(1);
-      expect(await second.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posted" });
-    },
-  );
+  it("GIVEN a crash after the claim but before posting WHEN the bot restarts within the grace window THEN the catch-up posts the digest once", async () => {
+    await crashAfterClaim();
+    const second = await boot("2026-06-13T15:05:00Z");
+    await vi.waitFor(
+      () => {
+        expect(second.platform.sent).toHaveLength(1);
+      },
+      { timeout: 1_000 },
+    ); // fixed, the skipped delivery would be retried within 110 ms
+    await second.core.queue.idle();
+    expect(second.platform.sent).toHaveLength(1);
+    expect(await second.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posted" });
+  });
 
   it("GIVEN a crash during the platform call after the message reached the channel WHEN the bot restarts THEN it reads the channel back, records that message and posts nothing again", async () => {
     const channels = createFakePlatform();
@@ -159,25 +158,22 @@ describe("restart", () => {
     expect(channels.attempts).toHaveLength(1);
   });
 
-  it(
-    "GIVEN a crash during the platform call WHEN the restart reads the message back THEN the period is marked delivered",
-    async () => {
-      const channels = createFakePlatform();
-      const first = await boot(NOW, { platform: channels, posting: diesWhileSending(channels, true) });
-      await first.subscribe(`daily cron "${EVERY_DAY_1700}"`);
-      await tick(first);
-      await vi.waitFor(async () => {
-        expect(await first.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posting" });
-      }, WAIT);
-      await first.crash();
-      const second = await boot("2026-06-13T15:05:00Z", { platform: channels });
-      await second.core.queue.idle();
-      expect(await second.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posted" });
-      expect((await second.store.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe(
-        "daily:2026-06-12",
-      );
-    },
-  );
+  it("GIVEN a crash during the platform call WHEN the restart reads the message back THEN the period is marked delivered", async () => {
+    const channels = createFakePlatform();
+    const first = await boot(NOW, { platform: channels, posting: diesWhileSending(channels, true) });
+    await first.subscribe(`daily cron "${EVERY_DAY_1700}"`);
+    await tick(first);
+    await vi.waitFor(async () => {
+      expect(await first.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posting" });
+    }, WAIT);
+    await first.crash();
+    const second = await boot("2026-06-13T15:05:00Z", { platform: channels });
+    await second.core.queue.idle();
+    expect(await second.store.deliveries.get(FRIDAY_KEY)).toMatchObject({ state: "posted" });
+    expect((await second.store.subscriptions.get(DAILY_ID))?.lastDelivered?.periodKey).toBe(
+      "daily:2026-06-12",
+    );
+  });
 
   it("GIVEN a crash during the platform call before the message reached the channel WHEN the bot restarts THEN the digest is posted once", async () => {
     const channels = createFakePlatform();
