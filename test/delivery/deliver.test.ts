@@ -11,9 +11,10 @@ import { channelRef } from "../../src/platform/channel-ref.js";
 import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
-import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
+import { type Subscription } from "../../src/subscriptions/subscription.js";
 import { createFakePlatform, type FakePlatform } from "../fakes/fake-platform.js";
 import { hfFixturePapers } from "../fakes/hf-fixture-papers.js";
+import { dailySubscription } from "../fakes/subscriptions.js";
 
 const dir = mkdtempSync(join(tmpdir(), "paperboy-deliver-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -182,19 +183,7 @@ describe("the delivery pipeline", () => {
 
   it("GIVEN the platform rejects the first message THEN the delivery finishes rejected and pauses its subscription", async () => {
     const { store, platform, deliverer } = await open("p1");
-    const sub: Subscription = {
-      id: subscriptionId(channel, { kind: "daily" }),
-      channel,
-      source: { kind: "daily" },
-      cron: "0 9 * * *",
-      timezone: "UTC",
-      minUpvotes: 0,
-      top: 3,
-      layout: "compact",
-      voteEmoji: [],
-      createdAt: NOW.toISOString(),
-      emptyNotice: false,
-    };
+    const sub: Subscription = dailySubscription(channel, { cron: "0 9 * * *", createdAt: NOW.toISOString() });
     await store.subscriptions.put(sub);
     platform.nextOnce({ kind: "reject", reason: "not-in-channel", hint: "invite @paperboy" });
     const result = await deliverer.deliver(

@@ -8,12 +8,13 @@ import { describe, expect, it } from "vitest";
 import { channelRef } from "../../src/platform/channel-ref.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
-import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
+import { type Subscription } from "../../src/subscriptions/subscription.js";
 
 import { useMainWorld, freePort, startMain, type RunningMain } from "../fakes/main-process.js";
 
 import { connectRedisAdmin } from "../fakes/redis-admin.js";
 import { probeRedis, redisUrl } from "../fakes/redis-probe.js";
+import { dailySubscription } from "../fakes/subscriptions.js";
 
 const redisAvailable = await probeRedis("Crash-recovery test on Redis");
 const TEAM = "T0CRASH";
@@ -37,19 +38,7 @@ async function seed(store: Store): Promise<Subscription[]> {
   run++;
   const subs = Array.from({ length: CHANNELS }, (_, i): Subscription => {
     const channel = channelRef("slack", TEAM, `C0CRASH${String(run)}X${String(i).padStart(4, "0")}`);
-    return {
-      id: subscriptionId(channel, { kind: "daily" }),
-      channel,
-      source: { kind: "daily" },
-      cron: "* * * * * *",
-      timezone: "UTC",
-      minUpvotes: 0,
-      top: TOP,
-      layout: "compact",
-      voteEmoji: [],
-      createdAt: new Date().toISOString(),
-      emptyNotice: false,
-    };
+    return dailySubscription(channel, { top: TOP });
   });
   for (const s of subs) await store.subscriptions.put(s);
   return subs;

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { channelRef } from "../../src/platform/channel-ref.js";
 import { createStore } from "../../src/storage/create-store.js";
-import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
+import { type Subscription } from "../../src/subscriptions/subscription.js";
 
 import { useMainWorld, freePort, startMain, within } from "../fakes/main-process.js";
+import { dailySubscription } from "../fakes/subscriptions.js";
 
 const TEAM = "T0SIGNAL";
 const TOKEN = "xoxb-signal-test";
@@ -51,19 +52,7 @@ describe.each(["SIGTERM", "SIGINT"] as const)(
       const store = await createStore(storeUrl, { owner: "seed" });
       const subs = Array.from({ length: CHANNELS }, (_, i): Subscription => {
         const channel = channelRef("slack", TEAM, `C0${signal}${String(i).padStart(4, "0")}`);
-        return {
-          id: subscriptionId(channel, { kind: "daily" }),
-          channel,
-          source: { kind: "daily" },
-          cron: "* * * * * *",
-          timezone: "UTC",
-          minUpvotes: 0,
-          top: 3,
-          layout: "compact",
-          voteEmoji: [],
-          createdAt: new Date().toISOString(),
-          emptyNotice: false,
-        };
+        return dailySubscription(channel);
       });
       for (const s of subs) await store.subscriptions.put(s);
       await store.close();

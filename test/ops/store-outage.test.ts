@@ -10,12 +10,13 @@ import { describe, expect, it } from "vitest";
 import type { PaperId } from "../../src/papers/paper.js";
 import { channelRef } from "../../src/platform/channel-ref.js";
 import { createStore } from "../../src/storage/create-store.js";
-import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
+import { type Subscription } from "../../src/subscriptions/subscription.js";
 import { eventFixture, postSigned, SIGNING_SECRET } from "../adapters/slack/slack-harness.js";
 
 import { useMainWorld, freePort, get, killHard, pollUntil, startMain } from "../fakes/main-process.js";
 
 import { connectRedisAdmin } from "../fakes/redis-admin.js";
+import { dailySubscription } from "../fakes/subscriptions.js";
 
 const TEAM = "T0OUTAGE";
 const TOKEN = "xoxb-outage-test";
@@ -35,19 +36,7 @@ interface Posted {
 async function startWithADigest(storeUrl: string): Promise<Posted> {
   const channel = channelRef("slack", TEAM, `C0OUT${String(++channelNo)}`);
   const store = await createStore(storeUrl, { owner: "seed" });
-  const sub: Subscription = {
-    id: subscriptionId(channel, { kind: "daily" }),
-    channel,
-    source: { kind: "daily" },
-    cron: "* * * * * *",
-    timezone: "UTC",
-    minUpvotes: 0,
-    top: 3,
-    layout: "compact",
-    voteEmoji: [],
-    createdAt: new Date().toISOString(),
-    emptyNotice: false,
-  };
+  const sub: Subscription = dailySubscription(channel);
   await store.subscriptions.put(sub);
   await store.close();
   const port = await freePort();

@@ -11,7 +11,7 @@ import { DEFAULT_VOTE_EMOJI } from "../../src/platform/emoji.js";
 import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
-import { subscriptionId, type Subscription } from "../../src/subscriptions/subscription.js";
+import { type Subscription } from "../../src/subscriptions/subscription.js";
 import { createFakePlatform } from "../fakes/fake-platform.js";
 import { hfFixturePapers } from "../fakes/hf-fixture-papers.js";
 import { createManualScheduler } from "../fakes/manual-scheduler.js";
@@ -20,6 +20,7 @@ import { startPostSink, type PostSink, type SinkPost } from "../fakes/post-sink.
 import { connectRedisAdmin, type RedisAdmin } from "../fakes/redis-admin.js";
 import { spawnReplica, waitUntil, type Replica } from "../fakes/replica-cluster.js";
 import { probeRedis, redisUrl } from "../fakes/redis-probe.js";
+import { dailySubscription } from "../fakes/subscriptions.js";
 
 const redisAvailable = await probeRedis("Multi-replica tests");
 const runPrefix = `paperboy-test-replicas-${randomUUID()}`;
@@ -40,19 +41,11 @@ const channelOf = (i: number) => channelRef("slack", `T${String(i % WORKSPACES)}
 async function seedSubscriptions(store: Store): Promise<Subscription[]> {
   const all = Array.from({ length: SUBSCRIPTIONS }, (_, i): Subscription => {
     const channel = channelOf(i);
-    return {
-      id: subscriptionId(channel, { kind: "daily" }),
-      channel,
-      source: { kind: "daily" },
-      cron: "* * * * * *",
-      timezone: "UTC",
-      minUpvotes: 0,
+    return dailySubscription(channel, {
       top: TOP,
-      layout: "compact",
       voteEmoji: [...DEFAULT_VOTE_EMOJI],
       createdAt: now().toISOString(),
-      emptyNotice: false,
-    };
+    });
   });
   await Promise.all(all.map((s) => store.subscriptions.put(s)));
   return all;

@@ -42,18 +42,33 @@ switch (task.mode) {
     const { message, count = 0, startAt = 0 } = task;
     if (message === undefined) throw new Error("vote needs a message");
     const store = await createStore(task.url, options);
-    const votes = createVoteService({ votes: store.votes, posts: store.posts, now: () => new Date(), log: silentLogger });
+    const votes = createVoteService({
+      votes: store.votes,
+      posts: store.posts,
+      now: () => new Date(),
+      log: silentLogger,
+    });
     // Every process starts at the same moment, so the three really write at once.
     await new Promise((done) => setTimeout(done, Math.max(0, startAt - Date.now())));
     const ref = { channel: channelRef("discord", message.workspace, message.channel), id: message.id };
     const results: VoteResult[] = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        votes.handleReaction({ message: ref, userId: `P${String(task.process)}-U${String(i)}`, emoji: { kind: "keycap", number: 1 }, change: "added" }),
+        votes.handleReaction({
+          message: ref,
+          userId: `P${String(task.process)}-U${String(i)}`,
+          emoji: { kind: "keycap", number: 1 },
+          change: "added",
+        }),
       ),
     );
     votes.close();
     await store.close();
-    console.log(JSON.stringify({ counted: results.filter((r) => r.status === "counted").length, statuses: [...new Set(results.map((r) => r.status))] }));
+    console.log(
+      JSON.stringify({
+        counted: results.filter((r) => r.status === "counted").length,
+        statuses: [...new Set(results.map((r) => r.status))],
+      }),
+    );
     break;
   }
 }

@@ -47,10 +47,15 @@ interface ChildRun {
 /** Runs store-open-child.ts with one task; resolves when the process ends by itself (killed after 30 s). */
 function runChild(task: Record<string, unknown>, as?: { uid: number; gid: number }): Promise<ChildRun> {
   return new Promise((done) => {
-    execFile(process.execPath, ["--import", "tsx", childScript, JSON.stringify(task)], { timeout: 30_000, ...as }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--import", "tsx", childScript, JSON.stringify(task)],
+      { timeout: 30_000, ...as },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -62,12 +67,16 @@ describe("opening a store that cannot be opened", () => {
   });
 
   it("GIVEN sqlite:// without a path THEN the error gives an example path", async () => {
-    expect(await openError(createStore("sqlite://"))).toBe("cannot open store sqlite://: no file path; use sqlite://data/paperboy.sqlite");
+    expect(await openError(createStore("sqlite://"))).toBe(
+      "cannot open store sqlite://: no file path; use sqlite://data/paperboy.sqlite",
+    );
   });
 
   it("GIVEN an unreachable Redis with a password in the URL THEN the error hides the password, names the reason and says to check Redis", async () => {
     const message = await openError(createStore("redis://:hunter2@127.0.0.1:1"));
-    expect(message).toMatch(/^cannot open store redis:\/\/:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED.*; check that Redis is running and reachable/);
+    expect(message).toMatch(
+      /^cannot open store redis:\/\/:\*\*\*@127\.0\.0\.1:1: .*ECONNREFUSED.*; check that Redis is running and reachable/,
+    );
     expect(message).not.toContain("hunter2");
     const withUser = await openError(createStore("redis://paperboy:s3cr3t@127.0.0.1:1/0"));
     expect(withUser).toMatch(/^cannot open store redis:\/\/paperboy:\*\*\*@127\.0\.0\.1:1\/0: /);
@@ -78,7 +87,11 @@ describe("opening a store that cannot be opened", () => {
     const file = join(tempDir, "a-file");
     writeFileSync(file, "not a folder");
     const message = await openError(createStore(`sqlite://${file}/x.sqlite`));
-    expect(message).toMatch(new RegExp(`^cannot open store sqlite://${file}/x\\.sqlite: .*(EEXIST|ENOTDIR).*; check the path in STORE_URL`));
+    expect(message).toMatch(
+      new RegExp(
+        `^cannot open store sqlite://${file}/x\\.sqlite: .*(EEXIST|ENOTDIR).*; check the path in STORE_URL`,
+      ),
+    );
   });
 
   it("GIVEN a file that is not a database THEN the error says to restore it or move it aside, and the file is left as it was", async () => {
@@ -104,7 +117,9 @@ describe("opening a store that cannot be opened", () => {
     if (as) {
       const canRun = await runChild({ mode: "open", url: "memory://" }, as);
       if (canRun.stdout.trim() !== "opened") {
-        console.warn(`unwritable-file test skipped: uid 65534 cannot run the child script (${canRun.stderr.split("\n")[0] ?? ""})`);
+        console.warn(
+          `unwritable-file test skipped: uid 65534 cannot run the child script (${canRun.stderr.split("\n")[0] ?? ""})`,
+        );
         ctx.skip();
       }
     }
@@ -128,16 +143,23 @@ describe("opening a store that can be opened", () => {
 
   it("GIVEN memory:// THEN it is SQLite, not shared, with the plain URL", async () => {
     const store = await createStore("memory://");
-    expect({ engine: store.engine, shared: store.shared, displayUrl: store.displayUrl }).toEqual({ engine: "sqlite", shared: false, displayUrl: "memory://" });
+    expect({ engine: store.engine, shared: store.shared, displayUrl: store.displayUrl }).toEqual({
+      engine: "sqlite",
+      shared: false,
+      displayUrl: "memory://",
+    });
     await store.close();
   });
 
-  it.runIf(redisAvailable)("GIVEN Redis THEN it is shared and its displayUrl hides any password", async () => {
-    const store = await createStore(redisUrl, { keyPrefix: runPrefix });
-    expect({ engine: store.engine, shared: store.shared }).toEqual({ engine: "redis", shared: true });
-    expect(store.displayUrl).toBe(redisUrl.replace(/^(redis:\/\/[^:@/]*):[^@/]*@/, "$1:***@"));
-    await store.close();
-  });
+  it.runIf(redisAvailable)(
+    "GIVEN Redis THEN it is shared and its displayUrl hides any password",
+    async () => {
+      const store = await createStore(redisUrl, { keyPrefix: runPrefix });
+      expect({ engine: store.engine, shared: store.shared }).toEqual({ engine: "redis", shared: true });
+      expect(store.displayUrl).toBe(redisUrl.replace(/^(redis:\/\/[^:@/]*):[^@/]*@/, "$1:***@"));
+      await store.close();
+    },
+  );
 });
 
 describe("nothing left running", () => {
@@ -148,14 +170,18 @@ describe("nothing left running", () => {
     expect(stdout).not.toContain("hunter2");
   }, 60_000);
 
-  it.runIf(redisAvailable)("GIVEN a Redis store written to and closed THEN the process exits on its own and the write is kept", async () => {
-    const prefix = `${runPrefix}-close`;
-    const { code, stdout } = await runChild({ mode: "open-close", url: redisUrl, prefix });
-    expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: "closed" });
-    const store = await createStore(redisUrl, { keyPrefix: prefix });
-    expect(await store.namespace("installations").get("child")).toBe("was here");
-    await store.close();
-  }, 60_000);
+  it.runIf(redisAvailable)(
+    "GIVEN a Redis store written to and closed THEN the process exits on its own and the write is kept",
+    async () => {
+      const prefix = `${runPrefix}-close`;
+      const { code, stdout } = await runChild({ mode: "open-close", url: redisUrl, prefix });
+      expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: "closed" });
+      const store = await createStore(redisUrl, { keyPrefix: prefix });
+      expect(await store.namespace("installations").get("child")).toBe("was here");
+      await store.close();
+    },
+    60_000,
+  );
 
   it("GIVEN a SQLite store written to and closed THEN the process exits on its own and the write is kept", async () => {
     const url = `sqlite://${join(tempDir, "closed.sqlite")}`;
@@ -171,32 +197,59 @@ describe("three processes voting on one store", () => {
   const channel = channelRef("discord", "G1", "CH1");
   const paper = toPaperId("2606.00001")!;
   const engines = [
-    { name: "one SQLite file", run: true, url: () => `sqlite://${join(tempDir, "multi.sqlite")}`, prefix: undefined },
+    {
+      name: "one SQLite file",
+      run: true,
+      url: () => `sqlite://${join(tempDir, "multi.sqlite")}`,
+      prefix: undefined,
+    },
     { name: "one Redis", run: redisAvailable, url: () => redisUrl, prefix: `${runPrefix}-multi` },
   ];
   for (const engine of engines)
-    it.runIf(engine.run)(`GIVEN 3 processes each casting 200 concurrent votes by distinct users on ${engine.name} THEN the tally is exactly 600`, async () => {
-      const url = engine.url();
-      const options = engine.prefix !== undefined ? { keyPrefix: engine.prefix } : {};
-      const store = await createStore(url, options);
-      try {
-        const message = { workspace: "G1", channel: "CH1", id: "digest-multi" };
-        await store.posts.record({ ref: { channel, id: message.id }, slots: new Map([[1, paper]]), layout: "compact", kind: "digest", postedAt: new Date() });
-        const startAt = Date.now() + 3_000;
-        const runs = await Promise.all(
-          [1, 2, 3].map((n) => runChild({ mode: "vote", url, ...(engine.prefix !== undefined ? { prefix: engine.prefix } : {}), process: n, count: 200, message, startAt })),
-        );
-        expect(runs.map((r) => [r.code, r.stderr])).toEqual([
-          [0, ""],
-          [0, ""],
-          [0, ""],
-        ]);
-        expect(runs.map((r) => JSON.parse(r.stdout) as unknown)).toEqual([1, 2, 3].map(() => ({ counted: 200, statuses: ["counted"] })));
-        expect(await store.votes.tallies(channel, [paper])).toEqual(new Map([[paper, 600]]));
-        expect((await store.votes.channelVotes(channel)).map((v) => v.votes)).toEqual([600]);
-        expect(await store.votes.userVotes(channel, "P3-U199")).toEqual(new Set([paper]));
-      } finally {
-        await store.close();
-      }
-    }, 90_000);
+    it.runIf(engine.run)(
+      `GIVEN 3 processes each casting 200 concurrent votes by distinct users on ${engine.name} THEN the tally is exactly 600`,
+      async () => {
+        const url = engine.url();
+        const options = engine.prefix !== undefined ? { keyPrefix: engine.prefix } : {};
+        const store = await createStore(url, options);
+        try {
+          const message = { workspace: "G1", channel: "CH1", id: "digest-multi" };
+          await store.posts.record({
+            ref: { channel, id: message.id },
+            slots: new Map([[1, paper]]),
+            layout: "compact",
+            kind: "digest",
+            postedAt: new Date(),
+          });
+          const startAt = Date.now() + 3_000;
+          const runs = await Promise.all(
+            [1, 2, 3].map((n) =>
+              runChild({
+                mode: "vote",
+                url,
+                ...(engine.prefix !== undefined ? { prefix: engine.prefix } : {}),
+                process: n,
+                count: 200,
+                message,
+                startAt,
+              }),
+            ),
+          );
+          expect(runs.map((r) => [r.code, r.stderr])).toEqual([
+            [0, ""],
+            [0, ""],
+            [0, ""],
+          ]);
+          expect(runs.map((r) => JSON.parse(r.stdout) as unknown)).toEqual(
+            [1, 2, 3].map(() => ({ counted: 200, statuses: ["counted"] })),
+          );
+          expect(await store.votes.tallies(channel, [paper])).toEqual(new Map([[paper, 600]]));
+          expect((await store.votes.channelVotes(channel)).map((v) => v.votes)).toEqual([600]);
+          expect(await store.votes.userVotes(channel, "P3-U199")).toEqual(new Set([paper]));
+        } finally {
+          await store.close();
+        }
+      },
+      90_000,
+    );
 });
