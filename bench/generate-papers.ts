@@ -42,7 +42,28 @@ function fixtureVocabulary(): { words: string[]; keywords: string[] } {
   return { words: [...words].sort(), keywords: [...keywords].sort() };
 }
 
-const FUNCTION_WORDS = ["the", "of", "and", "a", "to", "in", "we", "for", "that", "with", "on", "is", "by", "our", "as", "this", "from", "are", "an", "which"];
+const FUNCTION_WORDS = [
+  "the",
+  "of",
+  "and",
+  "a",
+  "to",
+  "in",
+  "we",
+  "for",
+  "that",
+  "with",
+  "on",
+  "is",
+  "by",
+  "our",
+  "as",
+  "this",
+  "from",
+  "are",
+  "an",
+  "which",
+];
 const ROOTS = (
   "token graph vision diffus embed quant align reason agent memory retriev attent transform decod encod sampl " +
   "prun distill adapt optim regular schedul segment detect track render synthes predict classif cluster generat " +
@@ -51,8 +72,47 @@ const ROOTS = (
   "multimod speech audio video motion scene depth pose point mesh voxel neur symbol program logic math " +
   "code tool web browse chat dialog instruct prompt context benchmark dataset evaluat align safet toxic bias fair"
 ).split(" ");
-const SUFFIXES = ["", "s", "er", "ers", "ing", "ed", "ation", "ations", "ive", "ity", "al", "ally", "ization", "or", "ors", "ness", "ism", "able", "ment", "ments"];
-const PREFIXES = ["", "", "", "multi", "cross", "self", "meta", "hyper", "semi", "pre", "post", "co", "sub", "inter", "intra", "non", "re"];
+const SUFFIXES = [
+  "",
+  "s",
+  "er",
+  "ers",
+  "ing",
+  "ed",
+  "ation",
+  "ations",
+  "ive",
+  "ity",
+  "al",
+  "ally",
+  "ization",
+  "or",
+  "ors",
+  "ness",
+  "ism",
+  "able",
+  "ment",
+  "ments",
+];
+const PREFIXES = [
+  "",
+  "",
+  "",
+  "multi",
+  "cross",
+  "self",
+  "meta",
+  "hyper",
+  "semi",
+  "pre",
+  "post",
+  "co",
+  "sub",
+  "inter",
+  "intra",
+  "non",
+  "re",
+];
 const FIRST = (
   "Ana Bo Chen Dmitri Elif Fatima Gabriel Hana Ivan Jun Kofi Lena Mateo Nadia Omar Priya Qiang Rafal Sofia Tomás " +
   "Uma Viktor Wei Xin Yara Zoë Aarav Björn Chloé Diego Emre Farah Hiro José Kenji Lucía Maël Noor Olga Paulo"
@@ -116,8 +176,13 @@ export function generateCorpus(count: number, seed = 20260612): Corpus {
 
   const papers: Paper[] = [];
   for (let i = 0; i < count; i++) {
-    const titleWords = Array.from({ length: int(6, 14) }, () => (random() < 0.2 ? pick(FUNCTION_WORDS) : word()));
-    const title = random() < 0.3 ? `${capital(word())}: ${titleWords.map(capital).join(" ")}` : titleWords.map(capital).join(" ");
+    const titleWords = Array.from({ length: int(6, 14) }, () =>
+      random() < 0.2 ? pick(FUNCTION_WORDS) : word(),
+    );
+    const title =
+      random() < 0.3
+        ? `${capital(word())}: ${titleWords.map(capital).join(" ")}`
+        : titleWords.map(capital).join(" ");
     const sentences: string[] = [];
     let words = 0;
     // ~140 words, ~1,300 characters on average: the length of real arXiv abstracts.
@@ -133,9 +198,13 @@ export function generateCorpus(count: number, seed = 20260612): Corpus {
         ? pick(fixture.keywords)
         : Array.from({ length: int(1, 3) }, word).join(random() < 0.2 ? "-" : " "),
     );
-    const authors: PaperAuthor[] = Array.from({ length: int(3, 8) }, () => ({ name: `${pick(FIRST)} ${pick(LAST)}` }));
+    const authors: PaperAuthor[] = Array.from({ length: int(3, 8) }, () => ({
+      name: `${pick(FIRST)} ${pick(LAST)}`,
+    }));
     const month = 1 + (i % 12);
-    const id = toPaperId(`${24 + Math.floor(i / 99_999) % 3}${String(month).padStart(2, "0")}.${String(i % 99_999).padStart(5, "0")}`);
+    const id = toPaperId(
+      `${24 + (Math.floor(i / 99_999) % 3)}${String(month).padStart(2, "0")}.${String(i % 99_999).padStart(5, "0")}`,
+    );
     if (!id) throw new Error("generated an invalid arXiv id");
     papers.push({
       id,
@@ -157,7 +226,9 @@ function generateQueries(papers: readonly Paper[], random: () => number, word: (
   const typo = (w: string): string => {
     if (w.length < 5) return w;
     const i = 1 + Math.floor(random() * (w.length - 2));
-    return random() < 0.5 ? w.slice(0, i) + w.slice(i + 1) : w.slice(0, i) + (w[i + 1] ?? "") + (w[i] ?? "") + w.slice(i + 2);
+    return random() < 0.5
+      ? w.slice(0, i) + w.slice(i + 1)
+      : w.slice(0, i) + (w[i + 1] ?? "") + (w[i] ?? "") + w.slice(i + 2);
   };
   const kinds = [
     () => word(),

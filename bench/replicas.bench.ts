@@ -79,9 +79,13 @@ async function freePort(): Promise<number> {
 /** A private redis-server (so INFO counts only this benchmark's commands), or undefined when there is no binary. */
 async function privateRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
   const failed = await new Promise<boolean>((done) => {
     child.once("error", () => done(true));
     child.once("spawn", () => done(false));
@@ -134,11 +138,18 @@ async function seed(url: string, prefix: string, due: Date): Promise<void> {
       emptyNotice: false,
     };
   });
-  for (let i = 0; i < all.length; i += 500) await Promise.all(all.slice(i, i + 500).map((s) => store.subscriptions.put(s)));
+  for (let i = 0; i < all.length; i += 500)
+    await Promise.all(all.slice(i, i + 500).map((s) => store.subscriptions.put(s)));
   await store.close();
 }
 
-async function runOnce(url: string, admin: RedisAdmin, hf: PaperApiServer, sink: PostSink, n: number): Promise<Figures> {
+async function runOnce(
+  url: string,
+  admin: RedisAdmin,
+  hf: PaperApiServer,
+  sink: PostSink,
+  n: number,
+): Promise<Figures> {
   sink.reset();
   sink.setLatencyMs(LATENCY_MS);
   const prefix = `paperboy-bench-replicas-${randomUUID()}`;
@@ -159,18 +170,26 @@ async function runOnce(url: string, admin: RedisAdmin, hf: PaperApiServer, sink:
     const due = new Date(Math.ceil((Date.now() + 6_000) / 1000) * 1000);
     await seed(url, prefix, due);
     await Promise.all(replicas.map((r) => r.start()));
-    if (Date.now() > due.getTime() - 500) throw new Error("replicas started after the due second; raise the margin");
+    if (Date.now() > due.getTime() - 500)
+      throw new Error("replicas started after the due second; raise the margin");
     const before = await admin.commandStats();
     const watch = await monitor(url);
-    const finished = await waitUntil(() => new Set(sink.posts.map((p) => p.channel)).size >= SUBS, due.getTime() - Date.now() + TIMEOUT_MS);
+    const finished = await waitUntil(
+      () => new Set(sink.posts.map((p) => p.channel)).size >= SUBS,
+      due.getTime() - Date.now() + TIMEOUT_MS,
+    );
     // Seeding finishes after the last post (5 keycaps per digest): count until it settles.
-    await waitUntil(() => [...sink.reactions.values()].reduce((a, r) => a + r.length, 0) >= sink.posts.length * 5, 10_000);
+    await waitUntil(
+      () => [...sink.reactions.values()].reduce((a, r) => a + r.length, 0) >= sink.posts.length * 5,
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
     watch.stop();
     const after = await admin.commandStats();
     const executed = new Map<string, number>();
     for (const [name, calls] of after) {
-      const delta = calls - (before.get(name) ?? 0) - (name === "info" ? 1 : 0) - (name === "monitor" ? 1 : 0);
+      const delta =
+        calls - (before.get(name) ?? 0) - (name === "info" ? 1 : 0) - (name === "monitor" ? 1 : 0);
       if (delta > 0) executed.set(name, delta);
     }
     const last = Math.max(...sink.posts.map((p) => p.at), due.getTime());
@@ -193,7 +212,8 @@ async function runOnce(url: string, admin: RedisAdmin, hf: PaperApiServer, sink:
   }
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const rate = (f: Figures): number => f.delivered / (f.wallMs / 1000);
 const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 const top = (m: Map<string, number>, per: number, k = 8): string =>
@@ -207,17 +227,29 @@ function describe(label: string, runs: Figures[]): void {
   const f = runs[Math.floor(runs.length / 2)] ?? runs[0];
   if (!f) return;
   const wall = median(runs.map((r) => r.wallMs));
-  const status = f.finished ? "" : `  (NOT FINISHED: ${String(f.delivered)} of ${String(SUBS)} in ${String(TIMEOUT_MS / 1000)} s)`;
+  const status = f.finished
+    ? ""
+    : `  (NOT FINISHED: ${String(f.delivered)} of ${String(SUBS)} in ${String(TIMEOUT_MS / 1000)} s)`;
   const per = Math.max(1, f.delivered);
   const scans = (f.sent.get("scan") ?? 0) + (f.sent.get("keys") ?? 0);
-  const shares = [...f.perReplica.entries()].sort().map(([k, v]) => `${k}=${String(v)} (${((100 * v) / per).toFixed(1)} %)`);
+  const shares = [...f.perReplica.entries()]
+    .sort()
+    .map(([k, v]) => `${k}=${String(v)} (${((100 * v) / per).toFixed(1)} %)`);
   console.log(label);
-  console.log(`  wall time (due second → last post)  ${wall.toFixed(0)} ms  [runs: ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")}]${status}`);
-  console.log(`  throughput                          ${median(runs.map(rate)).toFixed(0)} deliveries/s (bound: ${String(f.replicas * CONCURRENCY)} in flight × 1 post / ${String(LATENCY_MS)} ms = ${String((f.replicas * CONCURRENCY * 1000) / LATENCY_MS)}/s)`);
+  console.log(
+    `  wall time (due second → last post)  ${wall.toFixed(0)} ms  [runs: ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")}]${status}`,
+  );
+  console.log(
+    `  throughput                          ${median(runs.map(rate)).toFixed(0)} deliveries/s (bound: ${String(f.replicas * CONCURRENCY)} in flight × 1 post / ${String(LATENCY_MS)} ms = ${String((f.replicas * CONCURRENCY * 1000) / LATENCY_MS)}/s)`,
+  );
   console.log(`  posted twice                        ${String(f.duplicates)}`);
   console.log(`  posts per replica                   ${shares.join(" ")}`);
-  console.log(`  commands sent per delivery          ${(total(f.sent) / per).toFixed(2)}  (${top(f.sent, per)}); SCAN/KEYS: ${String(scans)}`);
-  console.log(`  executed per delivery (commandstats) ${(total(f.executed) / per).toFixed(1)}  (${top(f.executed, per, 6)})`);
+  console.log(
+    `  commands sent per delivery          ${(total(f.sent) / per).toFixed(2)}  (${top(f.sent, per)}); SCAN/KEYS: ${String(scans)}`,
+  );
+  console.log(
+    `  executed per delivery (commandstats) ${(total(f.executed) / per).toFixed(1)}  (${top(f.executed, per, 6)})`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -225,7 +257,9 @@ async function main(): Promise<void> {
   const own = explicit === undefined ? await privateRedis() : undefined;
   const url = explicit ?? own?.url ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   if (!(await reachable(url))) {
-    console.log(`replicas benchmark skipped: no redis-server binary and nothing answering at ${url} (set BENCH_REDIS_URL or REDIS_URL)`);
+    console.log(
+      `replicas benchmark skipped: no redis-server binary and nothing answering at ${url} (set BENCH_REDIS_URL or REDIS_URL)`,
+    );
     return;
   }
   if (!own) console.log(`(shared Redis at ${url}: other clients' commands are counted too)`);
@@ -240,8 +274,12 @@ async function main(): Promise<void> {
         results.set(n, [...(results.get(n) ?? []), f]);
       }
     }
-    console.log(`subscriptions            ${String(SUBS)} daily digests due in the same second, ${String(WORKSPACES)} workspaces, one schedule group`);
-    console.log(`post latency             ${String(LATENCY_MS)} ms; ${String(CONCURRENCY)} deliveries in flight per replica; runs: ${String(RUNS)}${RUNS > 1 ? " (medians)" : ""}`);
+    console.log(
+      `subscriptions            ${String(SUBS)} daily digests due in the same second, ${String(WORKSPACES)} workspaces, one schedule group`,
+    );
+    console.log(
+      `post latency             ${String(LATENCY_MS)} ms; ${String(CONCURRENCY)} deliveries in flight per replica; runs: ${String(RUNS)}${RUNS > 1 ? " (medians)" : ""}`,
+    );
     describe("1 replica", results.get(1) ?? []);
     describe("3 replicas", results.get(3) ?? []);
     const one = median((results.get(1) ?? []).map(rate));
@@ -250,8 +288,12 @@ async function main(): Promise<void> {
       const f = results.get(n)?.[0];
       return f ? total(f.sent) / Math.max(1, f.delivered) : Number.NaN;
     };
-    console.log(`throughput 3 vs 1        ${(three / one).toFixed(2)}× on ${String(availableParallelism())} CPUs (target ≥ 2.5×)`);
-    console.log(`commands 3 vs 1          ${(perDelivery(3) / perDelivery(1)).toFixed(2)}× per delivery (target 1 ± 0.10; each ≤ 10)`);
+    console.log(
+      `throughput 3 vs 1        ${(three / one).toFixed(2)}× on ${String(availableParallelism())} CPUs (target ≥ 2.5×)`,
+    );
+    console.log(
+      `commands 3 vs 1          ${(perDelivery(3) / perDelivery(1)).toFixed(2)}× per delivery (target 1 ± 0.10; each ≤ 10)`,
+    );
   } finally {
     admin.close();
     await sink.close();

@@ -21,11 +21,17 @@ export interface CorpusReport {
 }
 
 const [storeUrl, count, out, passes] = process.argv.slice(2);
-if (!storeUrl || !count || !out) throw new Error("usage: search-corpus-child.ts <store url> <papers> <report.json> [passes]");
+if (!storeUrl || !count || !out)
+  throw new Error("usage: search-corpus-child.ts <store url> <papers> <report.json> [passes]");
 const LIMIT = 10;
 
 /** Baseline: lower-cased title+abstract must include every query word (no ranking, no typos). */
-function naiveSearch(papers: readonly Paper[], lowered: readonly string[], query: string, limit: number): Paper[] {
+function naiveSearch(
+  papers: readonly Paper[],
+  lowered: readonly string[],
+  query: string,
+  limit: number,
+): Paper[] {
   const words = parseQuery(query).terms;
   if (words.length === 0) return [];
   const found: Paper[] = [];

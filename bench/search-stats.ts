@@ -17,7 +17,10 @@ function summarise(times: number[]): Latency {
 }
 
 /** Times `run` on every query once; `run` says whether the query found anything. */
-export function latencies(queries: readonly string[], run: (q: string) => boolean): { latency: Latency; answered: number } {
+export function latencies(
+  queries: readonly string[],
+  run: (q: string) => boolean,
+): { latency: Latency; answered: number } {
   const times: number[] = [];
   let answered = 0;
   for (const q of queries) {
@@ -50,5 +53,9 @@ const median = (xs: readonly number[]): number => {
 
 /** Each percentile's median over the passes. */
 export function medianOf(runs: readonly Latency[]): Latency {
-  return { p50: median(runs.map((r) => r.p50)), p95: median(runs.map((r) => r.p95)), p99: median(runs.map((r) => r.p99)) };
+  return {
+    p50: median(runs.map((r) => r.p50)),
+    p95: median(runs.map((r) => r.p95)),
+    p99: median(runs.map((r) => r.p99)),
+  };
 }

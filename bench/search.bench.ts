@@ -27,7 +27,10 @@ async function settle(): Promise<void> {
 }
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
 const ms = (value: number): string => value.toFixed(2);
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(" / ");
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
 const line = (label: string, value: string): void => console.log(`${`${label}:`.padEnd(44)}${value}`);
 
 line("machine load (1/5/15 min) at start", `${load()}  (${cpus().length} CPUs)`);
@@ -38,12 +41,23 @@ try {
   const reportFile = join(dir, "corpus.json");
   const child = spawnSync(
     process.execPath,
-    ["--import", "tsx", fileURLToPath(new URL("./search-corpus-child.ts", import.meta.url)), storeUrl, String(PAPERS), reportFile, String(PASSES)],
+    [
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("./search-corpus-child.ts", import.meta.url)),
+      storeUrl,
+      String(PAPERS),
+      reportFile,
+      String(PASSES),
+    ],
     { stdio: "inherit" },
   );
   if (child.status !== 0) throw new Error(`the corpus process failed (status ${child.status})`);
   const corpus = JSON.parse(readFileSync(reportFile, "utf8")) as CorpusReport;
-  line("papers generated", `${corpus.papers} (vocabulary ${corpus.vocabularySize} words, abstracts ${corpus.averageAbstract.toFixed(0)} chars on average) in ${(corpus.generateMs / 1000).toFixed(1)} s`);
+  line(
+    "papers generated",
+    `${corpus.papers} (vocabulary ${corpus.vocabularySize} words, abstracts ${corpus.averageAbstract.toFixed(0)} chars on average) in ${(corpus.generateMs / 1000).toFixed(1)} s`,
+  );
   line("written to SQLite", `${(corpus.writeMs / 1000).toFixed(1)} s`);
 
   // 2. This process only loads the archive from the store: what a restarted paperboy does.
@@ -58,12 +72,22 @@ try {
   const cpu = process.cpuUsage(cpuStart);
   await settle();
   const mem = process.memoryUsage();
-  line("index build (archive.load from SQLite)", `${(buildMs / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU, ${loaded} papers`);
-  line("RSS before load / after load, after GC", `${mb(rssStart)} / ${mb(mem.rss)}${gc ? "" : " (no global.gc: run through `npm run bench`)"}`);
-  line("V8 heap used / committed, array buffers", `${mb(mem.heapUsed)} / ${mb(mem.heapTotal)}, ${mb(mem.arrayBuffers)} (postings, phrase filters, scratch)`);
+  line(
+    "index build (archive.load from SQLite)",
+    `${(buildMs / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU, ${loaded} papers`,
+  );
+  line(
+    "RSS before load / after load, after GC",
+    `${mb(rssStart)} / ${mb(mem.rss)}${gc ? "" : " (no global.gc: run through `npm run bench`)"}`,
+  );
+  line(
+    "V8 heap used / committed, array buffers",
+    `${mb(mem.heapUsed)} / ${mb(mem.heapTotal)}, ${mb(mem.arrayBuffers)} (postings, phrase filters, scratch)`,
+  );
 
   // 3. The same 1,000 queries through the archive (ranking in memory, top hits read back from SQLite).
-  const search = async (q: string): Promise<boolean> => (await archive.search(q, { limit: LIMIT })).length > 0;
+  const search = async (q: string): Promise<boolean> =>
+    (await archive.search(q, { limit: LIMIT })).length > 0;
   for (const q of corpus.queries.slice(0, 100)) await search(q);
   const runs = [];
   const queryCpu = process.cpuUsage();
@@ -76,9 +100,18 @@ try {
   const naive = corpus.naive;
   await store.close();
 
-  line("queries", `${corpus.queries.length} × ${PASSES} passes, medians (archive answered ${runs[0]?.answered}, naive answered ${naive.answered})`);
-  line("archive search latency", `p50 ${ms(indexed.p50)} ms  p95 ${ms(indexed.p95)} ms  p99 ${ms(indexed.p99)} ms  (CPU ${ms(cpuPerQuery)} ms a query on average)`);
-  line("naive scan latency (baseline)", `p50 ${ms(naive.p50)} ms  p95 ${ms(naive.p95)} ms  p99 ${ms(naive.p99)} ms`);
+  line(
+    "queries",
+    `${corpus.queries.length} × ${PASSES} passes, medians (archive answered ${runs[0]?.answered}, naive answered ${naive.answered})`,
+  );
+  line(
+    "archive search latency",
+    `p50 ${ms(indexed.p50)} ms  p95 ${ms(indexed.p95)} ms  p99 ${ms(indexed.p99)} ms  (CPU ${ms(cpuPerQuery)} ms a query on average)`,
+  );
+  line(
+    "naive scan latency (baseline)",
+    `p50 ${ms(naive.p50)} ms  p95 ${ms(naive.p95)} ms  p99 ${ms(naive.p99)} ms`,
+  );
   line(
     "naive / archive",
     `p50 ${(naive.p50 / indexed.p50).toFixed(1)}x  p95 ${(naive.p95 / indexed.p95).toFixed(1)}x  p99 ${(naive.p99 / indexed.p99).toFixed(1)}x`,

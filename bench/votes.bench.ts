@@ -39,8 +39,19 @@ interface Figures {
 }
 
 async function run(store: Store, concurrent: boolean): Promise<Figures> {
-  await store.posts.record({ ref: digest, slots: new Map(papers.map((p, i) => [i + 1, p])), layout: "compact", kind: "digest", postedAt: new Date(0) });
-  const service = createVoteService({ votes: store.votes, posts: store.posts, now: () => new Date(), log: silentLogger });
+  await store.posts.record({
+    ref: digest,
+    slots: new Map(papers.map((p, i) => [i + 1, p])),
+    layout: "compact",
+    kind: "digest",
+    postedAt: new Date(0),
+  });
+  const service = createVoteService({
+    votes: store.votes,
+    posts: store.posts,
+    now: () => new Date(),
+    log: silentLogger,
+  });
   const times: number[] = [];
   const timed = async (e: ReactionChanged): Promise<void> => {
     const start = performance.now();
@@ -56,8 +67,14 @@ async function run(store: Store, concurrent: boolean): Promise<Figures> {
   const used = process.cpuUsage(cpu);
   service.close();
   times.sort((a, b) => a - b);
-  const at = (p: number): number => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] ?? Number.NaN;
-  return { perSecond: (EVENTS / total) * 1000, p50: at(50), p99: at(99), cpuUs: ((used.user + used.system) / EVENTS) };
+  const at = (p: number): number =>
+    times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] ?? Number.NaN;
+  return {
+    perSecond: (EVENTS / total) * 1000,
+    p50: at(50),
+    p99: at(99),
+    cpuUs: (used.user + used.system) / EVENTS,
+  };
 }
 
 /** The floor: one prepared INSERT per transaction on the same kind of file (what any durable write costs). */
@@ -80,13 +97,23 @@ function bareTransactions(file: string): Figures {
   const used = process.cpuUsage(cpu);
   db.close();
   times.sort((a, b) => a - b);
-  return { perSecond: (EVENTS / total) * 1000, p50: times[Math.floor(times.length / 2)] ?? 0, p99: times[Math.floor(times.length * 0.99)] ?? 0, cpuUs: (used.user + used.system) / EVENTS };
+  return {
+    perSecond: (EVENTS / total) * 1000,
+    p50: times[Math.floor(times.length / 2)] ?? 0,
+    p99: times[Math.floor(times.length * 0.99)] ?? 0,
+    cpuUs: (used.user + used.system) / EVENTS,
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "paperboy-votes-bench-"));
 try {
-  const rows: [string, Figures][] = [["bare SQLite transaction (baseline)", bareTransactions(join(dir, "bare.sqlite"))]];
-  const redisUp = await createStore(REDIS, { connectTimeoutMs: 1_000, keyPrefix: "paperboy-bench-probe" }).then(
+  const rows: [string, Figures][] = [
+    ["bare SQLite transaction (baseline)", bareTransactions(join(dir, "bare.sqlite"))],
+  ];
+  const redisUp = await createStore(REDIS, {
+    connectTimeoutMs: 1_000,
+    keyPrefix: "paperboy-bench-probe",
+  }).then(
     async (s) => {
       await s.close();
       return true;
@@ -97,7 +124,15 @@ try {
   const engines: [string, () => Promise<Store>][] = [
     ["SQLite file", () => createStore(`sqlite://${join(dir, `v${String(n++)}.sqlite`)}`)],
     ["SQLite in memory", () => createStore("memory://")],
-    ...(redisUp ? ([["Redis", () => createStore(REDIS, { keyPrefix: `paperboy-bench-votes-${String(process.pid)}-${String(n++)}` })]] as [string, () => Promise<Store>][]) : []),
+    ...(redisUp
+      ? ([
+          [
+            "Redis",
+            () =>
+              createStore(REDIS, { keyPrefix: `paperboy-bench-votes-${String(process.pid)}-${String(n++)}` }),
+          ],
+        ] as [string, () => Promise<Store>][])
+      : []),
   ];
   for (const [name, open] of engines)
     for (const concurrent of [false, true]) {
@@ -109,7 +144,9 @@ try {
       }
     }
   const base = rows[0]?.[1].perSecond ?? 1;
-  console.log(`${String(EVENTS)} keycap reactions (500 users, 10 papers, 1 in 3 a removal), each with an event id${redisUp ? "" : "; Redis skipped (none answering)"}`);
+  console.log(
+    `${String(EVENTS)} keycap reactions (500 users, 10 papers, 1 in 3 a removal), each with an event id${redisUp ? "" : "; Redis skipped (none answering)"}`,
+  );
   for (const [label, r] of rows)
     console.log(
       `${label.padEnd(36)} ${r.perSecond.toFixed(0).padStart(7)} votes/s   p50 ${r.p50.toFixed(3)} ms   p99 ${r.p99.toFixed(3)} ms   CPU ${r.cpuUs.toFixed(0)} µs/vote   ×${(r.perSecond / base).toFixed(2)} of the bare transaction`,

@@ -17,6 +17,10 @@ export function renderForFormat(format: Format, messages: readonly OutboundMessa
     case "slack":
       return JSON.stringify(messages.map(renderSlackMessage), null, 2);
     case "discord":
-      return JSON.stringify(messages.map((m) => renderDiscordMessage(m)), null, 2);
+      return JSON.stringify(
+        messages.map((m) => renderDiscordMessage(m)),
+        null,
+        2,
+      );
   }
 }

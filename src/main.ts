@@ -86,7 +86,8 @@ async function main(): Promise<number> {
   const adapters: PlatformAdapter[] = [];
   if (slackEnabled(config)) adapters.push(createSlackPlatform(config, deps));
   if (discordEnabled(config)) adapters.push(createDiscordPlatform(config, deps));
-  if (!chat) adapters.push(createConsolePlatform(config, { ...deps, input: process.stdin, output: process.stdout }));
+  if (!chat)
+    adapters.push(createConsolePlatform(config, { ...deps, input: process.stdin, output: process.stdout }));
 
   // Registered and started before the core starts, so deliveries it resumes at start-up can post.
   for (const adapter of adapters) {

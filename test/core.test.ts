@@ -148,14 +148,24 @@ describe("the core", () => {
     expect(groupIds()).toHaveLength(1);
     expect(await other.schedules.sync()).toBe(0);
     // Another channel on the same schedule shares the group's one entry.
-    await core.paperboy.handleCommand({ channel: channelRef("console", "T1", "C2"), userId: "U1", text: "subscribe weekly at 10:00", canManage: true });
+    await core.paperboy.handleCommand({
+      channel: channelRef("console", "T1", "C2"),
+      userId: "U1",
+      text: "subscribe weekly at 10:00",
+      canManage: true,
+    });
     expect(await other.schedules.sync()).toBe(0);
     await ask("subscribe weekly at 11:15");
     expect(await other.schedules.sync()).toBe(1);
     expect(groupIds()).toHaveLength(2);
     expect([...otherScheduler.entries.values()].map((e) => e.cron)).toContain("15 11 * * 1");
     await ask("unsubscribe weekly");
-    await core.paperboy.handleCommand({ channel: channelRef("console", "T1", "C2"), userId: "U1", text: "unsubscribe weekly", canManage: true });
+    await core.paperboy.handleCommand({
+      channel: channelRef("console", "T1", "C2"),
+      userId: "U1",
+      text: "unsubscribe weekly",
+      canManage: true,
+    });
     expect(await other.schedules.sync()).toBe(2);
     expect(groupIds()).toEqual([]);
     await other.stop();

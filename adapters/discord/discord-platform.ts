@@ -29,7 +29,10 @@ const MAX_PAGES = 10;
  * retry inside Discord's nonce window gets the first message back instead of a second one.
  */
 export function nonceFor(handle: PostHandle): string {
-  return createHash("sha256").update(`${handle.delivery}/${String(handle.index)}`).digest("base64url").slice(0, 25);
+  return createHash("sha256")
+    .update(`${handle.delivery}/${String(handle.index)}`)
+    .digest("base64url")
+    .slice(0, 25);
 }
 
 /** The footer reference a read-back recognises a delivery's message by, once Discord's nonce window has passed. */
@@ -47,7 +50,10 @@ function refOf(message: Message): { delivery: string; index: number } | undefine
   return undefined;
 }
 
-export function createDiscordChatPlatform(deps: { client: () => Client | undefined; log: Logger }): ChatPlatform {
+export function createDiscordChatPlatform(deps: {
+  client: () => Client | undefined;
+  log: Logger;
+}): ChatPlatform {
   const { log } = deps;
   // Order only (interval 0): discord.js's REST queue already waits out each channel's rate-limit bucket.
   const pacer = createChannelPacer({ intervalMs: 0 });
@@ -56,9 +62,18 @@ export function createDiscordChatPlatform(deps: { client: () => Client | undefin
     return client?.isReady() === true ? client : undefined;
   };
 
-  async function sendNow(target: ChannelRef, message: OutboundMessage, handle: PostHandle): Promise<SendOutcome> {
+  async function sendNow(
+    target: ChannelRef,
+    message: OutboundMessage,
+    handle: PostHandle,
+  ): Promise<SendOutcome> {
     const client = ready();
-    if (!client) return { status: "failed", error: "Discord is not connected (paperboy is starting or lost its gateway)", retryable: true };
+    if (!client)
+      return {
+        status: "failed",
+        error: "Discord is not connected (paperboy is starting or lost its gateway)",
+        retryable: true,
+      };
     let label = `channel ${target.channel}`;
     let channel;
     try {
@@ -68,14 +83,30 @@ export function createDiscordChatPlatform(deps: { client: () => Client | undefin
     }
     if (channel && "name" in channel && typeof channel.name === "string") label = `#${channel.name}`;
     if (!channel?.isSendable())
-      return { status: "rejected", reason: "channel-gone", hint: `${label} cannot take messages; its digest is paused.` };
+      return {
+        status: "rejected",
+        reason: "channel-gone",
+        hint: `${label} cannot take messages; its digest is paused.`,
+      };
     const { payload, slots } = renderDiscord(message);
     const reference = footerRef(handle);
     const [first, ...rest] = payload.embeds;
     const embeds = first
-      ? [{ ...first, footer: { text: (first.footer ? `${first.footer.text} · ${reference}` : reference).slice(0, DISCORD_LIMITS.footer) } }, ...rest]
+      ? [
+          {
+            ...first,
+            footer: {
+              text: (first.footer ? `${first.footer.text} · ${reference}` : reference).slice(
+                0,
+                DISCORD_LIMITS.footer,
+              ),
+            },
+          },
+          ...rest,
+        ]
       : [];
-    const content = embeds.length === 0 ? `${payload.content ?? ""}\n-# ${reference}`.trim() : payload.content;
+    const content =
+      embeds.length === 0 ? `${payload.content ?? ""}\n-# ${reference}`.trim() : payload.content;
     try {
       const sent = await channel.send({
         ...(content !== undefined ? { content } : {}),
@@ -97,7 +128,11 @@ export function createDiscordChatPlatform(deps: { client: () => Client | undefin
       try {
         return await pacer.run(channelKey(target), () => sendNow(target, message, handle));
       } catch (error) {
-        return { status: "failed", error: `Discord post failed: ${error instanceof Error ? error.message : String(error)}`, retryable: true };
+        return {
+          status: "failed",
+          error: `Discord post failed: ${error instanceof Error ? error.message : String(error)}`,
+          retryable: true,
+        };
       }
     },
 
@@ -107,9 +142,18 @@ export function createDiscordChatPlatform(deps: { client: () => Client | undefin
       for (const e of emoji) {
         try {
           // Straight through the REST queue (its per-route bucket paces a channel's reactions); PUT is idempotent.
-          await client.rest.put(Routes.channelMessageOwnReaction(message.channel.channel, message.id, encodeURIComponent(emojiToDiscord(e))));
+          await client.rest.put(
+            Routes.channelMessageOwnReaction(
+              message.channel.channel,
+              message.id,
+              encodeURIComponent(emojiToDiscord(e)),
+            ),
+          );
         } catch (error) {
-          log.warn({ err: error instanceof Error ? error.message : String(error), message: message.id }, "could not seed a reaction (Add Reactions missing?)");
+          log.warn(
+            { err: error instanceof Error ? error.message : String(error), message: message.id },
+            "could not seed a reaction (Add Reactions missing?)",
+          );
         }
       }
     },
@@ -128,14 +172,18 @@ export function createDiscordChatPlatform(deps: { client: () => Client | undefin
           for (const m of batch.values()) {
             if (m.author.id !== client.user?.id) continue;
             const ref = refOf(m);
-            if (ref?.delivery === delivery) found.push({ index: ref.index, ref: { channel: target, id: m.id } });
+            if (ref?.delivery === delivery)
+              found.push({ index: ref.index, ref: { channel: target, id: m.id } });
           }
           // Messages come newest first; the next page starts after the newest seen.
           after = [...batch.keys()].reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b));
           if (batch.size < 100) break;
         }
       } catch (error) {
-        return { status: "failed", error: `reading #${target.channel} back failed: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          status: "failed",
+          error: `reading #${target.channel} back failed: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
       return { status: "found", messages: found };
     },
@@ -144,7 +192,8 @@ export function createDiscordChatPlatform(deps: { client: () => Client | undefin
       const client = deps.client();
       // The manager's status stays Ready for the client's life; a dropped gateway shows on its shards
       // (Connecting, Resuming … until the session is back), so every shard must be Ready.
-      if (client?.isReady() !== true || client.ws.status !== Status.Ready || client.ws.shards.size === 0) return false;
+      if (client?.isReady() !== true || client.ws.status !== Status.Ready || client.ws.shards.size === 0)
+        return false;
       return client.ws.shards.every((shard) => shard.status === Status.Ready);
     },
   };

@@ -3,7 +3,10 @@
 import { emojiFromUnicode, keycap, type Emoji } from "../../src/index.js";
 
 /** A reaction's emoji as discord.js reports it (`reaction.emoji`): custom emoji have an id. */
-export function emojiFromDiscord(emoji: { readonly id: string | null; readonly name: string | null }): Emoji | undefined {
+export function emojiFromDiscord(emoji: {
+  readonly id: string | null;
+  readonly name: string | null;
+}): Emoji | undefined {
   if (emoji.id !== null) return { kind: "custom", id: emoji.id, name: emoji.name ?? "" };
   return emoji.name ? emojiFromUnicode(emoji.name) : undefined;
 }

@@ -21,7 +21,11 @@ export function outcomeFromDiscordError(error: unknown, channelLabel: string): S
   const code = error instanceof DiscordAPIError ? Number(error.code) : undefined;
   const status = error instanceof DiscordAPIError || error instanceof HTTPError ? error.status : undefined;
   const accessHint = `Give paperboy ${PERMISSIONS} in ${channelLabel}, then run /papers subscribe again.`;
-  if (code === DISCORD_ERROR_CODES.missingAccess || code === DISCORD_ERROR_CODES.missingPermissions || status === 403)
+  if (
+    code === DISCORD_ERROR_CODES.missingAccess ||
+    code === DISCORD_ERROR_CODES.missingPermissions ||
+    status === 403
+  )
     return { status: "rejected", reason: "no-access", hint: accessHint };
   if (code === DISCORD_ERROR_CODES.unknownChannel || status === 404)
     return {

@@ -30,7 +30,8 @@ export function createDiscordPlatform(
 
   async function start(): Promise<void> {
     const token = config.DISCORD_TOKEN;
-    if (token === undefined) throw new AppError("discord-config", "DISCORD_TOKEN is not set (Developer Portal → Bot → Reset Token)");
+    if (token === undefined)
+      throw new AppError("discord-config", "DISCORD_TOKEN is not set (Developer Portal → Bot → Reset Token)");
     if (client) return;
     const next = createDiscordClient(config.DISCORD_API_URL);
     const onInteraction = createInteractionHandler({ core: deps.core, log });
@@ -52,7 +53,9 @@ export function createDiscordPlatform(
     } catch (error) {
       client = undefined;
       await next.destroy();
-      throw new AppError("discord-login", "Discord login failed: check DISCORD_TOKEN and the bot's intents", { cause: error });
+      throw new AppError("discord-login", "Discord login failed: check DISCORD_TOKEN and the bot's intents", {
+        cause: error,
+      });
     }
     log.info({ user: next.user?.tag }, "discord gateway ready");
   }

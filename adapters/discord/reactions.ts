@@ -9,7 +9,11 @@ export function createReactionHandler(deps: {
   log: Logger;
   client: Client;
   now: () => Date;
-}): (change: "added" | "removed", reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => Promise<void> {
+}): (
+  change: "added" | "removed",
+  reaction: MessageReaction | PartialMessageReaction,
+  user: User | PartialUser,
+) => Promise<void> {
   const { core, log, client, now } = deps;
   return async (change, reaction, user) => {
     try {
@@ -23,7 +27,10 @@ export function createReactionHandler(deps: {
       if (!emoji) return;
       const message = full.message;
       const result = await core.handleReaction({
-        message: { channel: channelRef("discord", message.guildId ?? "@me", message.channelId), id: message.id },
+        message: {
+          channel: channelRef("discord", message.guildId ?? "@me", message.channelId),
+          id: message.id,
+        },
         userId: user.id,
         emoji,
         change,

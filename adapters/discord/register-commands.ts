@@ -19,10 +19,17 @@ export async function registerCommands(config: Config): Promise<Registration> {
   const token = config.DISCORD_TOKEN;
   const appId = config.DISCORD_APPLICATION_ID;
   if (token === undefined || appId === undefined)
-    throw new Error("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app) before registering commands.");
-  const rest = new REST({ version: "10", api: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL }).setToken(token);
+    throw new Error(
+      "Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app) before registering commands.",
+    );
+  const rest = new REST({ version: "10", api: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL }).setToken(
+    token,
+  );
   const guildId = config.DISCORD_GUILD_ID;
-  const route = guildId !== undefined ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId);
+  const route =
+    guildId !== undefined
+      ? Routes.applicationGuildCommands(appId, guildId)
+      : Routes.applicationCommands(appId);
   await rest.put(route, { body: [papersCommand()] });
   return { scope: guildId !== undefined ? "guild" : "global", route };
 }

@@ -11,10 +11,18 @@ import { loadConfig } from "../../src/index.js";
  * children share the store (use STORE_URL=redis://… so votes and the scheduler's leases are shared).
  * Run `npm run build` first; start with `node dist/adapters/discord/shard-manager.js`.
  */
-export function createShardManager(options: { token: string; script?: string; totalShards?: number | "auto" }): ShardingManager {
+export function createShardManager(options: {
+  token: string;
+  script?: string;
+  totalShards?: number | "auto";
+}): ShardingManager {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
   const script = options.script ?? join(root, "src", "main.js");
-  return new ShardingManager(script, { token: options.token, totalShards: options.totalShards ?? "auto", respawn: true });
+  return new ShardingManager(script, {
+    token: options.token,
+    totalShards: options.totalShards ?? "auto",
+    respawn: true,
+  });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

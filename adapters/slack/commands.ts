@@ -37,14 +37,22 @@ export function managersHint(adminUsers: readonly string[]): string {
  */
 export function createManagerCheck(deps: Pick<CommandDeps, "adminUsers" | "log" | "now">) {
   const cache = new Map<string, { value: Promise<boolean>; at: number }>();
-  const lookup = async (client: webApi.WebClient, teamId: string, userId: string, key: string): Promise<boolean> => {
+  const lookup = async (
+    client: webApi.WebClient,
+    teamId: string,
+    userId: string,
+    key: string,
+  ): Promise<boolean> => {
     try {
       const info = await client.users.info({ user: userId });
       const u = info.user;
       return u?.is_admin === true || u?.is_owner === true || u?.is_primary_owner === true;
     } catch (error) {
       cache.delete(key);
-      deps.log.warn({ teamId, userId, err: String(error) }, "users.info failed; treating the user as not a manager");
+      deps.log.warn(
+        { teamId, userId, err: String(error) },
+        "users.info failed; treating the user as not a manager",
+      );
       return false;
     }
   };

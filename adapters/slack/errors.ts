@@ -5,7 +5,14 @@ import type { SendOutcome } from "../../src/index.js";
 import { SlackTransportError } from "./slack-api-caller.js";
 
 /** Slack error codes that say "not now" rather than "not this": the delivery is tried again later. */
-const TRANSIENT = new Set(["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org"]);
+const TRANSIENT = new Set([
+  "ratelimited",
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+  "team_added_to_org",
+]);
 
 export interface ChannelLabel {
   /** "#ml-papers" when the name is known, else "channel C0123". */

@@ -57,7 +57,11 @@ export function registerEvents(app: App, deps: EventDeps): void {
   // Slack redelivers after a missed 3 s ack (bolt-js#2487): claim each event_id once, before the core sees it.
   // Reactions are deduped inside the vote's own atomic step instead, so a vote that failed can be delivered again.
   app.use(async ({ body, next }) => {
-    const { type, event_id: eventId, event } = body as { type?: unknown; event_id?: unknown; event?: { type?: unknown } };
+    const {
+      type,
+      event_id: eventId,
+      event,
+    } = body as { type?: unknown; event_id?: unknown; event?: { type?: unknown } };
     const reaction = event?.type === "reaction_added" || event?.type === "reaction_removed";
     if (type === "event_callback" && typeof eventId === "string" && !reaction) {
       const fresh = await deps.events.claim(`slack:${eventId}`, DAY_MS);

@@ -119,8 +119,13 @@ export function createSlackApiCaller(options: SlackApiCallerOptions): SlackApiCa
       });
       req.on("error", (error: NodeJS.ErrnoException) => {
         // A timeout may have posted already: never retried here (the delivery's next attempt reads the channel back).
-        const refused = error.code === "ECONNREFUSED" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN";
-        reject(timedOut ? new SlackTransportError(error.message) : new RetryableCallError(error.message, undefined, !refused));
+        const refused =
+          error.code === "ECONNREFUSED" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN";
+        reject(
+          timedOut
+            ? new SlackTransportError(error.message)
+            : new RetryableCallError(error.message, undefined, !refused),
+        );
       });
       req.end(payload);
     });
@@ -146,7 +151,10 @@ export function createSlackApiCaller(options: SlackApiCallerOptions): SlackApiCa
           throw new Error(`Slack answered ${method} with something that is not JSON`);
         }
         if (result.ok !== true)
-          throw new SlackPlatformCallError(method, { ...result, error: typeof result.error === "string" ? result.error : "unknown_error" });
+          throw new SlackPlatformCallError(method, {
+            ...result,
+            error: typeof result.error === "string" ? result.error : "unknown_error",
+          });
         return result;
       } catch (error) {
         if (!(error instanceof RetryableCallError)) throw error;

@@ -69,7 +69,8 @@ function createRateGate(perMinute: number, now: () => Date, sleep: (ms: number) 
   const refillMs = 60_000 / Math.max(1, perMinute);
   return (key: string): Promise<void> => {
     let b = buckets.get(key);
-    if (b === undefined) buckets.set(key, (b = { tokens: perMinute, at: now().getTime(), tail: Promise.resolve() }));
+    if (b === undefined)
+      buckets.set(key, (b = { tokens: perMinute, at: now().getTime(), tail: Promise.resolve() }));
     const bucket = b;
     const mine = bucket.tail.then(async () => {
       const t = now().getTime();
@@ -101,7 +102,10 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
 
   async function label(ref: ChannelRef): Promise<{ channel: string; bot: string }> {
     const name = await deps.channelName(ref).catch(() => undefined);
-    return { channel: name === undefined ? `channel ${ref.channel}` : `#${name}`, bot: deps.botName(ref.workspace) };
+    return {
+      channel: name === undefined ? `channel ${ref.channel}` : `#${name}`,
+      bot: deps.botName(ref.workspace),
+    };
   }
 
   /** The token, or the outcome that says why there is none. */
@@ -115,7 +119,11 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
         hint: `paperboy is not installed in Slack workspace ${ref.workspace}; install it again from /slack/install`,
       };
     } catch (error) {
-      return { status: "failed", error: `cannot load the Slack installation of ${ref.workspace}: ${String(error)}`, retryable: true };
+      return {
+        status: "failed",
+        error: `cannot load the Slack installation of ${ref.workspace}: ${String(error)}`,
+        retryable: true,
+      };
     }
   }
 
@@ -135,11 +143,15 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
             blocks: rendered.blocks,
             unfurl_links: false,
             unfurl_media: false,
-            metadata: { event_type: POST_METADATA_TYPE, event_payload: { delivery: handle.delivery, index: handle.index } },
+            metadata: {
+              event_type: POST_METADATA_TYPE,
+              event_payload: { delivery: handle.delivery, index: handle.index },
+            },
           }),
         );
         const ts = typeof answer.ts === "string" ? answer.ts : undefined;
-        if (ts === undefined) return { status: "failed", error: "chat.postMessage answered without a ts", retryable: true };
+        if (ts === undefined)
+          return { status: "failed", error: "chat.postMessage answered without a ts", retryable: true };
         return { status: "sent", message: { ref: { channel: ref, id: ts }, slots: rendered.slots } };
       } catch (error) {
         const outcome = postFailureOutcome(error, await label(ref));
@@ -160,19 +172,30 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
         // In order (1️⃣ before 2️⃣), within the workspace's reactions.add budget.
         await reactionGate(message.channel.workspace);
         try {
-          await deps.api.call("reactions.add", auth, { channel: message.channel.channel, timestamp: message.id, name });
+          await deps.api.call("reactions.add", auth, {
+            channel: message.channel.channel,
+            timestamp: message.id,
+            name,
+          });
         } catch (error) {
           // Seeding is a convenience: people can still add the reaction themselves.
           const code = slackErrorCode(error);
           if (code !== "already_reacted")
-            log.warn({ channel: message.channel.channel, ts: message.id, name, code, err: String(error) }, "could not seed a reaction");
+            log.warn(
+              { channel: message.channel.channel, ts: message.id, name, code, err: String(error) },
+              "could not seed a reaction",
+            );
         }
       }
     },
 
     async findPosted(ref, delivery, since): Promise<FoundPosts> {
       const auth = await token(ref);
-      if (typeof auth !== "string") return { status: "failed", error: auth.status === "rejected" ? auth.hint : auth.status === "failed" ? auth.error : "no token" };
+      if (typeof auth !== "string")
+        return {
+          status: "failed",
+          error: auth.status === "rejected" ? auth.hint : auth.status === "failed" ? auth.error : "no token",
+        };
       const found: { index: number; ref: MessageRef }[] = [];
       const oldest = (since.getTime() / 1000).toFixed(6);
       let cursor: string | undefined;
@@ -180,7 +203,8 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
         for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
           const answer = await deps.history(auth, ref.channel, oldest, cursor);
           for (const m of answer.messages) {
-            const payload = m.metadata?.event_type === POST_METADATA_TYPE ? m.metadata.event_payload : undefined;
+            const payload =
+              m.metadata?.event_type === POST_METADATA_TYPE ? m.metadata.event_payload : undefined;
             if (payload?.delivery !== delivery || typeof m.ts !== "string") continue;
             const index = Number(payload.index);
             if (Number.isInteger(index) && index >= 0) found.push({ index, ref: { channel: ref, id: m.ts } });
@@ -189,7 +213,10 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
           if (cursor === undefined || cursor === "") break;
         }
       } catch (error) {
-        return { status: "failed", error: `conversations.history failed: ${slackErrorCode(error) ?? String(error)}` };
+        return {
+          status: "failed",
+          error: `conversations.history failed: ${slackErrorCode(error) ?? String(error)}`,
+        };
       }
       return { status: "found", messages: found };
     },

@@ -150,7 +150,8 @@ export function createInvertedIndex(): InvertedIndex {
     return true;
   }
 
-  const packedDf = (t: Term): number => (t + 1 < offsets.length ? (offsets[t + 1] as number) - (offsets[t] as number) : 0);
+  const packedDf = (t: Term): number =>
+    t + 1 < offsets.length ? (offsets[t + 1] as number) - (offsets[t] as number) : 0;
   const df = (t: Term): number => packedDf(t) + (pending[t]?.length ?? 0);
 
   /**
@@ -205,7 +206,8 @@ export function createInvertedIndex(): InvertedIndex {
       else hi = mid;
     }
     const out: string[] = [];
-    for (let i = lo; i < sortedTerms.length && (sortedTerms[i] as string).startsWith(prefix); i++) out.push(sortedTerms[i] as string);
+    for (let i = lo; i < sortedTerms.length && (sortedTerms[i] as string).startsWith(prefix); i++)
+      out.push(sortedTerms[i] as string);
     for (const term of recentTerms) if (term.startsWith(prefix)) out.push(term);
     return out;
   }
@@ -269,7 +271,8 @@ export function createInvertedIndex(): InvertedIndex {
         size += df(t);
         continue;
       }
-      for (let i = offsets[t] ?? 0, end = i + packedDf(t); i < end; i++) if ((renumber[(postings[i] as number) >>> 8] as number) >= 0) size++;
+      for (let i = offsets[t] ?? 0, end = i + packedDf(t); i < end; i++)
+        if ((renumber[(postings[i] as number) >>> 8] as number) >= 0) size++;
       for (const v of pending[t] ?? []) if ((renumber[v >>> 8] as number) >= 0) size++;
     }
     nextOffsets[termCount] = size;
@@ -341,7 +344,8 @@ export function createInvertedIndex(): InvertedIndex {
     for (const term of terms) {
       const t = dict.get(term);
       if (t === undefined) continue;
-      for (let i = offsets[t] ?? 0, end = i + packedDf(t); i < end; i++) excluded[(postings[i] as number) >>> 8] = qn;
+      for (let i = offsets[t] ?? 0, end = i + packedDf(t); i < end; i++)
+        excluded[(postings[i] as number) >>> 8] = qn;
       for (const v of pending[t] ?? []) excluded[v >>> 8] = qn;
     }
   }
@@ -354,7 +358,13 @@ export function createInvertedIndex(): InvertedIndex {
   }
 
   /** The `k` best of the touched documents with at least `need` term hits: a bounded min-heap, then sorted. */
-  function topK(count: number, need: number, qn: number, k: number, accept: RankOptions["accept"]): { docs: number[]; matched: number } {
+  function topK(
+    count: number,
+    need: number,
+    qn: number,
+    k: number,
+    accept: RankOptions["accept"],
+  ): { docs: number[]; matched: number } {
     const heap: number[] = [];
     let matched = 0;
     // The score of the worst kept document once the heap is full: most candidates lose to it at once.
@@ -362,7 +372,8 @@ export function createInvertedIndex(): InvertedIndex {
     for (let i = 0; i < count; i++) {
       const doc = touched[i] as number;
       if ((hits[doc] as number) < need || excluded[doc] === qn) continue;
-      if (accept && !accept(signatures, signatureStart[doc] as number, signatureLength[doc] as number)) continue;
+      if (accept && !accept(signatures, signatureStart[doc] as number, signatureLength[doc] as number))
+        continue;
       matched++;
       if (heap.length < k) {
         heap.push(doc);

@@ -3,7 +3,14 @@ import type { Logger } from "../ops/logger.js";
 import type { PaperStore } from "../papers/paper-store.js";
 import { parseStoredPaper, toPaperId } from "../papers/paper.js";
 import type { Paper, PaperId } from "../papers/paper.js";
-import { MAX_CHECKED_CANDIDATES, createSearchIndex, foldText, matchesQueryFilters, parseQuery, textTerms } from "./search-index.js";
+import {
+  MAX_CHECKED_CANDIDATES,
+  createSearchIndex,
+  foldText,
+  matchesQueryFilters,
+  parseQuery,
+  textTerms,
+} from "./search-index.js";
 
 export interface ArchiveHit {
   readonly paper: Paper;
@@ -31,7 +38,10 @@ export interface PaperArchive {
   newest(limit: number): Promise<Paper[]>;
   readonly size: number;
   /** Full-text search over title, abstract, AI keywords and authors (see search-index.ts for syntax). */
-  search(query: string, options: { limit: number; filter?: (paper: Paper) => boolean }): Promise<ArchiveHit[]>;
+  search(
+    query: string,
+    options: { limit: number; filter?: (paper: Paper) => boolean },
+  ): Promise<ArchiveHit[]>;
   /** Autocomplete: papers whose id or title starts with (or has words starting with) `prefix`; the newest when empty. */
   suggest(prefix: string, limit: number): TitleSuggestion[];
 }
@@ -227,7 +237,12 @@ export function createPaperArchive(deps: { papers: PaperStore; log: Logger }): P
               out.push({ paper, score: hit.score });
             }
           }
-          if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES) break;
+          if (
+            out.length >= limit ||
+            ranking.hits.length >= ranking.matched ||
+            window >= MAX_CHECKED_CANDIDATES
+          )
+            break;
         }
         if (out.length > 0) return out;
       }
@@ -244,7 +259,10 @@ export function createPaperArchive(deps: { papers: PaperStore; log: Logger }): P
       }
       if (/^\d{4}\.\d*$/.test(trimmed)) {
         // A partly typed arXiv id: match ids by prefix, newest first.
-        const ids = [...meta.keys()].filter((id) => id.startsWith(trimmed)).sort().reverse();
+        const ids = [...meta.keys()]
+          .filter((id) => id.startsWith(trimmed))
+          .sort()
+          .reverse();
         return ids.slice(0, limit).map((id) => ({ id, title: meta.get(id)?.title ?? "" }));
       }
       if (trimmed === "") return newestIds(limit).map((id) => ({ id, title: meta.get(id)?.title ?? "" }));

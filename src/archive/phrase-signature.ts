@@ -72,7 +72,12 @@ export function phraseProbe(phrases: readonly string[]): number[] {
 }
 
 /** True when the filter at `filter[start .. start + bytes)` may hold every pair of the probe. */
-export function mayContain(filter: Uint8Array, start: number, bytes: number, probe: readonly number[]): boolean {
+export function mayContain(
+  filter: Uint8Array,
+  start: number,
+  bytes: number,
+  probe: readonly number[],
+): boolean {
   const bits = bytes * 8;
   if (bits === 0) return probe.length === 0;
   for (const h of probe) {

@@ -21,7 +21,12 @@ export type Command =
 export type CommandName = Command["name"];
 
 /** A command that changes the channel's settings: needs `canManage`. */
-export const MANAGING_COMMANDS: ReadonlySet<CommandName> = new Set(["subscribe", "unsubscribe", "watch", "unwatch"]);
+export const MANAGING_COMMANDS: ReadonlySet<CommandName> = new Set([
+  "subscribe",
+  "unsubscribe",
+  "watch",
+  "unwatch",
+]);
 
 /** A parse failure: what was wrong and a correct example, shown to the user as is. */
 export interface UsageError {

@@ -1,5 +1,12 @@
 // Ranked papers → neutral digest messages (compact: one numbered message; cards: header + one per paper).
-import { type ButtonSpec, type Inline, type MessageBlock, type OutboundMessage, text, code } from "../messages/outbound-message.js";
+import {
+  type ButtonSpec,
+  type Inline,
+  type MessageBlock,
+  type OutboundMessage,
+  text,
+  code,
+} from "../messages/outbound-message.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import { DEFAULT_VOTE_EMOJI, keycap } from "../platform/emoji.js";
 import type { ComposeOptions, RankedPaper } from "./digest-types.js";

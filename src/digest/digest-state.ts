@@ -13,5 +13,10 @@ export interface ChannelDigestState {
 
 export interface DigestStateReader {
   /** One read (one SQL statement, one Redis script) for the whole state. */
-  digestState(channel: ChannelRef, candidates: readonly PaperId[], likedSince: Date, now: Date): Promise<ChannelDigestState>;
+  digestState(
+    channel: ChannelRef,
+    candidates: readonly PaperId[],
+    likedSince: Date,
+    now: Date,
+  ): Promise<ChannelDigestState>;
 }

@@ -92,7 +92,10 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
   const onSignal = (signal: ShutdownSignal): void => {
     const now = (deps.now ?? Date.now)();
     if (running && now - firstSignalAt < REPEAT_WINDOW_MS) {
-      log.info({ signal }, `${signal} again within ${String(REPEAT_WINDOW_MS)} ms: the same signal delivered twice; still draining`);
+      log.info(
+        { signal },
+        `${signal} again within ${String(REPEAT_WINDOW_MS)} ms: the same signal delivered twice; still draining`,
+      );
       return;
     }
     if (running) {

@@ -18,5 +18,8 @@ export type SendOutcome =
   | { readonly status: "failed"; readonly error: string; readonly retryable: boolean };
 
 export type FoundPosts =
-  | { readonly status: "found"; readonly messages: readonly { readonly index: number; readonly ref: MessageRef }[] }
+  | {
+      readonly status: "found";
+      readonly messages: readonly { readonly index: number; readonly ref: MessageRef }[];
+    }
   | { readonly status: "failed"; readonly error: string };

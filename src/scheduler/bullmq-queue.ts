@@ -74,13 +74,11 @@ export async function createBullQueue(options: BullQueueOptions): Promise<WorkQu
       if (jobs.length === 0) return;
       for (let i = 0; i < jobs.length; i += 1_000)
         await queue.addBulk(
-          jobs
-            .slice(i, i + 1_000)
-            .map((j) => ({
-              name: j.name,
-              data: j.data,
-              opts: { jobId: j.id, ...(KEEP_DONE[j.name] ? {} : { removeOnComplete: true }) },
-            })),
+          jobs.slice(i, i + 1_000).map((j) => ({
+            name: j.name,
+            data: j.data,
+            opts: { jobId: j.id, ...(KEEP_DONE[j.name] ? {} : { removeOnComplete: true }) },
+          })),
         );
     },
     start(handler: JobHandler) {

@@ -149,18 +149,28 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
       const answer = await hfAnswer;
       if (answer.ok) {
         const papers = upstreamPapers(answer.result, parsed);
-        papers.forEach((paper, position) => { add(paper, "huggingface", RANK_WEIGHT.huggingface * reciprocalRank(position)); });
-        if (answer.result.stale) notice = "Hugging Face cannot be reached — showing its last saved answer and paperboy's archive.";
+        papers.forEach((paper, position) => {
+          add(paper, "huggingface", RANK_WEIGHT.huggingface * reciprocalRank(position));
+        });
+        if (answer.result.stale)
+          notice = "Hugging Face cannot be reached — showing its last saved answer and paperboy's archive.";
         await archiveUpsert(papers);
       } else {
         const reason = hfFailure(answer.error, hfTimeoutMs);
-        log.warn({ err: answer.error, query: parsed.text }, "search: Hugging Face failed, answering from the archive");
+        log.warn(
+          { err: answer.error, query: parsed.text },
+          "search: Hugging Face failed, answering from the archive",
+        );
         let sources = "paperboy's archive";
         if (arxiv && local.length < limit) {
           try {
-            const result = await withTimeout(arxivTimeoutMs, (signal) => arxiv.search(parsed.text, limit, signal));
+            const result = await withTimeout(arxivTimeoutMs, (signal) =>
+              arxiv.search(parsed.text, limit, signal),
+            );
             const papers = upstreamPapers(result, parsed);
-            papers.forEach((paper, position) => { add(paper, "arxiv", RANK_WEIGHT.arxiv * reciprocalRank(position)); });
+            papers.forEach((paper, position) => {
+              add(paper, "arxiv", RANK_WEIGHT.arxiv * reciprocalRank(position));
+            });
             if (papers.length > 0) sources = "paperboy's archive and arXiv";
             await archiveUpsert(papers);
           } catch (error) {

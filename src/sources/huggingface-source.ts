@@ -125,7 +125,8 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
   // Fresh period answers, parsed, in front of the store cache: 10,000 digests due in one minute share
   // one object per period instead of each deserialising its own copy of the batch.
   const parsed = new Map<string, SourceResult>();
-  const isFresh = (r: SourceResult): boolean => !r.stale && deps.now().getTime() - r.fetchedAt.getTime() < ttlMs;
+  const isFresh = (r: SourceResult): boolean =>
+    !r.stale && deps.now().getTime() - r.fetchedAt.getTime() < ttlMs;
 
   async function period(key: string, params: Record<string, string>, sorted: boolean, signal?: AbortSignal) {
     const cacheKey = `hf:daily_papers:${key}`;
@@ -145,7 +146,8 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
     parsed.delete(cacheKey);
     if (isFresh(result)) {
       parsed.set(cacheKey, result);
-      if (parsed.size > PARSED_PERIODS) for (const oldest of parsed.keys()) if (parsed.size > PARSED_PERIODS) parsed.delete(oldest);
+      if (parsed.size > PARSED_PERIODS)
+        for (const oldest of parsed.keys()) if (parsed.size > PARSED_PERIODS) parsed.delete(oldest);
     }
     return result;
   }

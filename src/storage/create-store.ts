@@ -33,7 +33,10 @@ export async function createStore(url: string, opts: CreateStoreOptions = {}): P
   if (url === "memory://") return createSqliteStore({ path: ":memory:", displayUrl, owner, log });
   if (url.startsWith("sqlite://")) {
     const file = url.slice("sqlite://".length);
-    if (file === "") throw new StoreOpenError(`cannot open store ${displayUrl}: no file path; use sqlite://data/paperboy.sqlite`);
+    if (file === "")
+      throw new StoreOpenError(
+        `cannot open store ${displayUrl}: no file path; use sqlite://data/paperboy.sqlite`,
+      );
     return createSqliteStore({ path: file, displayUrl, owner, log });
   }
   if (/^rediss?:\/\//.test(url))
@@ -45,5 +48,7 @@ export async function createStore(url: string, opts: CreateStoreOptions = {}): P
       prefix: opts.keyPrefix ?? "paperboy",
       connectTimeoutMs: Math.min(opts.connectTimeoutMs ?? 5_000, 5_000),
     });
-  throw new StoreOpenError(`cannot open store ${displayUrl}: unknown scheme; use sqlite://path/to/file.sqlite, redis://host:6379 or memory://`);
+  throw new StoreOpenError(
+    `cannot open store ${displayUrl}: unknown scheme; use sqlite://path/to/file.sqlite, redis://host:6379 or memory://`,
+  );
 }

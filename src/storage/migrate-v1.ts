@@ -55,8 +55,22 @@ interface OldDelivery {
  * version left "posting" counts as posted (it may be in the channel and carries nothing to find it by).
  * Running it twice changes nothing: every step is an upsert or a replay of the same vote at the same time.
  */
-export async function migrateV1(entries: Iterable<V1Entry>, store: Store, log: Logger): Promise<MigrationReport> {
-  const counts = { subscriptions: 0, watches: 0, papers: 0, posts: 0, votes: 0, seen: 0, deliveries: 0, documents: 0, skipped: 0 };
+export async function migrateV1(
+  entries: Iterable<V1Entry>,
+  store: Store,
+  log: Logger,
+): Promise<MigrationReport> {
+  const counts = {
+    subscriptions: 0,
+    watches: 0,
+    papers: 0,
+    posts: 0,
+    votes: 0,
+    seen: 0,
+    deliveries: 0,
+    documents: 0,
+    skipped: 0,
+  };
   const papers: Paper[] = [];
   const seen = new Map<string, { channel: ChannelRef; ids: string[]; until: number }>();
   const now = Date.now();
@@ -115,7 +129,15 @@ export async function migrateV1(entries: Iterable<V1Entry>, store: Store, log: L
           break;
         }
         for (const [mark, state] of Object.entries(vote.marks)) {
-          await store.votes.cast({ channel: vote.channel, paperId, userId: vote.userId, mark, on: state.on, at: state.at, eventTtlMs: EVENT_DEDUPE_TTL_MS });
+          await store.votes.cast({
+            channel: vote.channel,
+            paperId,
+            userId: vote.userId,
+            mark,
+            on: state.on,
+            at: state.at,
+            eventTtlMs: EVENT_DEDUPE_TTL_MS,
+          });
           counts.votes++;
         }
         break;
@@ -124,7 +146,11 @@ export async function migrateV1(entries: Iterable<V1Entry>, store: Store, log: L
         const bar = key.lastIndexOf("|");
         const channel = parseChannelKey(key.slice(0, bar));
         if (!channel) break;
-        const group = seen.get(key.slice(0, bar)) ?? { channel, ids: [], until: expires ?? now + 120 * 86_400_000 };
+        const group = seen.get(key.slice(0, bar)) ?? {
+          channel,
+          ids: [],
+          until: expires ?? now + 120 * 86_400_000,
+        };
         group.ids.push(key.slice(bar + 1));
         seen.set(key.slice(0, bar), group);
         counts.seen++;
@@ -153,7 +179,12 @@ export async function migrateV1(entries: Iterable<V1Entry>, store: Store, log: L
       const paperId = toPaperId(id);
       return paperId ? [paperId] : [];
     });
-    await store.deliveries.finish(key, token, { state: "empty", summary: "seen papers carried over from paperboy 0.1", at: now }, { seen: { channel: group.channel, ids, until: group.until } });
+    await store.deliveries.finish(
+      key,
+      token,
+      { state: "empty", summary: "seen papers carried over from paperboy 0.1", at: now },
+      { seen: { channel: group.channel, ids, until: group.until } },
+    );
   }
   log.info(counts, "store migration from the 0.1 keyv layout done");
   return counts;
@@ -162,7 +193,9 @@ export async function migrateV1(entries: Iterable<V1Entry>, store: Store, log: L
 /** A finished old delivery keeps its key (so its period is not posted again); an open "claimed" one is dropped (retried). */
 async function carryDelivery(store: Store, key: string, old: OldDelivery, now: number): Promise<boolean> {
   if (old.state === "claimed") return false;
-  const channelText = key.startsWith("watch|") ? key.slice("watch|".length, key.lastIndexOf("|")) : key.slice(0, key.indexOf("|"));
+  const channelText = key.startsWith("watch|")
+    ? key.slice("watch|".length, key.lastIndexOf("|"))
+    : key.slice(0, key.indexOf("|"));
   const channel = parseChannelKey(channelText);
   if (!channel) return false;
   const token = `${store.owner}#migrate`;
@@ -177,6 +210,13 @@ async function carryDelivery(store: Store, key: string, old: OldDelivery, now: n
   });
   if (!claim.won) return false;
   const state = old.state === "rejected" || old.state === "empty" ? old.state : "posted";
-  const summary = old.state === "posting" || old.state === "unknown" ? "may have been posted by paperboy 0.1 (not posted again)" : (old.summary ?? old.state);
-  return store.deliveries.finish(key, token, { state, summary: `${summary} (at ${new Date(old.at).toISOString()})`, at: now });
+  const summary =
+    old.state === "posting" || old.state === "unknown"
+      ? "may have been posted by paperboy 0.1 (not posted again)"
+      : (old.summary ?? old.state);
+  return store.deliveries.finish(key, token, {
+    state,
+    summary: `${summary} (at ${new Date(old.at).toISOString()})`,
+    at: now,
+  });
 }

@@ -1,6 +1,14 @@
 // Schedules in words ("weekdays at 09:00") and next-run times in the subscriber's zone ("Mon 30 Nov 09:00").
 
-const DAY_NAMES = ["Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays"] as const;
+const DAY_NAMES = [
+  "Sundays",
+  "Mondays",
+  "Tuesdays",
+  "Wednesdays",
+  "Thursdays",
+  "Fridays",
+  "Saturdays",
+] as const;
 
 const two = (n: number): string => String(n).padStart(2, "0");
 

@@ -48,7 +48,11 @@ export interface Subscription {
   /** ISO time. */
   readonly createdAt: string;
   /** The last period delivered (posted, or nothing new), e.g. "daily:2026-06-12". */
-  readonly lastDelivered?: { readonly periodKey: string; readonly at: string; readonly dates?: readonly string[] };
+  readonly lastDelivered?: {
+    readonly periodKey: string;
+    readonly at: string;
+    readonly dates?: readonly string[];
+  };
   /** Post a one-line "no new papers" when a run finds nothing new. */
   readonly emptyNotice: boolean;
   /** Set while the current period's delivery is being retried after an upstream failure. */

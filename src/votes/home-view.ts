@@ -30,7 +30,11 @@ function paperLine(paper: Paper | undefined, id: PaperId, suffix: string): Messa
 }
 
 export function createHomeView(deps: HomeViewDeps) {
-  return async function home(platform: PlatformId, workspace: string, userId: string): Promise<OutboundMessage> {
+  return async function home(
+    platform: PlatformId,
+    workspace: string,
+    userId: string,
+  ): Promise<OutboundMessage> {
     const inWorkspace = (await deps.subscriptions.all()).filter(
       (s) => s.channel.platform === platform && s.channel.workspace === workspace,
     );
@@ -40,28 +44,48 @@ export function createHomeView(deps: HomeViewDeps) {
     const blocks: MessageBlock[] = [{ type: "header", text: "paperboy" }];
     blocks.push({ type: "text", content: [{ type: "bold", text: "Subscribed channels" }] });
     if (inWorkspace.length === 0) {
-      blocks.push({ type: "context", content: [text("No channel is subscribed yet: run "), { type: "code", text: "/papers subscribe" }, text(" in one.")] });
+      blocks.push({
+        type: "context",
+        content: [
+          text("No channel is subscribed yet: run "),
+          { type: "code", text: "/papers subscribe" },
+          text(" in one."),
+        ],
+      });
     }
     for (const s of inWorkspace) {
       const paused = s.paused !== undefined ? ` — paused: ${s.paused.reason}` : "";
-      blocks.push({ type: "text", content: [channelMention(s.channel), text(` ${describeSource(s.source)}, ${s.cron} ${s.timezone}${paused}`)] });
+      blocks.push({
+        type: "text",
+        content: [
+          channelMention(s.channel),
+          text(` ${describeSource(s.source)}, ${s.cron} ${s.timezone}${paused}`),
+        ],
+      });
     }
 
     const since = new Date(deps.now().getTime() - WEEK_MS);
     const totals = new Map<PaperId, number>();
     for (const channel of channels.values())
-      for (const v of await deps.votes.channelVotes(channel, since)) totals.set(v.paperId, (totals.get(v.paperId) ?? 0) + v.votes);
+      for (const v of await deps.votes.channelVotes(channel, since))
+        totals.set(v.paperId, (totals.get(v.paperId) ?? 0) + v.votes);
     const top = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
-    blocks.push({ type: "divider" }, { type: "text", content: [{ type: "bold", text: "Team favourites this week" }] });
+    blocks.push(
+      { type: "divider" },
+      { type: "text", content: [{ type: "bold", text: "Team favourites this week" }] },
+    );
     if (top.length === 0) blocks.push({ type: "context", content: [text("No votes yet this week.")] });
     const topPapers = new Map((await deps.papers.getMany(top.map(([id]) => id))).map((p) => [p.id, p]));
-    for (const [id, votes] of top) blocks.push(paperLine(topPapers.get(id), id, ` — ${votes} vote${votes === 1 ? "" : "s"}`));
+    for (const [id, votes] of top)
+      blocks.push(paperLine(topPapers.get(id), id, ` — ${votes} vote${votes === 1 ? "" : "s"}`));
 
     const mine = (await deps.votes.userVotesInWorkspace(platform, workspace, userId)).slice(0, 15);
     blocks.push({ type: "divider" }, { type: "text", content: [{ type: "bold", text: "Your votes" }] });
-    if (mine.length === 0) blocks.push({ type: "context", content: [text("You have not voted yet: react to a digest to vote.")] });
+    if (mine.length === 0)
+      blocks.push({ type: "context", content: [text("You have not voted yet: react to a digest to vote.")] });
     const minePapers = new Map((await deps.papers.getMany(mine.map((v) => v.paperId))).map((p) => [p.id, p]));
-    for (const v of mine) blocks.push(paperLine(minePapers.get(v.paperId), v.paperId, ` — in #${v.channel.channel}`));
+    for (const v of mine)
+      blocks.push(paperLine(minePapers.get(v.paperId), v.paperId, ` — in #${v.channel.channel}`));
 
     return { fallbackText: "paperboy: subscriptions, team favourites and your votes", blocks };
   };

@@ -36,7 +36,6 @@ export interface VoteCommands {
   likedPapers(channel: ChannelRef, days: number): Promise<Paper[]>;
 }
 
-
 const plural = (n: number, word: string): string => `${String(n)} ${word}${n === 1 ? "" : "s"}`;
 
 /** A paper the archive lost (or never had): still listed, by id, with its links. */
@@ -56,7 +55,11 @@ export function createVoteCommands(deps: VoteCommandsDeps): VoteCommands {
     return ids.map((id) => known.get(id) ?? stubPaper(id));
   }
 
-  function votedBlocks(entries: readonly ChannelVote[], papers: readonly Paper[], firstSlot: number): MessageBlock[] {
+  function votedBlocks(
+    entries: readonly ChannelVote[],
+    papers: readonly Paper[],
+    firstSlot: number,
+  ): MessageBlock[] {
     return papers.map((paper, i) => ({
       type: "paper",
       slot: firstSlot + i,
@@ -73,15 +76,24 @@ export function createVoteCommands(deps: VoteCommandsDeps): VoteCommands {
         const line = `No votes yet${when} — react to a digest with 1️⃣…🔟 or 👍 to vote.`;
         return {
           visibility: "public",
-          message: { fallbackText: `${title}\n${line}`, blocks: [{ type: "header", text: title }, { type: "text", content: [text(line)] }] },
+          message: {
+            fallbackText: `${title}\n${line}`,
+            blocks: [
+              { type: "header", text: title },
+              { type: "text", content: [text(line)] },
+            ],
+          },
         };
       }
       const shown = entries.slice(0, TOP_LIMIT);
       const papers = await papersFor(shown.map((e) => e.paperId));
       const blocks: MessageBlock[] = [{ type: "header", text: title }, ...votedBlocks(shown, papers, 1)];
       const overflow = entries.length - shown.length;
-      if (overflow > 0) blocks.push({ type: "context", content: [text(`+${String(overflow)} more voted papers`)] });
-      const lines = papers.map((p, i) => `${String(i + 1)}. ${cleanTitle(p)} (${plural(shown[i]?.votes ?? 0, "vote")})`);
+      if (overflow > 0)
+        blocks.push({ type: "context", content: [text(`+${String(overflow)} more voted papers`)] });
+      const lines = papers.map(
+        (p, i) => `${String(i + 1)}. ${cleanTitle(p)} (${plural(shown[i]?.votes ?? 0, "vote")})`,
+      );
       const message: OutboundMessage = { fallbackText: [title, ...lines].join("\n"), blocks };
       return { visibility: "public", message };
     },
@@ -119,8 +131,16 @@ export function createVoteCommands(deps: VoteCommandsDeps): VoteCommands {
       let slot = 1;
       if (teamNew.length > 0) {
         const papers = await papersFor(teamNew.map((e) => e.paperId));
-        blocks.push({ type: "text", content: [bold("Your team voted for")] }, ...votedBlocks(teamNew, papers, slot));
-        lines.push("Your team voted for:", ...papers.map((p, i) => `${String(slot + i)}. ${cleanTitle(p)} (${plural(teamNew[i]?.votes ?? 0, "vote")})`));
+        blocks.push(
+          { type: "text", content: [bold("Your team voted for")] },
+          ...votedBlocks(teamNew, papers, slot),
+        );
+        lines.push(
+          "Your team voted for:",
+          ...papers.map(
+            (p, i) => `${String(slot + i)}. ${cleanTitle(p)} (${plural(teamNew[i]?.votes ?? 0, "vote")})`,
+          ),
+        );
         slot += papers.length;
       } else {
         blocks.push({ type: "context", content: [text("No new team votes for you to see.")] });
@@ -129,12 +149,23 @@ export function createVoteCommands(deps: VoteCommandsDeps): VoteCommands {
         if (teamNew.length > 0) blocks.push({ type: "divider" });
         blocks.push({ type: "text", content: [bold("Trending on Hugging Face")] });
         if (trending?.stale) {
-          blocks.push({ type: "context", content: [text("Hugging Face is unreachable; these are the last trending papers fetched.")] });
+          blocks.push({
+            type: "context",
+            content: [text("Hugging Face is unreachable; these are the last trending papers fetched.")],
+          });
         }
-        trendingNew.forEach((paper, i) => blocks.push({ type: "paper", slot: slot + i, paper: toPaperCard(paper) }));
-        lines.push("Trending on Hugging Face:", ...trendingNew.map((p, i) => `${String(slot + i)}. ${cleanTitle(p)}`));
+        trendingNew.forEach((paper, i) =>
+          blocks.push({ type: "paper", slot: slot + i, paper: toPaperCard(paper) }),
+        );
+        lines.push(
+          "Trending on Hugging Face:",
+          ...trendingNew.map((p, i) => `${String(slot + i)}. ${cleanTitle(p)}`),
+        );
       } else if (!trending) {
-        blocks.push({ type: "context", content: [text("Hugging Face could not be reached for trending papers.")] });
+        blocks.push({
+          type: "context",
+          content: [text("Hugging Face could not be reached for trending papers.")],
+        });
       }
       return { visibility: "ephemeral", message: { fallbackText: lines.join("\n"), blocks } };
     },

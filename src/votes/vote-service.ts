@@ -9,7 +9,6 @@ import { noopMetrics, type Metrics } from "../ops/metrics.js";
 import type { PostRecord, PostStore } from "./post-store.js";
 import { EVENT_DEDUPE_TTL_MS, type ChannelVote, type UserVote, type VoteStore } from "./vote-store.js";
 
-
 /** How long a reaction on an unknown message waits for the post to be recorded. */
 export const HOLD_MS = 60_000;
 /** How many reactions may wait at once; more are ignored (with a log line). */
@@ -46,7 +45,11 @@ function ignored(reason: string): VoteResult {
 }
 
 /** Keycap slot N for compact digests and search answers; the vote emoji for a single-paper message. */
-function votedPaper(post: PostRecord, emoji: Emoji, voteEmoji: readonly string[]): { readonly paperId: PaperId } | { readonly reason: string } {
+function votedPaper(
+  post: PostRecord,
+  emoji: Emoji,
+  voteEmoji: readonly string[],
+): { readonly paperId: PaperId } | { readonly reason: string } {
   const keycapsVote = post.layout === "compact" && (post.kind === "digest" || post.kind === "search");
   if (keycapsVote) {
     if (emoji.kind !== "keycap") return { reason: "not a vote emoji (compact posts vote with keycaps)" };
@@ -127,7 +130,10 @@ export function createVoteService(deps: VoteServiceDeps): VoteService {
         log.debug({ message: key, result }, "held reaction applied");
       } catch (error) {
         metrics.voteStoreFailure(post.ref.channel.platform, "lost");
-        log.error({ message: key, err: error instanceof Error ? error.message : String(error) }, "a held reaction could not be stored");
+        log.error(
+          { message: key, err: error instanceof Error ? error.message : String(error) },
+          "a held reaction could not be stored",
+        );
       }
     }
     if (waiting.size === 0 && timer !== undefined) {
@@ -178,13 +184,17 @@ export function createVoteService(deps: VoteServiceDeps): VoteService {
         .lookup(ref)
         .then((post) => release(key, post))
         .catch((error: unknown) => {
-          log.warn({ message: key, err: error instanceof Error ? error.message : String(error) }, "could not apply held reactions yet");
+          log.warn(
+            { message: key, err: error instanceof Error ? error.message : String(error) },
+            "could not apply held reactions yet",
+          );
         });
     },
     held: () => heldCount,
     tally: (channel, ids) => votes.tallies(channel, ids),
     userVotes: (channel, userId) => votes.userVotes(channel, userId),
-    userVotesInWorkspace: (platform, workspace, userId) => votes.userVotesInWorkspace(platform, workspace, userId),
+    userVotesInWorkspace: (platform, workspace, userId) =>
+      votes.userVotesInWorkspace(platform, workspace, userId),
     channelVotes: (channel, since) => votes.channelVotes(channel, since),
     close() {
       if (timer !== undefined) clearInterval(timer);

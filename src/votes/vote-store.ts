@@ -53,7 +53,11 @@ export interface VoteStore {
 }
 
 /** Does a change at `at` override a stored mark? An older change never does; at a tie "off" wins, whatever the order. */
-export function overrides(previous: { readonly on: boolean; readonly at: number }, wantOn: boolean, at: number): boolean {
+export function overrides(
+  previous: { readonly on: boolean; readonly at: number },
+  wantOn: boolean,
+  at: number,
+): boolean {
   if (at !== previous.at) return at > previous.at;
   return previous.on && !wantOn;
 }

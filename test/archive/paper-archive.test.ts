@@ -40,13 +40,17 @@ describe("paper archive", () => {
     const { archive, papers } = await memoryArchive();
     await archive.upsert(fixture);
     expect(archive.size).toBe(30);
-    expect(((await papers.getMany([byId("2606.13392").id]))[0] as Paper | undefined)?.title).toBe("MiniMax Sparse Attention");
+    expect(((await papers.getMany([byId("2606.13392").id]))[0] as Paper | undefined)?.title).toBe(
+      "MiniMax Sparse Attention",
+    );
     expect((await archive.search("sparse attention", { limit: 3 }))[0]?.paper.id).toBe("2606.13392");
   });
 
   it("treats 2401.01234v2 and 2401.01234 as one paper", async () => {
     const { archive, papers } = await memoryArchive();
-    await archive.upsert([{ ...makePaper({ id: "2401.01234", title: "Koala routing" }), id: "2401.01234v2" as Paper["id"] }]);
+    await archive.upsert([
+      { ...makePaper({ id: "2401.01234", title: "Koala routing" }), id: "2401.01234v2" as Paper["id"] },
+    ]);
     await archive.upsert([makePaper({ id: "2401.01234", title: "Koala routing, revised", upvotes: 3 })]);
     expect(archive.size).toBe(1);
     expect((await archive.get("2401.01234v2"))?.title).toBe("Koala routing, revised");
@@ -55,15 +59,17 @@ describe("paper archive", () => {
       "2401.01234",
     ]);
     expect(await storedKeys(papers)).toEqual(["2401.01234"]);
-    expect((await archive.search("koala", { limit: 5 }))).toHaveLength(1);
+    expect(await archive.search("koala", { limit: 5 })).toHaveLength(1);
   });
 
   it("replaces the indexed text on upsert without leaving a duplicate", async () => {
     const { archive } = await memoryArchive();
     await archive.upsert([makePaper({ id: "2401.00010", title: "Wombat segmentation" })]);
     await archive.upsert([makePaper({ id: "2401.00010", title: "Platypus segmentation" })]);
-    expect((await archive.search("wombat", { limit: 5 }))).toEqual([]);
-    expect((await archive.search("segmentation", { limit: 5 })).map((h) => h.paper.title)).toEqual(["Platypus segmentation"]);
+    expect(await archive.search("wombat", { limit: 5 })).toEqual([]);
+    expect((await archive.search("segmentation", { limit: 5 })).map((h) => h.paper.title)).toEqual([
+      "Platypus segmentation",
+    ]);
   });
 
   it("keeps the AI summary and keywords when a newer copy (e.g. from arXiv) lacks them", async () => {
@@ -128,21 +134,30 @@ describe("paper archive", () => {
     await archive.upsert(fixture);
     // Another replica rewrites a paper's summary in the shared store: this archive answers with it.
     await papers.putMany([{ ...byId("2606.13392"), aiSummary: "Rewritten elsewhere" }]);
-    expect((await archive.search("sparse attention", { limit: 1 }))[0]?.paper.aiSummary).toBe("Rewritten elsewhere");
+    expect((await archive.search("sparse attention", { limit: 1 }))[0]?.paper.aiSummary).toBe(
+      "Rewritten elsewhere",
+    );
     expect((await archive.get("2606.13392"))?.aiSummary).toBe("Rewritten elsewhere");
     // A paper removed from the store is no longer returned, though it is still indexed.
     await papers.delete(["2606.13392"]);
-    expect((await archive.search("sparse attention", { limit: 3 })).map((h) => h.paper.id)).not.toContain("2606.13392");
+    expect((await archive.search("sparse attention", { limit: 3 })).map((h) => h.paper.id)).not.toContain(
+      "2606.13392",
+    );
   });
 
   it("confirms a quoted phrase against the stored text and keeps exclusions", async () => {
     const { archive } = await memoryArchive();
     await archive.upsert([
       makePaper({ id: "2401.00021", title: "Latent space walks", abstract: "We walk." }),
-      makePaper({ id: "2401.00022", title: "Space of latent codes", abstract: "Codes in a latent, not a space walk." }),
+      makePaper({
+        id: "2401.00022",
+        title: "Space of latent codes",
+        abstract: "Codes in a latent, not a space walk.",
+      }),
       makePaper({ id: "2401.00023", title: "Latent space video", abstract: "Video." }),
     ]);
-    const ids = async (q: string): Promise<string[]> => (await archive.search(q, { limit: 10 })).map((h) => h.paper.id).sort();
+    const ids = async (q: string): Promise<string[]> =>
+      (await archive.search(q, { limit: 10 })).map((h) => h.paper.id).sort();
     expect(await ids("latent space")).toEqual(["2401.00021", "2401.00022", "2401.00023"]);
     expect(await ids('"latent space"')).toEqual(["2401.00021", "2401.00023"]);
     expect(await ids('"latent space" -video')).toEqual(["2401.00021"]);
@@ -160,7 +175,12 @@ describe("paper archive", () => {
 
   it("merges a paper stored under a legacy versioned key into its canonical entry when loading", async () => {
     const { papers, archive } = await memoryArchive();
-    await papers.putMany([{ ...makePaper({ id: "2401.01234", title: "Koala routing", upvotes: 9 }), id: "2401.01234v2" as Paper["id"] }]);
+    await papers.putMany([
+      {
+        ...makePaper({ id: "2401.01234", title: "Koala routing", upvotes: 9 }),
+        id: "2401.01234v2" as Paper["id"],
+      },
+    ]);
     expect(await storedKeys(papers)).toEqual(["2401.01234v2"]);
     expect(await archive.load()).toBe(1);
     expect((await archive.get("2401.01234"))?.upvotes).toBe(9);
@@ -213,7 +233,9 @@ describe("archive autocomplete", () => {
 
   it("returns at most `limit` suggestions, and the newest, most upvoted papers for an empty prefix", async () => {
     const archive = await loaded();
-    await archive.upsert([makePaper({ id: "2607.00001", title: "Tomorrow's paper", dailyDate: "2026-06-13" })]);
+    await archive.upsert([
+      makePaper({ id: "2607.00001", title: "Tomorrow's paper", dailyDate: "2026-06-13" }),
+    ]);
     expect(archive.suggest("agent", 2)).toHaveLength(2);
     const empty = archive.suggest("", 3).map((s) => s.id);
     expect(empty[0]).toBe("2607.00001");

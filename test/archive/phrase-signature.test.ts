@@ -15,7 +15,9 @@ describe("phrase signature", () => {
   });
 
   it("refuses phrases whose words are in the text but not next to each other", () => {
-    const refused = ["space latent", "diffusion space", "model diffusion", "prior latent", "we model"].filter((p) => !has(p));
+    const refused = ["space latent", "diffusion space", "model diffusion", "prior latent", "we model"].filter(
+      (p) => !has(p),
+    );
     expect(refused.length).toBeGreaterThanOrEqual(4);
   });
 

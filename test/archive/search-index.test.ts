@@ -59,7 +59,7 @@ describe("search index over the recorded Daily Papers batch", () => {
     expect(without.length).toBeGreaterThan(0);
   });
 
-  it("applies \"quoted phrases\": the exact phrase must appear", () => {
+  it('applies "quoted phrases": the exact phrase must appear', () => {
     const index = fixtureIndex();
     const loose = ids(index.search("latent space", { limit: 30 }));
     const phrase = ids(index.search('"latent space"', { limit: 30 }));
@@ -91,7 +91,11 @@ describe("search index over the recorded Daily Papers batch", () => {
 });
 
 describe("search index ranking and tokenising", () => {
-  const titleHit = makePaper({ id: "2401.00001", title: "Quokka networks for vision", abstract: "We study images." });
+  const titleHit = makePaper({
+    id: "2401.00001",
+    title: "Quokka networks for vision",
+    abstract: "We study images.",
+  });
   const abstractHit = makePaper({
     id: "2401.00002",
     title: "Image models revisited",

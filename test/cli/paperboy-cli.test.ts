@@ -4,11 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../../cli/paperboy.js";
-import { FIXTURES, FIXTURES_DIR, readFixture, startPaperApiServer, type PaperApiServer } from "../fakes/paper-api-server.js";
+import {
+  FIXTURES,
+  FIXTURES_DIR,
+  readFixture,
+  startPaperApiServer,
+  type PaperApiServer,
+} from "../fakes/paper-api-server.js";
 
 const daily = join(FIXTURES_DIR, FIXTURES.daily);
 
-function capture(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
+function capture(
+  env: Record<string, string | undefined> = {},
+): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return {
@@ -34,11 +42,23 @@ describe("paperboy digest", () => {
 
   it("prints the neutral messages as JSON with --format json, honouring --top and --topic", async () => {
     const io = capture();
-    expect(await runCli(["digest", "--source-file", daily, "--format", "json", "--top", "2", "--topic", "attention"], io)).toBe(0);
-    const messages = JSON.parse(io.stdout.join("\n")) as { blocks: { type: string; paper?: { title: string } }[] }[];
+    expect(
+      await runCli(
+        ["digest", "--source-file", daily, "--format", "json", "--top", "2", "--topic", "attention"],
+        io,
+      ),
+    ).toBe(0);
+    const messages = JSON.parse(io.stdout.join("\n")) as {
+      blocks: { type: string; paper?: { title: string } }[];
+    }[];
     const papers = messages.flatMap((m) => m.blocks.filter((b) => b.type === "paper"));
     expect(papers).toHaveLength(2);
-    expect(papers.map((p) => p.paper?.title).join(" ").toLowerCase()).toContain("attention");
+    expect(
+      papers
+        .map((p) => p.paper?.title)
+        .join(" ")
+        .toLowerCase(),
+    ).toContain("attention");
   });
 
   it("reads JSON lines too, and skips a malformed line with a warning", async () => {
@@ -48,20 +68,32 @@ describe("paperboy digest", () => {
     writeFileSync(file, [...items.slice(0, 4).map((i) => JSON.stringify(i)), "{not json"].join("\n"));
     const io = capture();
     expect(await runCli(["digest", "--source-file", file, "--top", "10"], io)).toBe(0);
-    expect(io.stdout.join("\n").split("\n").filter((l) => /^\d+\. /.test(l))).toHaveLength(4);
+    expect(
+      io.stdout
+        .join("\n")
+        .split("\n")
+        .filter((l) => /^\d+\. /.test(l)),
+    ).toHaveLength(4);
     expect(io.stderr.join("\n")).toContain("1 malformed item(s)");
   });
 
   it("prints Block Kit JSON with --format slack and Discord message JSON with --format discord", async () => {
     const slack = capture();
-    expect(await runCli(["digest", "--source-file", daily, "--format", "slack", "--top", "2"], slack)).toBe(0);
-    const [slackMessage] = JSON.parse(slack.stdout.join("\n")) as { text: string; blocks: { type: string }[] }[];
+    expect(await runCli(["digest", "--source-file", daily, "--format", "slack", "--top", "2"], slack)).toBe(
+      0,
+    );
+    const [slackMessage] = JSON.parse(slack.stdout.join("\n")) as {
+      text: string;
+      blocks: { type: string }[];
+    }[];
     expect(slackMessage?.text).toContain("EvoArena");
     expect(slackMessage?.blocks[0]?.type).toBe("header");
     expect(slackMessage?.blocks.some((b) => b.type === "section")).toBe(true);
 
     const discord = capture();
-    expect(await runCli(["digest", "--source-file", daily, "--format", "discord", "--top", "2"], discord)).toBe(0);
+    expect(
+      await runCli(["digest", "--source-file", daily, "--format", "discord", "--top", "2"], discord),
+    ).toBe(0);
     const [discordMessage] = JSON.parse(discord.stdout.join("\n")) as {
       embeds: { title: string }[];
       allowed_mentions: { parse: string[] };
@@ -72,7 +104,10 @@ describe("paperboy digest", () => {
 
   it("GIVEN a hostile title THEN neither the Slack nor the Discord output carries a live mention or forged link", async () => {
     const dir = mkdtempSync(join(tmpdir(), "paperboy-cli-"));
-    const items = JSON.parse(readFixture(FIXTURES.daily)) as { title: string; paper: { title: string; upvotes: number } }[];
+    const items = JSON.parse(readFixture(FIXTURES.daily)) as {
+      title: string;
+      paper: { title: string; upvotes: number };
+    }[];
     const evil = "<!channel> @everyone <https://evil.example|click> [free](https://evil.example)";
     const first = items[0]!;
     first.title = evil;
@@ -87,7 +122,9 @@ describe("paperboy digest", () => {
     expect(slackOut).not.toContain("<https://evil.example|");
     expect(slackOut).toContain("&lt;!channel&gt;");
     const discord = capture();
-    expect(await runCli(["digest", "--source-file", file, "--format", "discord", "--top", "1"], discord)).toBe(0);
+    expect(
+      await runCli(["digest", "--source-file", file, "--format", "discord", "--top", "1"], discord),
+    ).toBe(0);
     const discordOut = discord.stdout.join("\n");
     expect(discordOut).not.toContain("[free](https://evil.example)");
     expect(discordOut).not.toMatch(/(^|[^\u200b])@everyone/u);
@@ -135,7 +172,9 @@ describe("paperboy digest", () => {
 describe("paperboy search", () => {
   it("searches only the --archive file and prints [{id,title,score}] best first", async () => {
     const io = capture({ HF_API_URL: "http://127.0.0.1:9" });
-    expect(await runCli(["search", "sparse attention", "--archive", daily, "--json", "--limit", "3"], io)).toBe(0);
+    expect(
+      await runCli(["search", "sparse attention", "--archive", daily, "--json", "--limit", "3"], io),
+    ).toBe(0);
     const hits = JSON.parse(io.stdout.join("")) as { id: string; title: string; score: number }[];
     expect(hits.length).toBeGreaterThan(0);
     expect(hits.length).toBeLessThanOrEqual(3);

@@ -1,6 +1,12 @@
 // Configuration: one zod schema; every bad value is named with its fix, and secrets never appear in errors.
 import { describe, expect, it } from "vitest";
-import { ConfigError, discordEnabled, loadConfig, redactUrl, slackEnabled } from "../../src/config/load-config.js";
+import {
+  ConfigError,
+  discordEnabled,
+  loadConfig,
+  redactUrl,
+  slackEnabled,
+} from "../../src/config/load-config.js";
 
 function problems(env: Record<string, string>): string {
   try {
@@ -29,7 +35,12 @@ describe("loadConfig", () => {
   });
 
   it("lists every bad value at once, each with how to fix it", () => {
-    const message = problems({ PORT: "eighty", LOG_LEVEL: "loud", DEFAULT_TIMEZONE: "Mars/Olympus", STORE_URL: "mysql://x" });
+    const message = problems({
+      PORT: "eighty",
+      LOG_LEVEL: "loud",
+      DEFAULT_TIMEZONE: "Mars/Olympus",
+      STORE_URL: "mysql://x",
+    });
     expect(message).toContain("PORT: must be a port number");
     expect(message).toContain("LOG_LEVEL: must be one of");
     expect(message).toContain("DEFAULT_TIMEZONE: must be an IANA time zone");
@@ -43,11 +54,17 @@ describe("loadConfig", () => {
   });
 
   it("rejects a user token where a bot token belongs", () => {
-    expect(problems({ SLACK_BOT_TOKEN: "xoxp-user", SLACK_SIGNING_SECRET: "s" })).toContain("SLACK_BOT_TOKEN: must be a bot token");
+    expect(problems({ SLACK_BOT_TOKEN: "xoxp-user", SLACK_SIGNING_SECRET: "s" })).toContain(
+      "SLACK_BOT_TOKEN: must be a bot token",
+    );
   });
 
   it("refuses a token together with OAuth, and asks for all three OAuth values", () => {
-    const message = problems({ SLACK_CLIENT_ID: "1.2", SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" });
+    const message = problems({
+      SLACK_CLIENT_ID: "1.2",
+      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_SIGNING_SECRET: "s",
+    });
     expect(message).toContain("SLACK_CLIENT_SECRET: is needed");
     expect(message).toContain("SLACK_STATE_SECRET: is needed");
     expect(message).toContain("SLACK_BOT_TOKEN: cannot be combined");

@@ -7,12 +7,20 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { createDiscordMessages, type DiscordMessage, type DiscordMessagesOptions, type FakeAnswer } from "./fake-discord-messages.js";
+import {
+  createDiscordMessages,
+  type DiscordMessage,
+  type DiscordMessagesOptions,
+  type FakeAnswer,
+} from "./fake-discord-messages.js";
 
 export type { DiscordMessage } from "./fake-discord-messages.js";
 
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../fixtures/discord/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
+  JSON.parse(readFileSync(new URL(`../fixtures/discord/${name}`, import.meta.url), "utf8")) as Record<
+    string,
+    unknown
+  >;
 
 export const FAKE_IDS = {
   guild: "1278000000000000001",
@@ -84,7 +92,8 @@ export async function startFakeDiscord(options: DiscordMessagesOptions = {}): Pr
   const sessions = new Set<Session>();
   const overrides: { method: string; path: RegExp; handler: Handler }[] = [];
   const lost: { method: string; path: RegExp }[] = [];
-  const message = (channelId: string, body: Record<string, unknown>) => state.store(channelId, body, fixture("message.json"));
+  const message = (channelId: string, body: Record<string, unknown>) =>
+    state.store(channelId, body, fixture("message.json"));
 
   const defaults: { method: string; path: RegExp; handler: Handler }[] = [
     {
@@ -112,29 +121,47 @@ export async function startFakeDiscord(options: DiscordMessagesOptions = {}): Pr
       path: /^\/webhooks\/\d+\/[^/]+$/,
       handler: (r) => ({ status: 200, body: message(FAKE_IDS.channel, r.body as Record<string, unknown>) }),
     },
-    { method: "DELETE", path: /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/, handler: () => ({ status: 204 }) },
+    {
+      method: "DELETE",
+      path: /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/,
+      handler: () => ({ status: 204 }),
+    },
     {
       method: "POST",
       path: /^\/channels\/(\d+)\/messages$/,
       handler: (r, m) => state.create(m[1] ?? "", r.body as Record<string, unknown>, fixture("message.json")),
     },
-    { method: "GET", path: /^\/channels\/(\d+)\/messages$/, handler: (r, m) => state.list(m[1] ?? "", r.query) },
+    {
+      method: "GET",
+      path: /^\/channels\/(\d+)\/messages$/,
+      handler: (r, m) => state.list(m[1] ?? "", r.query),
+    },
     {
       method: "GET",
       path: /^\/channels\/(\d+)\/messages\/(\d+)$/,
       handler: (_r, m) => {
         const found = messages.get(m[2] ?? "");
-        return found ? { status: 200, body: found } : { status: 404, body: { message: "Unknown Message", code: 10008 } };
+        return found
+          ? { status: 200, body: found }
+          : { status: 404, body: { message: "Unknown Message", code: 10008 } };
       },
     },
     // Channels the bot can see come from GUILD_CREATE; any other id is one Discord does not know.
-    { method: "GET", path: /^\/channels\/\d+$/, handler: () => ({ status: 404, body: { message: "Unknown Channel", code: 10003 } }) },
+    {
+      method: "GET",
+      path: /^\/channels\/\d+$/,
+      handler: () => ({ status: 404, body: { message: "Unknown Channel", code: 10003 } }),
+    },
     {
       method: "PUT",
       path: /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/,
       handler: (_r, m) => state.react(m[1] ?? "", m[2] ?? "", m[3] ?? ""),
     },
-    { method: "PUT", path: /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/, handler: (r) => ({ status: 200, body: r.body }) },
+    {
+      method: "PUT",
+      path: /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/,
+      handler: (r) => ({ status: 200, body: r.body }),
+    },
   ];
 
   const server = createServer((req, res) => {
@@ -165,8 +192,13 @@ export async function startFakeDiscord(options: DiscordMessagesOptions = {}): Pr
         const lose = lost.findIndex((l) => l.method === recorded.method && l.path.test(recorded.path));
         if (lose >= 0) lost.splice(lose, 1);
         void Promise.resolve(route.handler(recorded, match)).then(
-          (reply) => send(res, lose >= 0 ? { status: 500, body: { message: "500: Internal Server Error", code: 0 } } : reply),
-          (error: unknown) => send(res, { status: 500, body: { message: `fake Discord: ${String(error)}`, code: 0 } }),
+          (reply) =>
+            send(
+              res,
+              lose >= 0 ? { status: 500, body: { message: "500: Internal Server Error", code: 0 } } : reply,
+            ),
+          (error: unknown) =>
+            send(res, { status: 500, body: { message: `fake Discord: ${String(error)}`, code: 0 } }),
         );
         return;
       }
@@ -185,13 +217,18 @@ export async function startFakeDiscord(options: DiscordMessagesOptions = {}): Pr
       sessions.add(session);
       ws.on("close", () => sessions.delete(session));
       ws.on("message", (data) => {
-        const payload = JSON.parse((Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString("utf8")) as { op: number; d: unknown };
+        const payload = JSON.parse(
+          (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString("utf8"),
+        ) as { op: number; d: unknown };
         if (payload.op === 1) ws.send(JSON.stringify({ op: 11 }));
         if (payload.op === 2) {
           identifies.push(payload.d as Record<string, unknown>);
           session.identified = true;
           // A resume after a dropped socket must come back here, never go to the recorded discord.gg URL.
-          sendDispatch(session, "READY", { ...fixture("ready.json"), resume_gateway_url: `ws://127.0.0.1:${String(port)}/gateway` });
+          sendDispatch(session, "READY", {
+            ...fixture("ready.json"),
+            resume_gateway_url: `ws://127.0.0.1:${String(port)}/gateway`,
+          });
           sendDispatch(session, "GUILD_CREATE", fixture("guild-create.json"));
           events.emit("identify");
         }
@@ -214,7 +251,10 @@ export async function startFakeDiscord(options: DiscordMessagesOptions = {}): Pr
     identifies,
     messages,
     events,
-    messagesIn: (channelId) => [...messages.values()].filter((m) => m.channel_id === channelId).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)),
+    messagesIn: (channelId) =>
+      [...messages.values()]
+        .filter((m) => m.channel_id === channelId)
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)),
     nonceOf: (id) => state.nonceOf(id),
     reactionsOn: (id) => state.reactionsOn(id),
     reactionRateLimited: () => state.rateLimited.count,

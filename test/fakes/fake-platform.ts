@@ -2,7 +2,12 @@
 // records reactions per message (idempotent, like the platforms), answers sent/rejected/failed on demand, can be slow.
 import { slotsOf } from "../../src/messages/outbound-message.js";
 import type { OutboundMessage } from "../../src/messages/outbound-message.js";
-import { channelKey, type ChannelRef, type MessageRef, type PlatformId } from "../../src/platform/channel-ref.js";
+import {
+  channelKey,
+  type ChannelRef,
+  type MessageRef,
+  type PlatformId,
+} from "../../src/platform/channel-ref.js";
 import type { ChatPlatform, PostHandle } from "../../src/platform/chat-platform.js";
 import type { FoundPosts, RejectReason, SendOutcome } from "../../src/platform/delivery-outcome.js";
 import { emojiKey, type Emoji } from "../../src/platform/emoji.js";
@@ -62,7 +67,8 @@ export function createFakePlatform(options: { id?: PlatformId; latencyMs?: numbe
     attempts: [],
     reactions,
     inChannel: (channel) => sent.filter((s) => channelKey(s.channel) === channelKey(channel)),
-    shownIds: () => sent.flatMap((s) => s.message.blocks.flatMap((b) => (b.type === "paper" ? [b.paper.id] : []))),
+    shownIds: () =>
+      sent.flatMap((s) => s.message.blocks.flatMap((b) => (b.type === "paper" ? [b.paper.id] : []))),
     setMode: (m) => {
       mode = m;
     },
@@ -84,7 +90,13 @@ export function createFakePlatform(options: { id?: PlatformId; latencyMs?: numbe
       const current = once.shift() ?? mode;
       await sleep(latencyMs);
       const deliver = (): SentMessage => {
-        const entry: SentMessage = { channel, message, handle, ref: { channel, id: `m${String(++counter)}` }, at: Date.now() };
+        const entry: SentMessage = {
+          channel,
+          message,
+          handle,
+          ref: { channel, id: `m${String(++counter)}` },
+          at: Date.now(),
+        };
         sent.push(entry);
         for (const l of listeners) l(entry);
         return entry;

@@ -27,7 +27,8 @@ export function createFixtureHfSource(now: () => Date = () => new Date()): Fixtu
     if (failing) return Promise.reject(new Error(`Hugging Face cannot be reached (${call})`));
     return Promise.resolve({ papers: [...papers], stale, dropped: 0, fetchedAt: now() });
   };
-  const inRange = (prefix: string): Paper[] => [...byDate.entries()].filter(([d]) => d.startsWith(prefix)).flatMap(([, p]) => p);
+  const inRange = (prefix: string): Paper[] =>
+    [...byDate.entries()].filter(([d]) => d.startsWith(prefix)).flatMap(([, p]) => p);
   return {
     calls,
     byDate,

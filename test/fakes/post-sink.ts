@@ -70,7 +70,13 @@ export async function startPostSink(options: { latencyMs?: number } = {}): Promi
     if (req.method === "GET" && url.pathname === "/find") {
       const channel = url.searchParams.get("channel");
       const delivery = url.searchParams.get("delivery");
-      json(res, 200, posts.filter((p) => p.channel === channel && p.delivery === delivery).map((p) => ({ index: p.index, id: p.id })));
+      json(
+        res,
+        200,
+        posts
+          .filter((p) => p.channel === channel && p.delivery === delivery)
+          .map((p) => ({ index: p.index, id: p.id })),
+      );
       return;
     }
     void body(req).then((raw) => {

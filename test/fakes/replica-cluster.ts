@@ -102,7 +102,10 @@ export function spawnReplica(id: string, env: ReplicaEnv): Replica {
 }
 
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes; resolves to whether it held. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return true;

@@ -57,7 +57,13 @@ const platform: ChatPlatform = {
   id: "slack",
   isHealthy: () => true,
   async send(channel, message, handle) {
-    const body: SinkPostBody = { replica, channel: channelKey(channel), text: message.fallbackText, delivery: handle.delivery, index: handle.index };
+    const body: SinkPostBody = {
+      replica,
+      channel: channelKey(channel),
+      text: message.fallbackText,
+      delivery: handle.delivery,
+      index: handle.index,
+    };
     try {
       const response = await fetch(`${sinkUrl}/post`, {
         method: "POST",
@@ -65,11 +71,16 @@ const platform: ChatPlatform = {
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
-      if (!response.ok) return { status: "failed", error: `sink answered ${String(response.status)}`, retryable: true };
+      if (!response.ok)
+        return { status: "failed", error: `sink answered ${String(response.status)}`, retryable: true };
       const answer = (await response.json()) as SinkAnswer;
       return { status: "sent", message: { ref: { channel, id: answer.id }, slots: slotsOf(message) } };
     } catch (error) {
-      return { status: "failed", error: error instanceof Error ? error.message : String(error), retryable: true };
+      return {
+        status: "failed",
+        error: error instanceof Error ? error.message : String(error),
+        retryable: true,
+      };
     }
   },
   async react(message, emoji) {
@@ -82,9 +93,14 @@ const platform: ChatPlatform = {
   },
   async findPosted(channel, delivery) {
     try {
-      const response = await fetch(`${sinkUrl}/find?channel=${encodeURIComponent(channelKey(channel))}&delivery=${delivery}`);
+      const response = await fetch(
+        `${sinkUrl}/find?channel=${encodeURIComponent(channelKey(channel))}&delivery=${delivery}`,
+      );
       const found = (await response.json()) as { index: number; id: string }[];
-      return { status: "found", messages: found.map((f) => ({ index: f.index, ref: { channel, id: f.id } })) };
+      return {
+        status: "found",
+        messages: found.map((f) => ({ index: f.index, ref: { channel, id: f.id } })),
+      };
     } catch (error) {
       return { status: "failed", error: error instanceof Error ? error.message : String(error) };
     }
@@ -97,7 +113,9 @@ const lockMs = optionalNumber("LOCK_MS");
 const queue = await createWorkQueue(store, {
   concurrency: optionalNumber("DELIVERY_CONCURRENCY") ?? 200,
   log,
-  ...(lockMs !== undefined ? { lockDurationMs: lockMs, stalledIntervalMs: Math.max(250, Math.floor(lockMs / 2)) } : {}),
+  ...(lockMs !== undefined
+    ? { lockDurationMs: lockMs, stalledIntervalMs: Math.max(250, Math.floor(lockMs / 2)) }
+    : {}),
 });
 const core = createCore({
   config: { HF_API_URL: hfUrl, ARXIV_API_URL: `${hfUrl}/api/query`, DEFAULT_TIMEZONE: "UTC" },

@@ -12,7 +12,12 @@ import { hfFixturePapers, makePaper } from "../fakes/hf-fixture-papers.js";
 
 const daily = hfFixturePapers();
 const kazakh = hfFixturePapers("papers_search_q-kazakh_2025-05-18.json");
-const answer = (papers: readonly Paper[], stale = false): SourceResult => ({ papers, stale, dropped: 0, fetchedAt: new Date(0) });
+const answer = (papers: readonly Paper[], stale = false): SourceResult => ({
+  papers,
+  stale,
+  dropped: 0,
+  fetchedAt: new Date(0),
+});
 
 const openStores: Store[] = [];
 afterEach(async () => {
@@ -66,7 +71,10 @@ describe("merged paper search", () => {
     expect(notice).toBeUndefined();
     const ids = results.map((r) => r.paper.id);
     expect(ids.filter((id) => id === "2606.12243")).toHaveLength(1);
-    expect(results[0]).toMatchObject({ paper: { id: "2606.12243", upvotes: 99 }, from: ["huggingface", "archive"] });
+    expect(results[0]).toMatchObject({
+      paper: { id: "2606.12243", upvotes: 99 },
+      from: ["huggingface", "archive"],
+    });
     expect(results.find((r) => r.paper.id === kazakh[0]!.id)?.from).toEqual(["huggingface"]);
   });
 
@@ -78,14 +86,15 @@ describe("merged paper search", () => {
     expect((await archive.search("kazakh sentiment", { limit: 1 }))[0]?.paper.id).toBe("2403.19335");
   });
 
-  it("applies the query's -exclusions and \"phrases\" to Hugging Face results too", async () => {
+  it('applies the query\'s -exclusions and "phrases" to Hugging Face results too', async () => {
     const archive = await archiveWith([]);
     const hf = answeringHf(kazakh);
     const search = createPaperSearch({ hf, archive, log: silentLogger });
     const excluded = await search.search("kazakh -speech", { limit: 10 });
     expect(hf.asked).toEqual(["kazakh"]);
     expect(excluded.results.length).toBeGreaterThan(0);
-    for (const { paper } of excluded.results) expect(`${paper.title} ${paper.abstract}`.toLowerCase()).not.toContain("speech");
+    for (const { paper } of excluded.results)
+      expect(`${paper.title} ${paper.abstract}`.toLowerCase()).not.toContain("speech");
     const phrase = await search.search('kazakh "sentiment analysis"', { limit: 10 });
     expect(phrase.results.map((r) => r.paper.id)).toEqual(["2403.19335"]);
   });
@@ -113,13 +122,21 @@ describe("merged paper search", () => {
   it("GIVEN Hugging Face throwing a plain error THEN the notice names the reason", async () => {
     const archive = await archiveWith(daily);
     const hf = { search: async (): Promise<SourceResult> => Promise.reject(new Error("HTTP 503")) };
-    const { notice } = await createPaperSearch({ hf, archive, log: silentLogger }).search("agents", { limit: 3 });
-    expect(notice).toBe("Hugging Face cannot be reached (HTTP 503) — showing papers from paperboy's archive.");
+    const { notice } = await createPaperSearch({ hf, archive, log: silentLogger }).search("agents", {
+      limit: 3,
+    });
+    expect(notice).toBe(
+      "Hugging Face cannot be reached (HTTP 503) — showing papers from paperboy's archive.",
+    );
   });
 
   it("GIVEN Hugging Face down and a thin archive THEN arXiv fills in", async () => {
     const archive = await archiveWith([kazakh[0]!]);
-    const fromArxiv = makePaper({ id: "2403.19399v1", title: "KazParC: Kazakh Parallel Corpus", categories: ["cs.CL"] });
+    const fromArxiv = makePaper({
+      id: "2403.19399v1",
+      title: "KazParC: Kazakh Parallel Corpus",
+      categories: ["cs.CL"],
+    });
     const arxiv = { search: async () => answer([fromArxiv]) };
     const search = createPaperSearch({ hf: failingHf, archive, arxiv, log: silentLogger });
     const { results, notice } = await search.search("kazakh", { limit: 5 });
@@ -134,13 +151,22 @@ describe("merged paper search", () => {
   it("does not ask arXiv when Hugging Face answers", async () => {
     let asked = 0;
     const arxiv = { search: async () => (asked++, answer([])) };
-    const search = createPaperSearch({ hf: answeringHf(kazakh), archive: await archiveWith([]), arxiv, log: silentLogger });
+    const search = createPaperSearch({
+      hf: answeringHf(kazakh),
+      archive: await archiveWith([]),
+      arxiv,
+      log: silentLogger,
+    });
     await search.search("kazakh", { limit: 5 });
     expect(asked).toBe(0);
   });
 
   it("says so when Hugging Face served a stale cached answer", async () => {
-    const search = createPaperSearch({ hf: answeringHf(kazakh, true), archive: await archiveWith([]), log: silentLogger });
+    const search = createPaperSearch({
+      hf: answeringHf(kazakh, true),
+      archive: await archiveWith([]),
+      log: silentLogger,
+    });
     const { results, notice } = await search.search("kazakh", { limit: 3 });
     expect(results).toHaveLength(3);
     expect(notice).toMatch(/last saved answer/);

@@ -23,7 +23,7 @@ describe("tokenize", () => {
 });
 
 describe("queryTokens", () => {
-  it("reads -word and -\"phrase\" as exclusions, and a lone - before a space as a word", () => {
+  it('reads -word and -"phrase" as exclusions, and a lone - before a space as a word', () => {
     expect(queryTokens('agents -survey -"world model" - x')).toEqual([
       { text: "agents", quoted: false, negated: false },
       { text: "survey", quoted: false, negated: true },
@@ -35,7 +35,11 @@ describe("queryTokens", () => {
 
   it("gives topic filters and search queries the same reading of one text", () => {
     const text = 'diffusion “world model” -survey -"review paper"';
-    expect(parseTopic(text)).toEqual({ words: ["diffusion"], phrases: ["world model"], excluded: ["survey", "review paper"] });
+    expect(parseTopic(text)).toEqual({
+      words: ["diffusion"],
+      phrases: ["world model"],
+      excluded: ["survey", "review paper"],
+    });
     const query = parseQuery(text);
     expect(query.phrases).toEqual(["world model"]);
     expect(query.excluded).toEqual(["survey", "review", "paper"]);

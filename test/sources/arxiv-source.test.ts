@@ -1,10 +1,6 @@
 // The arXiv source against the loopback fake: namespace-aware Atom parsing, query building, 3 s spacing, cache.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  arxivSearchQuery,
-  createArxivSource,
-  parseArxivFeed,
-} from "../../src/sources/arxiv-source.js";
+import { arxivSearchQuery, createArxivSource, parseArxivFeed } from "../../src/sources/arxiv-source.js";
 import { SourceUnavailableError } from "../../src/sources/paper-source.js";
 import { silentLogger } from "../../src/ops/logger.js";
 import { createStore } from "../../src/storage/create-store.js";

@@ -1,10 +1,6 @@
 // The polite HTTP client against a loopback server: retries, 429 waits, timeouts, malformed bodies.
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  createHttpClient,
-  HttpRequestError,
-  requestedWaitMs,
-} from "../../src/sources/http-client.js";
+import { createHttpClient, HttpRequestError, requestedWaitMs } from "../../src/sources/http-client.js";
 import { silentLogger } from "../../src/ops/logger.js";
 import { startPaperApiServer } from "../fakes/paper-api-server.js";
 

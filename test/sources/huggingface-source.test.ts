@@ -322,7 +322,12 @@ describe("caching and coalescing", () => {
         return backing.get<T>(key);
       },
     };
-    const source = createHuggingFaceSource({ baseUrl: server.url, cache, now: () => clock, log: recordingLogger().log });
+    const source = createHuggingFaceSource({
+      baseUrl: server.url,
+      cache,
+      now: () => clock,
+      log: recordingLogger().log,
+    });
     const first = await source.daily("2026-06-12");
     const readsAfterFirst = reads.length;
     clock = new Date(clock.getTime() + 14 * MINUTE);

@@ -18,7 +18,11 @@ describe("describeSchedule", () => {
 
 describe("formatRunTime", () => {
   it("shows an instant in the subscriber's zone", () => {
-    expect(formatRunTime(new Date("2026-11-30T08:00:00Z"), "Europe/Berlin")).toBe("Mon 30 Nov 09:00 Europe/Berlin");
-    expect(formatRunTime(new Date("2026-07-01T07:00:00Z"), "Asia/Kolkata")).toBe("Wed 1 Jul 12:30 Asia/Kolkata");
+    expect(formatRunTime(new Date("2026-11-30T08:00:00Z"), "Europe/Berlin")).toBe(
+      "Mon 30 Nov 09:00 Europe/Berlin",
+    );
+    expect(formatRunTime(new Date("2026-07-01T07:00:00Z"), "Asia/Kolkata")).toBe(
+      "Wed 1 Jul 12:30 Asia/Kolkata",
+    );
   });
 });

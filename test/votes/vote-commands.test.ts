@@ -63,7 +63,12 @@ afterEach(async () => {
 beforeEach(async () => {
   clock = Date.parse("2026-06-20T12:00:00Z");
   store = await openStore();
-  votes = createVoteService({ votes: store.votes, posts: store.posts, now: () => new Date(clock), log: silentLogger });
+  votes = createVoteService({
+    votes: store.votes,
+    posts: store.posts,
+    now: () => new Date(clock),
+    log: silentLogger,
+  });
   const archive = createPaperArchive({ papers: store.papers, log: silentLogger });
   await archive.upsert(fixture);
   trendingCalls = [];
@@ -123,8 +128,19 @@ describe("/papers top", () => {
     const own = await openStore();
     const lonely = toPaperId("2312.99999")!;
     const ref = { channel, id: "x" };
-    await own.posts.record({ ref, slots: new Map([[1, lonely]]), layout: "cards", kind: "share", postedAt: new Date(clock) });
-    const v = createVoteService({ votes: own.votes, posts: own.posts, now: () => new Date(clock), log: silentLogger });
+    await own.posts.record({
+      ref,
+      slots: new Map([[1, lonely]]),
+      layout: "cards",
+      kind: "share",
+      postedAt: new Date(clock),
+    });
+    const v = createVoteService({
+      votes: own.votes,
+      posts: own.posts,
+      now: () => new Date(clock),
+      log: silentLogger,
+    });
     await v.handleReaction({
       message: ref,
       userId: "U1",

@@ -26,7 +26,9 @@ afterAll(async () => {
 
 /** Starts the caster, waits until it has stored votes for a while, SIGKILLs it mid-stream. */
 async function castAndKill(url: string, runMs: number): Promise<void> {
-  const caster = spawn(process.execPath, ["--import", "tsx", child, url, prefix], { stdio: ["ignore", "pipe", "pipe"] });
+  const caster = spawn(process.execPath, ["--import", "tsx", child, url, prefix], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let err = "";
   caster.stderr.on("data", (d: Buffer) => (err += d.toString()));
   await new Promise<void>((ready, fail) => {
@@ -46,7 +48,9 @@ describe("votes killed mid-stream", () => {
     for (const ms of KILLS) await castAndKill(`sqlite://${file}`, ms);
     const db = new Database(file, { readonly: true });
     try {
-      const tallies = db.prepare(`SELECT paper, count FROM tallies WHERE channel = 'slack:T1:C1' ORDER BY paper`).all();
+      const tallies = db
+        .prepare(`SELECT paper, count FROM tallies WHERE channel = 'slack:T1:C1' ORDER BY paper`)
+        .all();
       const recount = db
         .prepare(
           `SELECT paper, COUNT(DISTINCT user) AS count FROM votes WHERE channel = 'slack:T1:C1' AND on_ = 1 GROUP BY paper HAVING count > 0 ORDER BY paper`,
@@ -59,29 +63,41 @@ describe("votes killed mid-stream", () => {
     }
   }, 60_000);
 
-  it.runIf(redisAvailable)("GIVEN Redis and a caster SIGKILLed 5 times THEN every tally equals the users whose vote is on", async () => {
-    for (const ms of KILLS) await castAndKill(redisUrl, ms);
-    const admin = await connectRedisAdmin(redisUrl);
-    try {
-      const on = new Map<string, Set<string>>();
-      let cursor = "0";
-      do {
-        const [next, keys] = (await admin.command("SCAN", cursor, "MATCH", `${prefix}:vm:slack:T1:C1\u001f*`, "COUNT", "1000")) as [string, string[]];
-        cursor = next;
-        for (const key of keys) {
-          const [, user = "", paper = ""] = key.split("\u001f");
-          const marks = (await admin.command("HVALS", key)) as string[];
-          if (marks.some((m) => m.startsWith("1"))) on.set(paper, (on.get(paper) ?? new Set()).add(user));
-        }
-      } while (cursor !== "0");
-      const tallies = (await admin.command("HGETALL", `${prefix}:vt:slack:T1:C1`)) as string[];
-      const stored = new Map<string, number>();
-      for (let i = 0; i < tallies.length; i += 2) stored.set(tallies[i] ?? "", Number((tallies[i + 1] ?? "0").split("|")[0]));
-      const recount = new Map([...on].map(([paper, users]) => [paper, users.size]));
-      expect(recount.size).toBeGreaterThan(0);
-      expect(stored).toEqual(recount);
-    } finally {
-      admin.close();
-    }
-  }, 60_000);
+  it.runIf(redisAvailable)(
+    "GIVEN Redis and a caster SIGKILLed 5 times THEN every tally equals the users whose vote is on",
+    async () => {
+      for (const ms of KILLS) await castAndKill(redisUrl, ms);
+      const admin = await connectRedisAdmin(redisUrl);
+      try {
+        const on = new Map<string, Set<string>>();
+        let cursor = "0";
+        do {
+          const [next, keys] = (await admin.command(
+            "SCAN",
+            cursor,
+            "MATCH",
+            `${prefix}:vm:slack:T1:C1\u001f*`,
+            "COUNT",
+            "1000",
+          )) as [string, string[]];
+          cursor = next;
+          for (const key of keys) {
+            const [, user = "", paper = ""] = key.split("\u001f");
+            const marks = (await admin.command("HVALS", key)) as string[];
+            if (marks.some((m) => m.startsWith("1"))) on.set(paper, (on.get(paper) ?? new Set()).add(user));
+          }
+        } while (cursor !== "0");
+        const tallies = (await admin.command("HGETALL", `${prefix}:vt:slack:T1:C1`)) as string[];
+        const stored = new Map<string, number>();
+        for (let i = 0; i < tallies.length; i += 2)
+          stored.set(tallies[i] ?? "", Number((tallies[i + 1] ?? "0").split("|")[0]));
+        const recount = new Map([...on].map(([paper, users]) => [paper, users.size]));
+        expect(recount.size).toBeGreaterThan(0);
+        expect(stored).toEqual(recount);
+      } finally {
+        admin.close();
+      }
+    },
+    60_000,
+  );
 });

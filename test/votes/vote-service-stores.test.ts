@@ -83,7 +83,9 @@ function scenario(seed: number, withEventIds: boolean): Logical[] {
       const slot = mine[Math.floor(random() * 3)]!;
       const via = Math.floor(random() * 4);
       const emoji: Emoji =
-        via === 0 ? { kind: "keycap", number: slot + 1 } : { kind: "unicode", value: ["👍", "👍🏽", "🔥"][via - 1]! };
+        via === 0
+          ? { kind: "keycap", number: slot + 1 }
+          : { kind: "unicode", value: ["👍", "👍🏽", "🔥"][via - 1]! };
       const message = via === 0 ? digest : cards[slot]!;
       const mark = `${via === 0 ? "k" : via === 3 ? "fire" : "thumb"}@${message.id}`;
       const change = random() < 0.6 ? "added" : "removed";
@@ -104,9 +106,14 @@ function scenario(seed: number, withEventIds: boolean): Logical[] {
 }
 
 /** The expected outcome, computed one event at a time in timestamp order. */
-function model(events: readonly Logical[]): { tallies: Map<PaperId, number>; byUser: Map<string, Set<PaperId>> } {
+function model(events: readonly Logical[]): {
+  tallies: Map<PaperId, number>;
+  byUser: Map<string, Set<PaperId>>;
+} {
   const marks = new Map<string, Map<string, boolean>>(); // user|paper → mark → on
-  for (const { event, paper, mark } of [...events].sort((a, b) => a.event.at!.getTime() - b.event.at!.getTime())) {
+  for (const { event, paper, mark } of [...events].sort(
+    (a, b) => a.event.at!.getTime() - b.event.at!.getTime(),
+  )) {
     const key = `${event.userId}|${paper}`;
     const m = marks.get(key) ?? new Map<string, boolean>();
     m.set(mark, event.change === "added");
@@ -125,24 +132,50 @@ function model(events: readonly Logical[]): { tallies: Map<PaperId, number>; byU
 
 async function recordPosts(store: Store): Promise<void> {
   const postedAt = new Date("2026-06-12T09:00:00Z");
-  await store.posts.record({ ref: digest, slots: new Map(papers.map((p, i) => [i + 1, p])), layout: "compact", kind: "digest", postedAt });
+  await store.posts.record({
+    ref: digest,
+    slots: new Map(papers.map((p, i) => [i + 1, p])),
+    layout: "compact",
+    kind: "digest",
+    postedAt,
+  });
   for (const [i, ref] of cards.entries()) {
-    await store.posts.record({ ref, slots: new Map([[i + 1, papers[i]!]]), layout: "cards", kind: "digest", postedAt });
+    await store.posts.record({
+      ref,
+      slots: new Map([[i + 1, papers[i]!]]),
+      layout: "cards",
+      kind: "digest",
+      postedAt,
+    });
   }
 }
 
 function serviceOn(store: Store) {
   let clock = Date.parse("2026-06-12T12:00:00Z");
-  return createVoteService({ votes: store.votes, posts: store.posts, now: () => new Date(clock++), log: silentLogger });
+  return createVoteService({
+    votes: store.votes,
+    posts: store.posts,
+    now: () => new Date(clock++),
+    log: silentLogger,
+  });
 }
 
 /** Every paper's tally, 0 included, as `expected` (which lists only papers with votes) says it should be. */
-const allTallies = (expected: ReadonlyMap<PaperId, number>): Map<PaperId, number> => new Map(papers.map((p) => [p, expected.get(p) ?? 0]));
+const allTallies = (expected: ReadonlyMap<PaperId, number>): Map<PaperId, number> =>
+  new Map(papers.map((p) => [p, expected.get(p) ?? 0]));
 
 const backends: { name: string; open: () => Promise<Store>; skip: boolean }[] = [
   { name: "memory", open: () => createStore("memory://"), skip: false },
-  { name: "SQLite", open: () => createStore(`sqlite://${join(dir, `concurrency-${randomUUID()}.sqlite`)}`), skip: false },
-  { name: "Redis", open: () => createStore(redisUrl, { keyPrefix: `${runPrefix}-${randomUUID()}` }), skip: !redisReachable },
+  {
+    name: "SQLite",
+    open: () => createStore(`sqlite://${join(dir, `concurrency-${randomUUID()}.sqlite`)}`),
+    skip: false,
+  },
+  {
+    name: "Redis",
+    open: () => createStore(redisUrl, { keyPrefix: `${runPrefix}-${randomUUID()}` }),
+    skip: !redisReachable,
+  },
 ];
 
 for (const backend of backends) {
@@ -162,13 +195,20 @@ for (const backend of backends) {
             rng(99),
           );
           const results = await Promise.all(deliveries.map((event) => service.handleReaction(event)));
-          if (withEventIds) expect(results.filter((r) => r.status === "ignored" && r.reason === "duplicate event")).toHaveLength(1_000);
+          if (withEventIds)
+            expect(
+              results.filter((r) => r.status === "ignored" && r.reason === "duplicate event"),
+            ).toHaveLength(1_000);
 
           expect(await service.tally(channel, papers)).toEqual(allTallies(expected.tallies));
-          expect(new Map((await service.channelVotes(channel)).map((v) => [v.paperId, v.votes]))).toEqual(expected.tallies);
+          expect(new Map((await service.channelVotes(channel)).map((v) => [v.paperId, v.votes]))).toEqual(
+            expected.tallies,
+          );
           for (let u = 0; u < 100; u++) {
             const user = `U${String(u).padStart(3, "0")}`;
-            expect(await service.userVotes(channel, user), user).toEqual(expected.byUser.get(user) ?? new Set());
+            expect(await service.userVotes(channel, user), user).toEqual(
+              expected.byUser.get(user) ?? new Set(),
+            );
           }
         } finally {
           await store.close();
@@ -180,7 +220,12 @@ for (const backend of backends) {
       const store = await backend.open();
       await recordPosts(store);
       const service = serviceOn(store);
-      const event: ReactionChanged = { message: digest, userId: "U1", emoji: { kind: "keycap", number: 1 }, change: "added" };
+      const event: ReactionChanged = {
+        message: digest,
+        userId: "U1",
+        emoji: { kind: "keycap", number: 1 },
+        change: "added",
+      };
       expect((await service.handleReaction(event)).status).toBe("counted");
       await store.close();
       await expect(service.handleReaction({ ...event, userId: "U2" })).rejects.toThrow();
@@ -195,9 +240,27 @@ describe("votes across a restart on SQLite", () => {
     const first = await createStore(url);
     await recordPosts(first);
     const before = serviceOn(first);
-    await before.handleReaction({ message: digest, userId: "U1", emoji: { kind: "keycap", number: 2 }, change: "added", eventId: "E1" });
-    await before.handleReaction({ message: cards[1]!, userId: "U2", emoji: { kind: "unicode", value: "❤️" }, change: "added", eventId: "E2" });
-    await before.handleReaction({ message: cards[4]!, userId: "U2", emoji: { kind: "unicode", value: "🔥" }, change: "added", eventId: "E3" });
+    await before.handleReaction({
+      message: digest,
+      userId: "U1",
+      emoji: { kind: "keycap", number: 2 },
+      change: "added",
+      eventId: "E1",
+    });
+    await before.handleReaction({
+      message: cards[1]!,
+      userId: "U2",
+      emoji: { kind: "unicode", value: "❤️" },
+      change: "added",
+      eventId: "E2",
+    });
+    await before.handleReaction({
+      message: cards[4]!,
+      userId: "U2",
+      emoji: { kind: "unicode", value: "🔥" },
+      change: "added",
+      eventId: "E3",
+    });
     await first.close();
 
     const second = await createStore(url);
@@ -208,17 +271,42 @@ describe("votes across a restart on SQLite", () => {
       expect((await second.posts.lookup(cards[4]!))?.slots).toEqual(new Map([[5, papers[4]!]]));
 
       const after = serviceOn(second);
-      expect(await after.tally(channel, papers)).toEqual(allTallies(new Map([[papers[1]!, 2], [papers[4]!, 1]])));
+      expect(await after.tally(channel, papers)).toEqual(
+        allTallies(
+          new Map([
+            [papers[1]!, 2],
+            [papers[4]!, 1],
+          ]),
+        ),
+      );
       expect(await after.userVotes(channel, "U2")).toEqual(new Set([papers[1]!, papers[4]!]));
       // A Slack retry of a delivery handled before the restart is still a duplicate.
       expect(
-        await after.handleReaction({ message: digest, userId: "U1", emoji: { kind: "keycap", number: 2 }, change: "added", eventId: "E1" }),
+        await after.handleReaction({
+          message: digest,
+          userId: "U1",
+          emoji: { kind: "keycap", number: 2 },
+          change: "added",
+          eventId: "E1",
+        }),
       ).toEqual({ status: "ignored", reason: "duplicate event" });
       expect(
-        await after.handleReaction({ message: digest, userId: "U3", emoji: { kind: "keycap", number: 2 }, change: "added", eventId: "E4" }),
+        await after.handleReaction({
+          message: digest,
+          userId: "U3",
+          emoji: { kind: "keycap", number: 2 },
+          change: "added",
+          eventId: "E4",
+        }),
       ).toEqual({ status: "counted", paperId: papers[1], votes: 3 });
       // U2's ❤️ was already a vote for paper 2: the keycap on the digest adds nothing.
-      await after.handleReaction({ message: digest, userId: "U2", emoji: { kind: "keycap", number: 2 }, change: "added", eventId: "E5" });
+      await after.handleReaction({
+        message: digest,
+        userId: "U2",
+        emoji: { kind: "keycap", number: 2 },
+        change: "added",
+        eventId: "E5",
+      });
       expect((await after.tally(channel, [papers[1]!])).get(papers[1]!)).toBe(3);
     } finally {
       await second.close();

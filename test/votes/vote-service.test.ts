@@ -30,11 +30,22 @@ let clock: number;
 let counted: string[];
 const services: VoteService[] = [];
 
-function reaction(message: MessageRef, userId: string, emoji: Emoji, change: "added" | "removed", extra: Partial<ReactionChanged> = {}): ReactionChanged {
+function reaction(
+  message: MessageRef,
+  userId: string,
+  emoji: Emoji,
+  change: "added" | "removed",
+  extra: Partial<ReactionChanged> = {},
+): ReactionChanged {
   return { message, userId, emoji, change, ...extra };
 }
 
-function post(ref: MessageRef, slots: [number, PaperId][], layout: PostRecord["layout"], kind: PostRecord["kind"]): PostRecord {
+function post(
+  ref: MessageRef,
+  slots: [number, PaperId][],
+  layout: PostRecord["layout"],
+  kind: PostRecord["kind"],
+): PostRecord {
   return { ref, slots: new Map(slots), layout, kind, postedAt: new Date(clock) };
 }
 
@@ -44,8 +55,18 @@ async function votesIn(ch: ChannelRef): Promise<Map<PaperId, number>> {
 }
 
 function serviceWith(over: Partial<Parameters<typeof createVoteService>[0]> = {}): VoteService {
-  const metrics: Metrics = { ...noopMetrics, vote: (change, platform) => counted.push(`${change}:${platform}`) };
-  const created = createVoteService({ votes: store.votes, posts: store.posts, now: () => new Date(clock++), log: silentLogger, metrics, ...over });
+  const metrics: Metrics = {
+    ...noopMetrics,
+    vote: (change, platform) => counted.push(`${change}:${platform}`),
+  };
+  const created = createVoteService({
+    votes: store.votes,
+    posts: store.posts,
+    now: () => new Date(clock++),
+    log: silentLogger,
+    metrics,
+    ...over,
+  });
   services.push(created);
   return created;
 }
@@ -55,7 +76,18 @@ beforeEach(async () => {
   counted = [];
   store = await createStore("memory://");
   service = serviceWith();
-  await store.posts.record(post(compactMsg, [[1, A], [2, B], [3, C]], "compact", "digest"));
+  await store.posts.record(
+    post(
+      compactMsg,
+      [
+        [1, A],
+        [2, B],
+        [3, C],
+      ],
+      "compact",
+      "digest",
+    ),
+  );
   await store.posts.record(post(cardA, [[1, A]], "cards", "digest"));
   await store.posts.record(post(cardA2, [[1, A]], "cards", "share"));
   await store.posts.record(post(cardB, [[2, B]], "cards", "digest"));
@@ -68,7 +100,9 @@ afterEach(async () => {
 
 describe("which reactions count", () => {
   it("never counts a bot's reaction, such as the seeded keycaps", async () => {
-    const result = await service.handleReaction(reaction(compactMsg, "B0T", keycap(1), "added", { byBot: true }));
+    const result = await service.handleReaction(
+      reaction(compactMsg, "B0T", keycap(1), "added", { byBot: true }),
+    );
     expect(result.status).toBe("ignored");
     expect(await service.tally(channel, [A])).toEqual(new Map([[A, 0]]));
   });
@@ -81,8 +115,12 @@ describe("which reactions count", () => {
   });
 
   it("ignores a keycap beyond the compact digest's slots and a thumbs-up on it", async () => {
-    expect((await service.handleReaction(reaction(compactMsg, "U1", keycap(7), "added"))).status).toBe("ignored");
-    expect((await service.handleReaction(reaction(compactMsg, "U1", uni("👍"), "added"))).status).toBe("ignored");
+    expect((await service.handleReaction(reaction(compactMsg, "U1", keycap(7), "added"))).status).toBe(
+      "ignored",
+    );
+    expect((await service.handleReaction(reaction(compactMsg, "U1", uni("👍"), "added"))).status).toBe(
+      "ignored",
+    );
     expect(await votesIn(channel)).toEqual(new Map());
   });
 
@@ -93,19 +131,30 @@ describe("which reactions count", () => {
   });
 
   it("counts a card's vote emoji for the card's one paper, whatever its slot number", async () => {
-    expect(await service.handleReaction(reaction(cardB, "U1", uni("⬆️"), "added"))).toEqual({ status: "counted", paperId: B, votes: 1 });
+    expect(await service.handleReaction(reaction(cardB, "U1", uni("⬆️"), "added"))).toEqual({
+      status: "counted",
+      paperId: B,
+      votes: 1,
+    });
   });
 
   it("uses the channel's own vote emoji list when one is configured", async () => {
-    const custom = serviceWith({ voteEmojiFor: (ch) => Promise.resolve(ch.channel === "C1" ? ["🚀"] : ["👍"]) });
+    const custom = serviceWith({
+      voteEmojiFor: (ch) => Promise.resolve(ch.channel === "C1" ? ["🚀"] : ["👍"]),
+    });
     expect((await custom.handleReaction(reaction(cardA, "U1", uni("👍"), "added"))).status).toBe("ignored");
-    expect(await custom.handleReaction(reaction(cardA, "U1", uni("🚀"), "added"))).toEqual({ status: "counted", paperId: A, votes: 1 });
+    expect(await custom.handleReaction(reaction(cardA, "U1", uni("🚀"), "added"))).toEqual({
+      status: "counted",
+      paperId: A,
+      votes: 1,
+    });
   });
 });
 
 describe("one vote per person per paper per channel", () => {
   it("counts 👍 and 👍🏽, ❤ and ❤️ from one user once", async () => {
-    for (const e of ["👍", "👍🏽", "❤", "❤️"]) await service.handleReaction(reaction(cardA, "U1", uni(e), "added"));
+    for (const e of ["👍", "👍🏽", "❤", "❤️"])
+      await service.handleReaction(reaction(cardA, "U1", uni(e), "added"));
     expect(await votesIn(channel)).toEqual(new Map([[A, 1]]));
   });
 
@@ -151,7 +200,9 @@ describe("duplicates and races", () => {
 
   it("ends removed when a remove at t=2 is processed before the add at t=1", async () => {
     await service.handleReaction(reaction(compactMsg, "U1", keycap(1), "removed", { at: new Date(2_000) }));
-    const late = await service.handleReaction(reaction(compactMsg, "U1", keycap(1), "added", { at: new Date(1_000) }));
+    const late = await service.handleReaction(
+      reaction(compactMsg, "U1", keycap(1), "added", { at: new Date(1_000) }),
+    );
     expect(late.status).toBe("ignored");
     expect(await votesIn(channel)).toEqual(new Map());
     expect(await service.userVotes(channel, "U1")).toEqual(new Set());
@@ -185,7 +236,11 @@ describe("reading votes", () => {
     await service.handleReaction(reaction(compactMsg, "U1", keycap(2), "added", { at: new Date(3_000) }));
     await service.handleReaction(reaction(compactMsg, "U1", keycap(3), "added", { at: new Date(4_000) }));
     const all = await service.channelVotes(channel);
-    expect(all.map((v) => [v.paperId, v.votes])).toEqual([[A, 2], [C, 1], [B, 1]]);
+    expect(all.map((v) => [v.paperId, v.votes])).toEqual([
+      [A, 2],
+      [C, 1],
+      [B, 1],
+    ]);
     expect(all[0]!.firstVotedAt).toEqual(new Date(1_000));
     expect(all[0]!.lastVotedAt).toEqual(new Date(2_000));
     expect((await service.channelVotes(channel, new Date(2_500))).map((v) => v.paperId)).toEqual([C, B]);
@@ -201,7 +256,10 @@ describe("reading votes", () => {
     await service.handleReaction(reaction(elsewhere, "U1", uni("👍"), "added", { at: new Date(3_000) }));
     await service.handleReaction(reaction(compactMsg, "U2", keycap(3), "added", { at: new Date(4_000) }));
     const mine = await service.userVotesInWorkspace("slack", "T1", "U1");
-    expect(mine.map((v) => [v.channel.channel, v.paperId])).toEqual([["C2", D], ["C1", A]]);
+    expect(mine.map((v) => [v.channel.channel, v.paperId])).toEqual([
+      ["C2", D],
+      ["C1", A],
+    ]);
     expect(mine[0]!.votedAt).toEqual(new Date(2_000));
   });
 });
@@ -216,12 +274,25 @@ describe("a reaction on a message not (yet) recorded", () => {
     expect(service.held()).toBe(1);
     expect(await votesIn(channel)).toEqual(new Map());
 
-    await store.posts.record(post(early, [[1, A], [2, D]], "compact", "digest"));
+    await store.posts.record(
+      post(
+        early,
+        [
+          [1, A],
+          [2, D],
+        ],
+        "compact",
+        "digest",
+      ),
+    );
     service.recorded(early);
     // Well before the 1 s recheck: recorded() applies it at once.
-    await vi.waitFor(async () => {
-      expect(await votesIn(channel)).toEqual(new Map([[D, 1]]));
-    }, { timeout: 500, interval: 10 });
+    await vi.waitFor(
+      async () => {
+        expect(await votesIn(channel)).toEqual(new Map([[D, 1]]));
+      },
+      { timeout: 500, interval: 10 },
+    );
     expect(service.held()).toBe(0);
     expect(counted).toEqual(["added:slack"]);
   });
@@ -257,7 +328,9 @@ describe("a reaction on a message not (yet) recorded", () => {
   });
 
   it("GIVEN 10,000 reactions already held THEN the next one is ignored instead of held", async () => {
-    const many = Array.from({ length: MAX_HELD }, (_, i) => reaction({ channel, id: `held-${String(i)}` }, "U1", keycap(1), "added"));
+    const many = Array.from({ length: MAX_HELD }, (_, i) =>
+      reaction({ channel, id: `held-${String(i)}` }, "U1", keycap(1), "added"),
+    );
     for (const event of many) await service.handleReaction(event);
     expect(service.held()).toBe(MAX_HELD);
     const next = await service.handleReaction(reaction(early, "U1", keycap(1), "added"));
@@ -271,7 +344,9 @@ describe("a store that fails", () => {
     await service.handleReaction(reaction(compactMsg, "U1", keycap(1), "added"));
     await store.close();
     await expect(service.handleReaction(reaction(compactMsg, "U2", keycap(1), "added"))).rejects.toThrow();
-    await expect(service.handleReaction(reaction({ channel, id: "999.9" }, "U2", keycap(1), "added"))).rejects.toThrow();
+    await expect(
+      service.handleReaction(reaction({ channel, id: "999.9" }, "U2", keycap(1), "added")),
+    ).rejects.toThrow();
     expect(service.held()).toBe(0);
     expect(counted).toEqual(["added:slack"]);
   });

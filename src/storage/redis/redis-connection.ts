@@ -43,7 +43,8 @@ export async function connectRedis(options: {
   let lastError = "";
   client.on("error", (error: unknown) => {
     const text = options.reasonOf(error);
-    if (state.connected && !state.closed && text !== lastError) options.log.warn({ store: options.displayUrl, reason: text }, "redis store error");
+    if (state.connected && !state.closed && text !== lastError)
+      options.log.warn({ store: options.displayUrl, reason: text }, "redis store error");
     lastError = text;
   });
   const timeout = <T>(work: Promise<T>): Promise<T> => {
@@ -70,7 +71,10 @@ export async function connectRedis(options: {
   state.connected = true;
 
   const shas = new Map<ScriptName, string>(
-    Object.entries(SCRIPTS).map(([name, body]) => [name as ScriptName, createHash("sha1").update(body).digest("hex")]),
+    Object.entries(SCRIPTS).map(([name, body]) => [
+      name as ScriptName,
+      createHash("sha1").update(body).digest("hex"),
+    ]),
   );
   let sent = 0;
   const command = async (args: readonly (string | number)[]): Promise<Reply> => {

@@ -1,5 +1,11 @@
 // The delivery ledger on Redis: a hash per delivery, a hash of its sent messages, an index of open ones; one script per step.
-import type { ClaimAnswer, DeliveryPlan, DeliveryRecord, DeliveryState, DeliveryStore } from "../../delivery/delivery-store.js";
+import type {
+  ClaimAnswer,
+  DeliveryPlan,
+  DeliveryRecord,
+  DeliveryState,
+  DeliveryStore,
+} from "../../delivery/delivery-store.js";
 import { channelKey, type ChannelRef } from "../../platform/channel-ref.js";
 import { LEDGER_TTL_MS } from "../sqlite/sqlite-schema.js";
 import { postRow } from "../sqlite/sqlite-schema.js";
@@ -11,7 +17,9 @@ function toRecord(key: string, reply: Reply): DeliveryRecord | undefined {
   const [fieldsReply, sentReply] = list(reply);
   if (fieldsReply === undefined) return undefined;
   const f = pairs(fieldsReply);
-  const sent = [...pairs(sentReply ?? []).entries()].map(([index, id]) => ({ index: Number(index), id })).sort((a, b) => a.index - b.index);
+  const sent = [...pairs(sentReply ?? []).entries()]
+    .map(([index, id]) => ({ index: Number(index), id }))
+    .sort((a, b) => a.index - b.index);
   const text = (name: string): string | undefined => {
     const v = f.get(name);
     return v === undefined || v === "" ? undefined : v;
@@ -67,16 +75,42 @@ export function createRedisDeliveries(redis: RedisConnection): DeliveryStore {
       if (record === undefined) throw new Error(`delivery ${r.key} vanished while being claimed`);
       const subscription = sub === undefined || sub === null ? {} : { subscription: subscriptionOf(sub) };
       const answer: ClaimAnswer =
-        won === 1 ? { won: true, record, ...subscription } : { won: false, record, ownerAlive: alive === 1, ...subscription };
+        won === 1
+          ? { won: true, record, ...subscription }
+          : { won: false, record, ownerAlive: alive === 1, ...subscription };
       return answer;
     },
     async markPosting(key, token, index, plan) {
-      return (await redis.script("MARK_POSTING", [key, token, index, plan === undefined ? "" : JSON.stringify(plan), Date.now()])) === 1;
+      return (
+        (await redis.script("MARK_POSTING", [
+          key,
+          token,
+          index,
+          plan === undefined ? "" : JSON.stringify(plan),
+          Date.now(),
+        ])) === 1
+      );
     },
     async recordSent(key, token, index, post) {
       const row = postRow(post);
-      const doc = JSON.stringify({ slots: row.s, layout: row.l, kind: row.n, postedAt: row.at, delivery: key });
-      return (await redis.script("RECORD_SENT", [key, token, index, channelKey(post.ref.channel), post.ref.id, doc, LEDGER_TTL_MS])) === 1;
+      const doc = JSON.stringify({
+        slots: row.s,
+        layout: row.l,
+        kind: row.n,
+        postedAt: row.at,
+        delivery: key,
+      });
+      return (
+        (await redis.script("RECORD_SENT", [
+          key,
+          token,
+          index,
+          channelKey(post.ref.channel),
+          post.ref.id,
+          doc,
+          LEDGER_TTL_MS,
+        ])) === 1
+      );
     },
     async finish(key, token, outcome, effects) {
       const delivered = effects?.delivered;
@@ -91,9 +125,19 @@ export function createRedisDeliveries(redis: RedisConnection): DeliveryStore {
           outcome.at,
           delivered?.subscriptionId ?? paused?.subscriptionId ?? "",
           delivered
-            ? JSON.stringify({ periodKey: delivered.periodKey, at: new Date(delivered.at).toISOString(), ...(delivered.dates ? { dates: delivered.dates } : {}) })
+            ? JSON.stringify({
+                periodKey: delivered.periodKey,
+                at: new Date(delivered.at).toISOString(),
+                ...(delivered.dates ? { dates: delivered.dates } : {}),
+              })
             : "",
-          paused ? JSON.stringify({ reason: paused.reason, hint: paused.hint, at: new Date(paused.at).toISOString() }) : "",
+          paused
+            ? JSON.stringify({
+                reason: paused.reason,
+                hint: paused.hint,
+                at: new Date(paused.at).toISOString(),
+              })
+            : "",
           seen ? channelKey(seen.channel) : "",
           seen?.until ?? 0,
           Date.now(),

@@ -5,7 +5,13 @@ import Keyv from "keyv";
 import type { Paper } from "../../papers/paper.js";
 import type { Logger } from "../../ops/logger.js";
 import { migrateV1, type V1Entry } from "../migrate-v1.js";
-import { StoreClosedError, StoreOpenError, type DocumentNamespace, type DocumentNamespaceName, type Store } from "../store.js";
+import {
+  StoreClosedError,
+  StoreOpenError,
+  type DocumentNamespace,
+  type DocumentNamespaceName,
+  type Store,
+} from "../store.js";
 import { connectRedis, list, type RedisConnection } from "./redis-connection.js";
 import { createRedisDeliveries } from "./redis-deliveries.js";
 import { createRedisSubscriptions, createRedisWatches } from "./redis-subscriptions.js";
@@ -15,7 +21,20 @@ import { createRedisVotes } from "./redis-votes.js";
 export const HEARTBEAT_TTL_MS = 15_000;
 const SCHEMA_VERSION = "2";
 /** The keyv namespaces of paperboy 0.1 ("<prefix>:<namespace>::<key>"). */
-const V1_NAMESPACES = new Set(["subscriptions", "watches", "papers", "posts", "votes", "seen", "deliveries", "installations", "cache", "events", "leases", "meta"]);
+const V1_NAMESPACES = new Set([
+  "subscriptions",
+  "watches",
+  "papers",
+  "posts",
+  "votes",
+  "seen",
+  "deliveries",
+  "installations",
+  "cache",
+  "events",
+  "leases",
+  "meta",
+]);
 
 export interface RedisStoreOptions {
   readonly url: string;
@@ -56,7 +75,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   };
 
   // keyv keeps the documents (cache, installations) on a client of its own.
-  const keyvClient = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: options.connectTimeoutMs } });
+  const keyvClient = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: options.connectTimeoutMs },
+  });
   keyvClient.on("error", () => undefined); // the main connection reports outages
   await keyvClient.connect();
   const keyvs = new Map<DocumentNamespaceName, Keyv>();
@@ -64,7 +87,10 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     let kv = keyvs.get(name);
     if (kv === undefined) {
       const adapter = new KeyvRedis(keyvClient, { namespace: `${P}:kv:${name}` });
-      keyvs.set(name, (kv = new Keyv(adapter, { namespace: `${P}:kv:${name}`, useKeyPrefix: false, throwOnErrors: true })));
+      keyvs.set(
+        name,
+        (kv = new Keyv(adapter, { namespace: `${P}:kv:${name}`, useKeyPrefix: false, throwOnErrors: true })),
+      );
     }
     const keyv = kv;
     return {
@@ -116,11 +142,14 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       async *scan(batchSize) {
         let cursor = "0";
         do {
-          const [next, items] = list(await live().command(["HSCAN", `${P}:papers`, cursor, "COUNT", batchSize]));
+          const [next, items] = list(
+            await live().command(["HSCAN", `${P}:papers`, cursor, "COUNT", batchSize]),
+          );
           cursor = String(next);
           const flat = list(items ?? []);
           const batch: (readonly [string, unknown])[] = [];
-          for (let i = 0; i + 1 < flat.length; i += 2) batch.push([String(flat[i]), JSON.parse(String(flat[i + 1])) as unknown]);
+          for (let i = 0; i + 1 < flat.length; i += 2)
+            batch.push([String(flat[i]), JSON.parse(String(flat[i + 1])) as unknown]);
           if (batch.length > 0) yield batch;
         } while (cursor !== "0");
       },
@@ -129,7 +158,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       },
     },
     events: {
-      claim: async (id, ttlMs) => (await live().command(["SET", `${P}:ev:${id}`, "1", "NX", "PX", ttlMs])) !== null,
+      claim: async (id, ttlMs) =>
+        (await live().command(["SET", `${P}:ev:${id}`, "1", "NX", "PX", ttlMs])) !== null,
     },
     namespace,
     owner,
@@ -189,7 +219,10 @@ async function migrateIfNeeded(store: Store, redis: RedisConnection, log: Logger
     }
     const report = await migrateV1(entries, store, log);
     for (let i = 0; i < old.length; i += 500) await redis.command(["DEL", ...old.slice(i, i + 500)]);
-    log.warn({ store: store.displayUrl, ...report }, "migrated the store from the keyv layout of paperboy 0.1 and deleted the old keys");
+    log.warn(
+      { store: store.displayUrl, ...report },
+      "migrated the store from the keyv layout of paperboy 0.1 and deleted the old keys",
+    );
   }
   await redis.command(["HSET", `${P}:meta`, "schema.version", SCHEMA_VERSION]);
 }

@@ -18,12 +18,14 @@ export function subscriptionOf(reply: Reply): Subscription {
   };
 }
 
-const byId = (subs: Subscription[]): Subscription[] => subs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+const byId = (subs: Subscription[]): Subscription[] =>
+  subs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 const workspaceKey = (channel: ChannelRef): string => `${channel.platform}:${channel.workspace}`;
 
 export function createRedisSubscriptions(redis: RedisConnection): SubscriptionStore {
   const P = redis.prefix;
-  const many = async (set: string): Promise<Subscription[]> => byId(list(await redis.script("GET_SUBSCRIPTIONS", [set])).map(subscriptionOf));
+  const many = async (set: string): Promise<Subscription[]> =>
+    byId(list(await redis.script("GET_SUBSCRIPTIONS", [set])).map(subscriptionOf));
   return {
     async get(id) {
       const reply = await redis.script("GET_SUBSCRIPTIONS", [`one:${id}`]);
@@ -56,13 +58,23 @@ export function createRedisSubscriptions(redis: RedisConnection): SubscriptionSt
       return Number((await redis.command(["GET", `${P}:sub:ver`])) ?? 0);
     },
     async pause(id, reason, hint, at) {
-      await redis.script("PATCH_SUBSCRIPTION", [id, "paused", JSON.stringify({ reason, hint, at: at.toISOString() })]);
+      await redis.script("PATCH_SUBSCRIPTION", [
+        id,
+        "paused",
+        JSON.stringify({ reason, hint, at: at.toISOString() }),
+      ]);
     },
     async markRetrying(id, retry) {
-      await redis.script("PATCH_SUBSCRIPTION", [id, "retry", retry === undefined ? "" : JSON.stringify(retry)]);
+      await redis.script("PATCH_SUBSCRIPTION", [
+        id,
+        "retry",
+        retry === undefined ? "" : JSON.stringify(retry),
+      ]);
     },
     async forgetWorkspace(platform, workspace) {
-      const ids = list(await redis.command(["SMEMBERS", `${P}:sub:ws:${platform}:${workspace}`])).map(String).sort();
+      const ids = list(await redis.command(["SMEMBERS", `${P}:sub:ws:${platform}:${workspace}`]))
+        .map(String)
+        .sort();
       if (ids.length > 0) await redis.script("DELETE_SUBSCRIPTIONS", ids);
       return ids;
     },
@@ -70,7 +82,8 @@ export function createRedisSubscriptions(redis: RedisConnection): SubscriptionSt
 }
 
 export function createRedisWatches(redis: RedisConnection): WatchStore {
-  const field = (channel: ChannelRef, topic: string): string => `${channelKey(channel)}\u001f${watchTopicKey(topic)}`;
+  const field = (channel: ChannelRef, topic: string): string =>
+    `${channelKey(channel)}\u001f${watchTopicKey(topic)}`;
   const docs = (reply: Reply): Watch[] =>
     list(reply)
       .filter((r): r is string => typeof r === "string")
@@ -78,7 +91,11 @@ export function createRedisWatches(redis: RedisConnection): WatchStore {
       .sort((a, b) => field(a.channel, a.topic.text).localeCompare(field(b.channel, b.topic.text)));
   return {
     async put(watch) {
-      await redis.script("PUT_WATCH", [channelKey(watch.channel), field(watch.channel, watch.topic.text), JSON.stringify(watch)]);
+      await redis.script("PUT_WATCH", [
+        channelKey(watch.channel),
+        field(watch.channel, watch.topic.text),
+        JSON.stringify(watch),
+      ]);
     },
     async remove(channel, topicText) {
       return (await redis.script("PUT_WATCH", [channelKey(channel), field(channel, topicText), ""])) === 1;

@@ -18,14 +18,25 @@ function tally(text: string): { count: number; first: number; last: number } {
 
 export function createRedisVotes(redis: RedisConnection): VoteStore & PostStore & DigestStateReader {
   const P = redis.prefix;
-  const userIndex = (platform: PlatformId, workspace: string, userId: string): string => `${P}:vu:${platform}:${workspace}${SEP}${userId}`;
+  const userIndex = (platform: PlatformId, workspace: string, userId: string): string =>
+    `${P}:vu:${platform}:${workspace}${SEP}${userId}`;
 
-  async function userVotesInWorkspace(platform: PlatformId, workspace: string, userId: string): Promise<UserVote[]> {
-    const reply = list(await redis.command(["ZRANGE", userIndex(platform, workspace, userId), 0, -1, "REV", "WITHSCORES"]));
+  async function userVotesInWorkspace(
+    platform: PlatformId,
+    workspace: string,
+    userId: string,
+  ): Promise<UserVote[]> {
+    const reply = list(
+      await redis.command(["ZRANGE", userIndex(platform, workspace, userId), 0, -1, "REV", "WITHSCORES"]),
+    );
     const out: UserVote[] = [];
     for (let i = 0; i + 1 < reply.length; i += 2) {
       const [channel = "", paperId = ""] = String(reply[i]).split(SEP);
-      out.push({ channel: { platform, workspace, channel }, paperId: paperId as PaperId, votedAt: new Date(Number(reply[i + 1])) });
+      out.push({
+        channel: { platform, workspace, channel },
+        paperId: paperId as PaperId,
+        votedAt: new Date(Number(reply[i + 1])),
+      });
     }
     return out;
   }
@@ -53,19 +64,31 @@ export function createRedisVotes(redis: RedisConnection): VoteStore & PostStore 
     async tallies(channel, ids) {
       if (ids.length === 0) return new Map();
       const reply = list(await redis.command(["HMGET", `${P}:vt:${channelKey(channel)}`, ...ids]));
-      return new Map(ids.map((id, i) => [id, typeof reply[i] === "string" ? tally(reply[i]).count : 0] as const));
+      return new Map(
+        ids.map((id, i) => [id, typeof reply[i] === "string" ? tally(reply[i]).count : 0] as const),
+      );
     },
 
     async channelVotes(channel, since) {
       const from = since?.getTime() ?? Number.NEGATIVE_INFINITY;
       const found: ChannelVote[] = [];
-      for (const [paperId, text] of pairs(await redis.command(["HGETALL", `${P}:vt:${channelKey(channel)}`]))) {
+      for (const [paperId, text] of pairs(
+        await redis.command(["HGETALL", `${P}:vt:${channelKey(channel)}`]),
+      )) {
         const t = tally(text);
         if (t.count <= 0 || t.last < from) continue;
-        found.push({ paperId: paperId as PaperId, votes: t.count, firstVotedAt: new Date(t.first), lastVotedAt: new Date(t.last) });
+        found.push({
+          paperId: paperId as PaperId,
+          votes: t.count,
+          firstVotedAt: new Date(t.first),
+          lastVotedAt: new Date(t.last),
+        });
       }
       return found.sort(
-        (a, b) => b.votes - a.votes || b.lastVotedAt.getTime() - a.lastVotedAt.getTime() || a.paperId.localeCompare(b.paperId),
+        (a, b) =>
+          b.votes - a.votes ||
+          b.lastVotedAt.getTime() - a.lastVotedAt.getTime() ||
+          a.paperId.localeCompare(b.paperId),
       );
     },
 
@@ -89,7 +112,13 @@ export function createRedisVotes(redis: RedisConnection): VoteStore & PostStore 
     async lookup(ref) {
       const doc = await redis.command(["HGET", `${P}:post:${channelKey(ref.channel)}`, ref.id]);
       if (typeof doc !== "string") return undefined;
-      const stored = JSON.parse(doc) as { slots: string; layout: Layout; kind: PostKind; postedAt: number; delivery?: string };
+      const stored = JSON.parse(doc) as {
+        slots: string;
+        layout: Layout;
+        kind: PostKind;
+        postedAt: number;
+        delivery?: string;
+      };
       const post: PostRecord = {
         ref,
         slots: new Map(JSON.parse(stored.slots) as [number, PaperId][]),
@@ -103,7 +132,12 @@ export function createRedisVotes(redis: RedisConnection): VoteStore & PostStore 
 
     async digestState(channel, candidates, likedSince, now): Promise<ChannelDigestState> {
       const [seenReply, talliesReply, likedIds, likedTallies, docs] = list(
-        await redis.script("DIGEST_STATE", [channelKey(channel), now.getTime(), likedSince.getTime(), ...candidates]),
+        await redis.script("DIGEST_STATE", [
+          channelKey(channel),
+          now.getTime(),
+          likedSince.getTime(),
+          ...candidates,
+        ]),
       ).map(list);
       const seen = new Set<PaperId>();
       const tallies = new Map<PaperId, number>();

@@ -55,7 +55,10 @@ export function createSql(db: Database.Database, displayUrl: string): Sql {
  * `run` gets every waiting item and answers each, usually with one set-based statement over them all
  * (`json_each(?)`). Callers still each get their own promise; a failed transaction rejects them all.
  */
-export function createBatcher<I, O>(sql: Sql, run: (items: readonly I[]) => readonly O[]): (item: I) => Promise<O> {
+export function createBatcher<I, O>(
+  sql: Sql,
+  run: (items: readonly I[]) => readonly O[],
+): (item: I) => Promise<O> {
   let waiting: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   const flush = (): void => {
     const batch = waiting;

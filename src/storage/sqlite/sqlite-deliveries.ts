@@ -61,6 +61,89 @@ function toRecord(row: DeliveryRow): DeliveryRecord {
   };
 }
 
+/** What finished deliveries change beside the ledger, in the same transaction: last delivered, paused, seen papers. */
+function applyEffects(sql: Sql, effects: readonly FinishEffects[]): void {
+  const delivered = effects.flatMap((e) => (e.delivered ? [e.delivered] : []));
+  if (delivered.length > 0)
+    sql.run(
+      `UPDATE subscriptions SET doc = json_remove(json_set(doc, '$.lastDelivered', json(j.value->>'d')), '$.retry')
+       FROM json_each(?) j WHERE subscriptions.id = j.value->>'id'`,
+      JSON.stringify(
+        delivered.map((d) => ({
+          id: d.subscriptionId,
+          d: JSON.stringify({
+            periodKey: d.periodKey,
+            at: new Date(d.at).toISOString(),
+            ...(d.dates ? { dates: d.dates } : {}),
+          }),
+        })),
+      ),
+    );
+  const paused = effects.flatMap((e) => (e.paused ? [e.paused] : []));
+  if (paused.length > 0)
+    sql.run(
+      `UPDATE subscriptions SET doc = json_remove(json_set(doc, '$.paused', json(j.value->>'p')), '$.retry')
+       FROM json_each(?) j WHERE subscriptions.id = j.value->>'id'`,
+      JSON.stringify(
+        paused.map((p) => ({
+          id: p.subscriptionId,
+          p: JSON.stringify({ reason: p.reason, hint: p.hint, at: new Date(p.at).toISOString() }),
+        })),
+      ),
+    );
+  const seen = effects.flatMap((e) => (e.seen && e.seen.ids.length > 0 ? [e.seen] : []));
+  if (seen.length > 0)
+    sql.run(
+      `INSERT INTO seen(channel, paper, expires)
+       SELECT j.value->>'c', p.value, j.value->>'u' FROM json_each(?) j, json_each(j.value->'ids') p WHERE true
+       ON CONFLICT(channel, paper) DO UPDATE SET expires=excluded.expires`,
+      JSON.stringify(seen.map((s) => ({ c: channelKey(s.channel), ids: s.ids, u: s.until }))),
+    );
+}
+
+/**
+ * Takes an open delivery over from the token `r.takeOver` (compare-and-set; its handle and sent messages stay, so
+ * the new run finds what the old one posted), or restarts a finished one (`r.restart`: a new handle, a fresh start).
+ */
+function takeOver(sql: Sql, ownerAlive: (token: string) => boolean, r: ClaimRequest): ClaimAnswer {
+  return sql.transaction(() => {
+    const expires = r.at + LEDGER_TTL_MS;
+    const changed =
+      r.restart === true
+        ? sql.run(
+            `UPDATE deliveries SET state='claimed', token=?, at=?, claimed_at=?, handle=?, posting=NULL, plan=NULL, summary=NULL, expires=?
+             WHERE key=? AND state NOT IN ${OPEN}`,
+            r.token,
+            r.at,
+            r.at,
+            r.handle,
+            expires,
+            r.key,
+          ).changes
+        : sql.run(
+            `UPDATE deliveries SET token=?, at=?, expires=? WHERE key=? AND token=? AND state IN ${OPEN}`,
+            r.token,
+            r.at,
+            expires,
+            r.key,
+            r.takeOver ?? "",
+          ).changes;
+    // A restarted delivery starts with no sent messages: the old ones stay paperboy's posts, outside it.
+    if (r.restart === true && changed > 0)
+      sql.run(`UPDATE posts SET delivery=NULL, idx=NULL WHERE delivery=?`, r.key);
+    const row = sql.get<DeliveryRow>(
+      `SELECT ${RECORD_COLUMNS}, s.doc AS sub FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription WHERE d.key=?`,
+      r.key,
+    );
+    if (row === undefined) throw new Error(`delivery ${r.key} is not in the ledger`);
+    const subscription = row.sub === null ? {} : { subscription: JSON.parse(row.sub) as Subscription };
+    const record = toRecord(row);
+    return changed > 0
+      ? { won: true, record, ...subscription }
+      : { won: false, record, ownerAlive: ownerAlive(record.token), ...subscription };
+  });
+}
+
 export function createSqliteDeliveries(sql: Sql, owner: string): DeliveryStore {
   const ownerAlive = (token: string): boolean => token.startsWith(`${owner}#`);
 
@@ -112,42 +195,17 @@ export function createSqliteDeliveries(sql: Sql, owner: string): DeliveryStore {
     });
   });
 
-  /**
-   * Takes an open delivery over from the token `r.takeOver` (compare-and-set; its handle and sent messages stay, so
-   * the new run finds what the old one posted), or restarts a finished one (`r.restart`: a new handle, a fresh start).
-   */
-  function takeOver(r: ClaimRequest): ClaimAnswer {
-    return sql.transaction(() => {
-      const expires = r.at + LEDGER_TTL_MS;
-      const changed =
-        r.restart === true
-          ? sql.run(
-              `UPDATE deliveries SET state='claimed', token=?, at=?, claimed_at=?, handle=?, posting=NULL, plan=NULL, summary=NULL, expires=?
-               WHERE key=? AND state NOT IN ${OPEN}`,
-              r.token, r.at, r.at, r.handle, expires, r.key,
-            ).changes
-          : sql.run(
-              `UPDATE deliveries SET token=?, at=?, expires=? WHERE key=? AND token=? AND state IN ${OPEN}`,
-              r.token, r.at, expires, r.key, r.takeOver ?? "",
-            ).changes;
-      // A restarted delivery starts with no sent messages: the old ones stay paperboy's posts, outside it.
-      if (r.restart === true && changed > 0) sql.run(`UPDATE posts SET delivery=NULL, idx=NULL WHERE delivery=?`, r.key);
-      const row = sql.get<DeliveryRow>(
-        `SELECT ${RECORD_COLUMNS}, s.doc AS sub FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription WHERE d.key=?`,
-        r.key,
-      );
-      if (row === undefined) throw new Error(`delivery ${r.key} is not in the ledger`);
-      const subscription = row.sub === null ? {} : { subscription: JSON.parse(row.sub) as Subscription };
-      const record = toRecord(row);
-      return changed > 0
-        ? { won: true, record, ...subscription }
-        : { won: false, record, ownerAlive: ownerAlive(record.token), ...subscription };
-    });
-  }
-
   const postingBatch = createBatcher(
     sql,
-    (items: readonly { key: string; token: string; index: number; plan: DeliveryPlan | undefined; at: number }[]) => {
+    (
+      items: readonly {
+        key: string;
+        token: string;
+        index: number;
+        plan: DeliveryPlan | undefined;
+        at: number;
+      }[],
+    ) => {
       const done = new Set(
         sql
           .all<{ key: string }>(
@@ -156,7 +214,13 @@ export function createSqliteDeliveries(sql: Sql, owner: string): DeliveryStore {
              WHERE deliveries.key = j.value->>'k' AND deliveries.token = j.value->>'t' AND +deliveries.state IN ${OPEN}
              RETURNING key`,
             JSON.stringify(
-              items.map((i) => ({ k: i.key, t: i.token, i: i.index, p: i.plan === undefined ? null : JSON.stringify(i.plan), a: i.at })),
+              items.map((i) => ({
+                k: i.key,
+                t: i.token,
+                i: i.index,
+                p: i.plan === undefined ? null : JSON.stringify(i.plan),
+                a: i.at,
+              })),
             ),
           )
           .map((r) => r.key),
@@ -165,23 +229,26 @@ export function createSqliteDeliveries(sql: Sql, owner: string): DeliveryStore {
     },
   );
 
-  const sentBatch = createBatcher(sql, (items: readonly { key: string; token: string; index: number; post: PostRecord }[]) => {
-    const done = new Set(
-      sql
-        .all<{ delivery: string }>(
-          `INSERT INTO posts(channel, message, slots, layout, kind, posted_at, delivery, idx)
+  const sentBatch = createBatcher(
+    sql,
+    (items: readonly { key: string; token: string; index: number; post: PostRecord }[]) => {
+      const done = new Set(
+        sql
+          .all<{ delivery: string }>(
+            `INSERT INTO posts(channel, message, slots, layout, kind, posted_at, delivery, idx)
            SELECT j.value->>'c', j.value->>'m', j.value->>'s', j.value->>'l', j.value->>'n', j.value->>'at', j.value->>'k', j.value->>'i'
            FROM json_each(?) j JOIN deliveries d ON d.key = j.value->>'k' AND d.token = j.value->>'t' AND +d.state IN ${OPEN}
            WHERE true
            ON CONFLICT(channel, message) DO UPDATE SET slots=excluded.slots, layout=excluded.layout, kind=excluded.kind,
              posted_at=excluded.posted_at, delivery=excluded.delivery, idx=excluded.idx
            RETURNING delivery`,
-          JSON.stringify(items.map((i) => ({ ...postRow(i.post), k: i.key, t: i.token, i: i.index }))),
-        )
-        .map((r) => r.delivery),
-    );
-    return items.map((i) => done.has(i.key));
-  });
+            JSON.stringify(items.map((i) => ({ ...postRow(i.post), k: i.key, t: i.token, i: i.index }))),
+          )
+          .map((r) => r.delivery),
+      );
+      return items.map((i) => done.has(i.key));
+    },
+  );
 
   interface Finish {
     key: string;
@@ -199,46 +266,32 @@ export function createSqliteDeliveries(sql: Sql, owner: string): DeliveryStore {
            FROM json_each(?) j
            WHERE deliveries.key = j.value->>'k' AND deliveries.token = j.value->>'t' AND +deliveries.state IN ${OPEN}
            RETURNING key`,
-          JSON.stringify(items.map((i) => ({ k: i.key, t: i.token, s: i.state, m: i.summary, a: i.at, x: i.at + LEDGER_TTL_MS }))),
+          JSON.stringify(
+            items.map((i) => ({
+              k: i.key,
+              t: i.token,
+              s: i.state,
+              m: i.summary,
+              a: i.at,
+              x: i.at + LEDGER_TTL_MS,
+            })),
+          ),
         )
         .map((r) => r.key),
     );
     const finished = items.filter((i) => done.has(i.key));
-    const delivered = finished.flatMap((i) => (i.effects?.delivered ? [i.effects.delivered] : []));
-    if (delivered.length > 0)
-      sql.run(
-        `UPDATE subscriptions SET doc = json_remove(json_set(doc, '$.lastDelivered', json(j.value->>'d')), '$.retry')
-         FROM json_each(?) j WHERE subscriptions.id = j.value->>'id'`,
-        JSON.stringify(
-          delivered.map((d) => ({
-            id: d.subscriptionId,
-            d: JSON.stringify({ periodKey: d.periodKey, at: new Date(d.at).toISOString(), ...(d.dates ? { dates: d.dates } : {}) }),
-          })),
-        ),
-      );
-    const paused = finished.flatMap((i) => (i.effects?.paused ? [i.effects.paused] : []));
-    if (paused.length > 0)
-      sql.run(
-        `UPDATE subscriptions SET doc = json_remove(json_set(doc, '$.paused', json(j.value->>'p')), '$.retry')
-         FROM json_each(?) j WHERE subscriptions.id = j.value->>'id'`,
-        JSON.stringify(
-          paused.map((p) => ({ id: p.subscriptionId, p: JSON.stringify({ reason: p.reason, hint: p.hint, at: new Date(p.at).toISOString() }) })),
-        ),
-      );
-    const seen = finished.flatMap((i) => (i.effects?.seen && i.effects.seen.ids.length > 0 ? [i.effects.seen] : []));
-    if (seen.length > 0)
-      sql.run(
-        `INSERT INTO seen(channel, paper, expires)
-         SELECT j.value->>'c', p.value, j.value->>'u' FROM json_each(?) j, json_each(j.value->'ids') p WHERE true
-         ON CONFLICT(channel, paper) DO UPDATE SET expires=excluded.expires`,
-        JSON.stringify(seen.map((s) => ({ c: channelKey(s.channel), ids: s.ids, u: s.until }))),
-      );
+    applyEffects(
+      sql,
+      finished.flatMap((i) => (i.effects ? [i.effects] : [])),
+    );
     return items.map((i) => done.has(i.key));
   });
 
   return {
     claim: (request) =>
-      request.takeOver !== undefined || request.restart === true ? settle(() => takeOver(request)) : claimBatch(request),
+      request.takeOver !== undefined || request.restart === true
+        ? settle(() => takeOver(sql, ownerAlive, request))
+        : claimBatch(request),
     markPosting: (key, token, index, plan) => postingBatch({ key, token, index, plan, at: Date.now() }),
     recordSent: (key, token, index, post) => sentBatch({ key, token, index, post }),
     finish: (key, token, outcome, effects) => finishBatch({ key, token, ...outcome, effects }),
@@ -254,13 +307,18 @@ export function createSqliteDeliveries(sql: Sql, owner: string): DeliveryStore {
       }),
     get: (key) =>
       settle(() => {
-        const row = sql.get<DeliveryRow>(`SELECT ${RECORD_COLUMNS}, NULL AS sub FROM deliveries d WHERE d.key=?`, key);
+        const row = sql.get<DeliveryRow>(
+          `SELECT ${RECORD_COLUMNS}, NULL AS sub FROM deliveries d WHERE d.key=?`,
+          key,
+        );
         return row === undefined ? undefined : toRecord(row);
       }),
     open: () =>
       settle(() =>
         sql
-          .all<DeliveryRow>(`SELECT ${RECORD_COLUMNS}, NULL AS sub FROM deliveries d WHERE d.state IN ${OPEN}`)
+          .all<DeliveryRow>(
+            `SELECT ${RECORD_COLUMNS}, NULL AS sub FROM deliveries d WHERE d.state IN ${OPEN}`,
+          )
           .map((row) => ({ ...toRecord(row), ownerAlive: ownerAlive(row.token) })),
       ),
   };

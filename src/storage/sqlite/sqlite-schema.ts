@@ -39,7 +39,14 @@ CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, expires INTEGER NOT NULL
 `;
 
 /** A post as the JSON fields the set-based statements read (c, m, s, l, n, at). */
-export function postRow(post: PostRecord): { c: string; m: string; s: string; l: string; n: string; at: number } {
+export function postRow(post: PostRecord): {
+  c: string;
+  m: string;
+  s: string;
+  l: string;
+  n: string;
+  at: number;
+} {
   return {
     c: channelKey(post.ref.channel),
     m: post.ref.id,

@@ -8,7 +8,13 @@ import type { Paper, PaperId } from "../../papers/paper.js";
 import type { PaperStore } from "../../papers/paper-store.js";
 import type { Logger } from "../../ops/logger.js";
 import { migrateV1, type V1Entry } from "../migrate-v1.js";
-import { StoreClosedError, StoreOpenError, type DocumentNamespace, type DocumentNamespaceName, type Store } from "../store.js";
+import {
+  StoreClosedError,
+  StoreOpenError,
+  type DocumentNamespace,
+  type DocumentNamespaceName,
+  type Store,
+} from "../store.js";
 import { SCHEMA, SCHEMA_VERSION } from "./sqlite-schema.js";
 import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { createSqliteSubscriptions, createSqliteWatches } from "./sqlite-subscriptions.js";
@@ -59,12 +65,16 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     db.exec(SCHEMA);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreOpenError(`cannot open store ${displayUrl}: ${reason}; ${fixFor(path, reason)}`, { cause: error });
+    throw new StoreOpenError(`cannot open store ${displayUrl}: ${reason}; ${fixFor(path, reason)}`, {
+      cause: error,
+    });
   }
   const sql = createSql(db, displayUrl);
   // In WAL mode a deleted file takes writes silently (and loses them): the write probe compares the inode.
   const inode = memory ? undefined : statSync(path).ino;
-  const version = Number(sql.get<{ value: string }>(`SELECT value FROM meta WHERE key='schema.version'`)?.value ?? 0);
+  const version = Number(
+    sql.get<{ value: string }>(`SELECT value FROM meta WHERE key='schema.version'`)?.value ?? 0,
+  );
   if (version > SCHEMA_VERSION) {
     db.close();
     throw new StoreOpenError(
@@ -79,7 +89,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   const keyvs = new Map<DocumentNamespaceName, Keyv>();
   const namespace = (name: DocumentNamespaceName): DocumentNamespace => {
     let kv = keyvs.get(name);
-    if (kv === undefined) keyvs.set(name, (kv = new Keyv({ store: kvAdapter(sql), namespace: name, throwOnErrors: true })));
+    if (kv === undefined)
+      keyvs.set(name, (kv = new Keyv({ store: kvAdapter(sql), namespace: name, throwOnErrors: true })));
     const keyv = kv;
     return {
       get: async <T>(key: string) => {
@@ -107,7 +118,10 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
         sql.run(`DELETE FROM deliveries WHERE expires <= ? AND state NOT IN ('claimed','posting')`, now);
       });
     } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error), store: displayUrl }, "purging expired rows failed");
+      log.warn(
+        { err: error instanceof Error ? error.message : String(error), store: displayUrl },
+        "purging expired rows failed",
+      );
     }
   };
   const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
@@ -149,7 +163,9 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
         if (inode !== undefined) {
           const now = existsSync(path) ? statSync(path).ino : undefined;
           if (now !== inode)
-            throw new Error(`${path} was deleted or replaced while paperboy ran; restore it, or restart paperboy to start a new store there`);
+            throw new Error(
+              `${path} was deleted or replaced while paperboy ran; restore it, or restart paperboy to start a new store there`,
+            );
         }
         open().run(
           `INSERT INTO meta(key, value) VALUES ('probe.write', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`,
@@ -172,20 +188,29 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     const legacy = sql.get(`SELECT name FROM sqlite_master WHERE type='table' AND name='keyv'`) !== undefined;
     if (legacy) {
       const entries = function* (): Generator<V1Entry> {
-        for (const row of db.prepare(`SELECT key, value FROM keyv`).iterate() as Iterable<{ key: string; value: string }>)
+        for (const row of db.prepare(`SELECT key, value FROM keyv`).iterate() as Iterable<{
+          key: string;
+          value: string;
+        }>)
           yield { key: row.key, value: row.value };
       };
       const report = await migrateV1([...entries()], store, log);
       sql.transaction(() => {
         sql.run(`ALTER TABLE keyv RENAME TO keyv_v1_backup`);
-        sql.run(`INSERT INTO meta(key, value) VALUES ('schema.version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, String(SCHEMA_VERSION));
+        sql.run(
+          `INSERT INTO meta(key, value) VALUES ('schema.version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`,
+          String(SCHEMA_VERSION),
+        );
       });
       log.warn(
         { store: displayUrl, ...report },
         "migrated the store from the keyv layout of paperboy 0.1; the old rows are kept in table keyv_v1_backup (drop it once you are happy)",
       );
     } else {
-      sql.run(`INSERT INTO meta(key, value) VALUES ('schema.version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, String(SCHEMA_VERSION));
+      sql.run(
+        `INSERT INTO meta(key, value) VALUES ('schema.version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`,
+        String(SCHEMA_VERSION),
+      );
     }
   }
   if (!memory && existsSync(path)) purge();
@@ -199,7 +224,10 @@ function createSqlitePapers(sql: Sql): PaperStore {
         if (ids.length === 0) return [];
         const found = new Map(
           sql
-            .all<{ id: string; doc: string }>(`SELECT id, doc FROM papers WHERE id IN (SELECT value FROM json_each(?))`, JSON.stringify(ids))
+            .all<{ id: string; doc: string }>(
+              `SELECT id, doc FROM papers WHERE id IN (SELECT value FROM json_each(?))`,
+              JSON.stringify(ids),
+            )
             .map((r) => [r.id, r.doc] as const),
         );
         return ids.map((id) => {
@@ -219,7 +247,11 @@ function createSqlitePapers(sql: Sql): PaperStore {
     async *scan(batchSize: number) {
       let after = "";
       for (;;) {
-        const rows = sql.all<{ id: string; doc: string }>(`SELECT id, doc FROM papers WHERE id > ? ORDER BY id LIMIT ?`, after, batchSize);
+        const rows = sql.all<{ id: string; doc: string }>(
+          `SELECT id, doc FROM papers WHERE id > ? ORDER BY id LIMIT ?`,
+          after,
+          batchSize,
+        );
         if (rows.length === 0) return;
         after = rows[rows.length - 1]?.id ?? after;
         yield rows.map((r) => [r.id, JSON.parse(r.doc) as unknown] as const);
@@ -238,7 +270,10 @@ function kvAdapter(sql: Sql): KeyvStoreAdapter {
   const adapter: KeyvStoreAdapter = {
     opts: { dialect: "sqlite" },
     namespace: undefined,
-    get: <Value>(key: string) => settle(() => sql.get<{ value: string }>(`SELECT value FROM kv WHERE key=?`, key)?.value as Value | undefined),
+    get: <Value>(key: string) =>
+      settle(
+        () => sql.get<{ value: string }>(`SELECT value FROM kv WHERE key=?`, key)?.value as Value | undefined,
+      ),
     set: (key: string, value: unknown, ttl?: number) =>
       settle(() => {
         sql.run(

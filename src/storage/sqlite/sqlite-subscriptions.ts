@@ -22,7 +22,8 @@ export function createSqliteSubscriptions(sql: Sql): SubscriptionStore {
   /** Changes one subscription's document in place (json_set/json_remove), bumping the version. */
   const patch = (id: string, expression: string, ...params: (string | number)[]): void => {
     sql.transaction(() => {
-      if (sql.run(`UPDATE subscriptions SET doc = ${expression} WHERE id=?`, ...params, id).changes > 0) bump();
+      if (sql.run(`UPDATE subscriptions SET doc = ${expression} WHERE id=?`, ...params, id).changes > 0)
+        bump();
     });
   };
   const bump = (): void => {
@@ -61,15 +62,31 @@ export function createSqliteSubscriptions(sql: Sql): SubscriptionStore {
         }),
       ),
     forChannel: (channel) =>
-      settle(() => docs(sql.all(`SELECT doc FROM subscriptions WHERE channel=? ORDER BY id`, channelKey(channel)))),
+      settle(() =>
+        docs(sql.all(`SELECT doc FROM subscriptions WHERE channel=? ORDER BY id`, channelKey(channel))),
+      ),
     all: () => settle(() => docs(sql.all(`SELECT doc FROM subscriptions ORDER BY id`))),
-    inGroup: (group) => settle(() => docs(sql.all(`SELECT doc FROM subscriptions WHERE grp=? ORDER BY id`, groupKey(group)))),
-    groups: () => settle(() => sql.all<{ grp: string }>(`SELECT DISTINCT grp FROM subscriptions ORDER BY grp`).map((r) => groupOf(r.grp))),
+    inGroup: (group) =>
+      settle(() => docs(sql.all(`SELECT doc FROM subscriptions WHERE grp=? ORDER BY id`, groupKey(group)))),
+    groups: () =>
+      settle(() =>
+        sql
+          .all<{ grp: string }>(`SELECT DISTINCT grp FROM subscriptions ORDER BY grp`)
+          .map((r) => groupOf(r.grp)),
+      ),
     version: () =>
-      settle(() => Number(sql.get<{ value: string }>(`SELECT value FROM meta WHERE key='subscriptions.version'`)?.value ?? 0)),
+      settle(() =>
+        Number(
+          sql.get<{ value: string }>(`SELECT value FROM meta WHERE key='subscriptions.version'`)?.value ?? 0,
+        ),
+      ),
     pause: (id, reason, hint, at) =>
       settle(() => {
-        patch(id, `json_remove(json_set(doc, '$.paused', json(?)), '$.retry')`, JSON.stringify({ reason, hint, at: at.toISOString() }));
+        patch(
+          id,
+          `json_remove(json_set(doc, '$.paused', json(?)), '$.retry')`,
+          JSON.stringify({ reason, hint, at: at.toISOString() }),
+        );
       }),
     markRetrying: (id, retry) =>
       settle(() => {
@@ -80,7 +97,10 @@ export function createSqliteSubscriptions(sql: Sql): SubscriptionStore {
       settle(() =>
         sql.transaction(() => {
           const ids = sql
-            .all<{ id: string }>(`DELETE FROM subscriptions WHERE workspace=? RETURNING id`, `${platform}:${workspace}`)
+            .all<{ id: string }>(
+              `DELETE FROM subscriptions WHERE workspace=? RETURNING id`,
+              `${platform}:${workspace}`,
+            )
             .map((r) => r.id)
             .sort();
           if (ids.length > 0) bump();
@@ -103,8 +123,18 @@ export function createSqliteWatches(sql: Sql): WatchStore {
         );
       }),
     remove: (channel, topicText) =>
-      settle(() => sql.run(`DELETE FROM watches WHERE channel=? AND topic=?`, channelKey(channel), watchTopicKey(topicText)).changes > 0),
-    forChannel: (channel) => settle(() => list(sql.all(`SELECT doc FROM watches WHERE channel=? ORDER BY topic`, channelKey(channel)))),
+      settle(
+        () =>
+          sql.run(
+            `DELETE FROM watches WHERE channel=? AND topic=?`,
+            channelKey(channel),
+            watchTopicKey(topicText),
+          ).changes > 0,
+      ),
+    forChannel: (channel) =>
+      settle(() =>
+        list(sql.all(`SELECT doc FROM watches WHERE channel=? ORDER BY topic`, channelKey(channel))),
+      ),
     all: () => settle(() => list(sql.all(`SELECT doc FROM watches ORDER BY channel, topic`))),
   };
 }

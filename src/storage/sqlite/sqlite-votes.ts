@@ -18,9 +18,15 @@ interface PostRow {
 
 export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestStateReader {
   const count = (channel: string, paper: string): number =>
-    sql.get<{ count: number }>(`SELECT count FROM tallies WHERE channel=? AND paper=?`, channel, paper)?.count ?? 0;
+    sql.get<{ count: number }>(`SELECT count FROM tallies WHERE channel=? AND paper=?`, channel, paper)
+      ?.count ?? 0;
   const anyOn = (channel: string, paper: string, user: string): boolean =>
-    sql.get(`SELECT 1 FROM votes WHERE channel=? AND paper=? AND user=? AND on_=1 LIMIT 1`, channel, paper, user) !== undefined;
+    sql.get(
+      `SELECT 1 FROM votes WHERE channel=? AND paper=? AND user=? AND on_=1 LIMIT 1`,
+      channel,
+      paper,
+      user,
+    ) !== undefined;
 
   function cast(vote: Parameters<VoteStore["cast"]>[0]): CastResult {
     const channel = channelKey(vote.channel);
@@ -73,8 +79,19 @@ export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestState
     return { outcome: is ? "on" : "off", count: count(channel, paper) };
   }
 
-  function digestState(channel: Parameters<DigestStateReader["digestState"]>[0], candidates: readonly PaperId[], likedSince: Date, now: Date): ChannelDigestState {
-    const rows = sql.all<{ k: "s" | "t" | "l"; id: PaperId; v: number | null; doc: string | null; last: number | null }>(
+  function digestState(
+    channel: Parameters<DigestStateReader["digestState"]>[0],
+    candidates: readonly PaperId[],
+    likedSince: Date,
+    now: Date,
+  ): ChannelDigestState {
+    const rows = sql.all<{
+      k: "s" | "t" | "l";
+      id: PaperId;
+      v: number | null;
+      doc: string | null;
+      last: number | null;
+    }>(
       `SELECT 's' AS k, paper AS id, NULL AS v, NULL AS doc, NULL AS last FROM seen
          WHERE channel=@ch AND expires > @now AND paper IN (SELECT value FROM json_each(@ids))
        UNION ALL
@@ -82,7 +99,12 @@ export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestState
        UNION ALL
        SELECT 'l', t.paper, t.count, p.doc, t.last_at FROM tallies t JOIN papers p ON p.id = t.paper
          WHERE t.channel=@ch AND t.count > 0 AND t.last_at >= @since`,
-      { ch: channelKey(channel), ids: JSON.stringify(candidates), now: now.getTime(), since: likedSince.getTime() },
+      {
+        ch: channelKey(channel),
+        ids: JSON.stringify(candidates),
+        now: now.getTime(),
+        since: likedSince.getTime(),
+      },
     );
     const seen = new Set<PaperId>();
     const tallies = new Map<PaperId, number>(candidates.map((id) => [id, 0] as const));
@@ -125,9 +147,12 @@ export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestState
             channelKey(channel),
             since?.getTime() ?? Number.MIN_SAFE_INTEGER,
           )
-          .map(
-            (r): ChannelVote => ({ paperId: r.paper, votes: r.count, firstVotedAt: new Date(r.first_at), lastVotedAt: new Date(r.last_at) }),
-          ),
+          .map((r): ChannelVote => ({
+            paperId: r.paper,
+            votes: r.count,
+            firstVotedAt: new Date(r.first_at),
+            lastVotedAt: new Date(r.last_at),
+          })),
       ),
 
     userVotes: (channel, userId) =>
@@ -135,7 +160,11 @@ export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestState
         () =>
           new Set(
             sql
-              .all<{ paper: PaperId }>(`SELECT DISTINCT paper FROM votes WHERE user=? AND channel=? AND on_=1`, userId, channelKey(channel))
+              .all<{ paper: PaperId }>(
+                `SELECT DISTINCT paper FROM votes WHERE user=? AND channel=? AND on_=1`,
+                userId,
+                channelKey(channel),
+              )
               .map((r) => r.paper),
           ),
       ),
@@ -151,7 +180,11 @@ export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestState
             prefix,
             `${prefix}\uffff`,
           )
-          .map((r) => ({ channel: { platform, workspace, channel: r.channel.slice(prefix.length) }, paperId: r.paper, votedAt: new Date(r.at) }));
+          .map((r) => ({
+            channel: { platform, workspace, channel: r.channel.slice(prefix.length) },
+            paperId: r.paper,
+            votedAt: new Date(r.at),
+          }));
       }),
 
     record: (post) =>
@@ -188,6 +221,7 @@ export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestState
         return post;
       }),
 
-    digestState: (channel, candidates, likedSince, now) => settle(() => digestState(channel, candidates, likedSince, now)),
+    digestState: (channel, candidates, likedSince, now) =>
+      settle(() => digestState(channel, candidates, likedSince, now)),
   };
 }

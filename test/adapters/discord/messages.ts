@@ -26,7 +26,11 @@ export function digest(count: number, over: (n: number) => Partial<PaperCard> = 
     fallbackText: `Top ${String(count)} papers`,
     blocks: [
       { type: "header", text: "Trending papers, 12 June" },
-      ...Array.from({ length: count }, (_, i) => ({ type: "paper" as const, slot: i + 1, paper: paperCard(i + 1, over(i + 1)) })),
+      ...Array.from({ length: count }, (_, i) => ({
+        type: "paper" as const,
+        slot: i + 1,
+        paper: paperCard(i + 1, over(i + 1)),
+      })),
       { type: "context", content: [{ type: "text", text: "React with a number to vote." }] },
     ],
   };

@@ -72,7 +72,9 @@ export function reaction(
   kind: "add" | "remove",
   over: { messageId?: string; userId?: string; emoji?: { id: string | null; name: string } } = {},
 ): ReactionPayload {
-  const p = discordFixture(kind === "add" ? "message-reaction-add.json" : "message-reaction-remove.json") as ReactionPayload;
+  const p = discordFixture(
+    kind === "add" ? "message-reaction-add.json" : "message-reaction-remove.json",
+  ) as ReactionPayload;
   if (over.messageId !== undefined) p.message_id = over.messageId;
   if (over.userId !== undefined) {
     p.user_id = over.userId;

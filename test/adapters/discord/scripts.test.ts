@@ -38,7 +38,9 @@ describe("registerCommands", () => {
   it("GIVEN no DISCORD_GUILD_ID THEN one PUT to the global commands and none per guild", async () => {
     const result = await registerCommands(config());
     expect(result.scope).toBe("global");
-    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /applications/${FAKE_IDS.application}/commands`]);
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `PUT /applications/${FAKE_IDS.application}/commands`,
+    ]);
   });
 });
 

@@ -116,7 +116,10 @@ describe("sending a scheduled digest", () => {
     expect(outcome).toMatchObject({ status: "failed", retryable: true });
     expect(slack.fake.callsOf("chat.postMessage")).toHaveLength(1);
     // The delivery's next attempt reads the channel back before it posts again.
-    expect(await platform.findPosted(channel, "d0000000000000001", new Date(0))).toEqual({ status: "found", messages: [] });
+    expect(await platform.findPosted(channel, "d0000000000000001", new Date(0))).toEqual({
+      status: "found",
+      messages: [],
+    });
   });
 
   it("renders hostile paper text inert in what reaches Slack", async () => {

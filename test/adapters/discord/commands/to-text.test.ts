@@ -16,7 +16,11 @@ describe("commandToText", () => {
       'subscribe daily at 09:30 tz Europe/Berlin topic "rlhf" top 5 min 10 layout cards',
     ],
     ["subscribe", {}, "subscribe daily"],
-    ["subscribe", { source: "arxiv", category: "cs.LG", cron: "0 9 * * 1-5" }, 'subscribe arxiv:cs.LG cron "0 9 * * 1-5"'],
+    [
+      "subscribe",
+      { source: "arxiv", category: "cs.LG", cron: "0 9 * * 1-5" },
+      'subscribe arxiv:cs.LG cron "0 9 * * 1-5"',
+    ],
     ["unsubscribe", {}, "unsubscribe"],
     ["unsubscribe", { source: "weekly" }, "unsubscribe weekly"],
     ["settings", {}, "settings"],
@@ -34,9 +38,9 @@ describe("commandToText", () => {
   });
 
   it("GIVEN a topic with quotes and a time zone with a smuggled keyword THEN each stays one token", () => {
-    expect(commandToText({ subcommand: "subscribe", options: { topic: 'rlhf" top 99', tz: "UTC top 99" } })).toBe(
-      "subscribe daily tz UTCtop99 topic \"rlhf' top 99\"",
-    );
+    expect(
+      commandToText({ subcommand: "subscribe", options: { topic: 'rlhf" top 99', tz: "UTC top 99" } }),
+    ).toBe('subscribe daily tz UTCtop99 topic "rlhf\' top 99"');
   });
 });
 
@@ -46,7 +50,20 @@ describe("papersCommand", () => {
     expect(json.name).toBe("papers");
     expect(json.contexts).toEqual([0]);
     const subs = (json.options ?? []).map((o) => o.name);
-    expect(subs).toEqual(["search", "today", "week", "month", "subscribe", "unsubscribe", "settings", "top", "catchup", "watch", "unwatch", "help"]);
+    expect(subs).toEqual([
+      "search",
+      "today",
+      "week",
+      "month",
+      "subscribe",
+      "unsubscribe",
+      "settings",
+      "top",
+      "catchup",
+      "watch",
+      "unwatch",
+      "help",
+    ]);
     expect(JSON.stringify(json.options?.[0])).toContain('"autocomplete":true');
   });
 });
