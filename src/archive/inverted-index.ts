@@ -1,4 +1,5 @@
 // A compact inverted index: MiniSearch's radix tree for term lookup (prefix, fuzzy), int32 postings, bounded top-k scoring.
+/* eslint-disable max-lines -- listed exemption (README, ADR 0011): the index is one closure over its typed arrays; see createInvertedIndex. */
 import SearchableMap from "minisearch/SearchableMap";
 
 // Why not MiniSearch's own document index: it keeps a Map<doc, freq> per term and field and builds a
