@@ -84,18 +84,28 @@ export function replyBody(reply: CommandReply) {
  * a digest) would otherwise hold the event loop while the acks of the rest wait behind it, past Slack's 3 s.
  */
 export const ANSWERS_IN_FLIGHT = 4;
+/**
+ * While a burst of commands is still arriving, acks go first: an answer waits until no command was acked for this
+ * long, but never more than MAX_ANSWER_DEFER_MS after its own ack (a user waits at most that much longer).
+ */
+const BURST_QUIET_MS = 20;
+const MAX_ANSWER_DEFER_MS = 500;
 
 export function registerCommands(app: App, deps: CommandDeps): void {
   const canManage = createManagerCheck(deps);
   const answers = new PQueue({ concurrency: ANSWERS_IN_FLIGHT });
   const hint = managersHint(deps.adminUsers);
+  let lastAck = 0;
   app.command("/papers", async ({ command, ack, respond, client }) => {
     // Ack first and empty: Slack wants the 200 within 3 s; the answer follows through response_url. The work runs
     // after the listener returns (the receiver answers Slack only then, see slack-app.ts).
     await ack();
-    // A turn of the event loop first: requests already arriving are acked before this one is worked on.
+    const acked = (lastAck = performance.now());
     void answers.add(async () => {
+      // A turn of the event loop first, then a pause while a burst is still being acked (bounded).
       await new Promise((r) => setImmediate(r));
+      while (performance.now() - lastAck < BURST_QUIET_MS && performance.now() - acked < MAX_ANSWER_DEFER_MS)
+        await new Promise((r) => setTimeout(r, BURST_QUIET_MS));
       await answer(command, respond, client);
     });
   });

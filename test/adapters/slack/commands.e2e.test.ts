@@ -76,6 +76,31 @@ describe("/papers over HTTP", () => {
     expect((await responseFor(responseId)).body.text).toBe("late answer");
   });
 
+  it("GIVEN 40 commands at once THEN every one is acked before the core works on any answer, and every one is answered", async () => {
+    const acks: number[] = [];
+    const started: number[] = [];
+    core.replyWith = (inv) => {
+      started.push(performance.now());
+      // Each answer holds the event loop for a while, as a search over a large archive does.
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+      return { visibility: "ephemeral", message: textMessage(`answer ${inv.text}`) };
+    };
+    const sent = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const result = await slack.command(`burst ${String(i)}`);
+        acks.push(performance.now());
+        return result;
+      }),
+    );
+    expect(sent.every((r) => r.status === 200)).toBe(true);
+    const answers = await Promise.all(sent.map((r) => responseFor(r.responseId)));
+    expect(answers.map((a) => a.body.text).sort()).toEqual(
+      Array.from({ length: 40 }, (_, i) => `answer burst ${String(i)}`).sort(),
+    );
+    expect(Math.min(...started)).toBeGreaterThan(Math.max(...acks) - 50);
+  });
+
   it("posts public replies in_channel", async () => {
     core.replyWith = () => ({ visibility: "public", message: textMessage("everyone sees this") });
     const { responseId } = await slack.command("top");
