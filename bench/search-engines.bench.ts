@@ -5,7 +5,7 @@
 // back from the paper store (FTS5 and MiniSearch rank ids; the papers come from the store as they do for ours).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,7 @@ import { silentLogger } from "../src/ops/logger.js";
 import { type Store } from "../src/storage/store.js";
 import { createStore } from "../src/storage/create-store.js";
 import type { CorpusReport } from "./search-corpus-child.js";
-import { latenciesAsync, medianOf } from "./search-stats.js";
+import { generateCorpus, latenciesAsync, machineLoad, medianOf } from "./search-stats.js";
 import type { Latency } from "./search-stats.js";
 
 const PAPERS = Number(process.env.BENCH_SEARCH_ENGINES_PAPERS ?? 20_000);
@@ -297,38 +297,20 @@ async function runEngine(
 
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
 const ms = (value: number): string => value.toFixed(2);
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" / ");
 const line = (label: string, value: string): void => console.log(`${`${label}:`.padEnd(40)}${value}`);
 const ratio = (x: number, ours: number): string => `${(x / ours).toFixed(2)}x`;
 
 async function main(): Promise<void> {
   line(
     "machine load (1/5/15 min) at start",
-    `${load()}  (${cpus().length} CPUs)  ${new Date().toISOString()}`,
+    `${machineLoad()}  (${cpus().length} CPUs)  ${new Date().toISOString()}`,
   );
   const dir = mkdtempSync(join(tmpdir(), "paperboy-search-engines-"));
   const self = fileURLToPath(import.meta.url);
   try {
     const storeUrl = `sqlite://${join(dir, "papers.sqlite")}`;
     const corpusFile = join(dir, "corpus.json");
-    const child = spawnSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        fileURLToPath(new URL("./search-corpus-child.ts", import.meta.url)),
-        storeUrl,
-        String(PAPERS),
-        corpusFile,
-        "1",
-      ],
-      { stdio: "inherit" },
-    );
-    if (child.status !== 0) throw new Error(`the corpus process failed (status ${String(child.status)})`);
-    const corpus = JSON.parse(readFileSync(corpusFile, "utf8")) as CorpusReport;
+    const corpus = generateCorpus(storeUrl, PAPERS, corpusFile, 1);
     line(
       "papers",
       `${corpus.papers} generated (abstracts ${corpus.averageAbstract.toFixed(0)} chars on average), in a SQLite store`,
@@ -376,7 +358,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    line("\nmachine load (1/5/15 min) at end", load());
+    line("\nmachine load (1/5/15 min) at end", machineLoad());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,10 @@
 // Latency percentiles for the search benchmark: per pass, and the median of several passes.
 import { performance } from "node:perf_hooks";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { CorpusReport } from "./search-corpus-child.js";
 
 export interface Latency {
   readonly p50: number;
@@ -58,4 +63,37 @@ export function medianOf(runs: readonly Latency[]): Latency {
     p95: median(runs.map((r) => r.p95)),
     p99: median(runs.map((r) => r.p99)),
   };
+}
+
+/** "1.23 / 1.10 / 0.98": the 1, 5 and 15 minute load averages. */
+export const machineLoad = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
+
+/**
+ * Generates `papers` papers in another process (search-corpus-child.ts), stores them in SQLite at `storeUrl` and
+ * returns its report: the queries, and the naive scan timed over `passes` passes.
+ */
+export function generateCorpus(
+  storeUrl: string,
+  papers: number,
+  reportFile: string,
+  passes: number,
+): CorpusReport {
+  const child = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("./search-corpus-child.ts", import.meta.url)),
+      storeUrl,
+      String(papers),
+      reportFile,
+      String(passes),
+    ],
+    { stdio: "inherit" },
+  );
+  if (child.status !== 0) throw new Error(`the corpus process failed (status ${String(child.status)})`);
+  return JSON.parse(readFileSync(reportFile, "utf8")) as CorpusReport;
 }

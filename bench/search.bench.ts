@@ -1,15 +1,15 @@
 // Search benchmark: the archive (index in memory, papers in SQLite) vs a naive substring scan, at 100,000 generated papers.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+
 import { createPaperArchive } from "../src/archive/paper-archive.js";
 import { silentLogger } from "../src/ops/logger.js";
 import { createStore } from "../src/storage/create-store.js";
-import type { CorpusReport } from "./search-corpus-child.js";
-import { latenciesAsync, medianOf } from "./search-stats.js";
+
+import { generateCorpus, latenciesAsync, machineLoad, medianOf } from "./search-stats.js";
 
 const PAPERS = Number(process.env.BENCH_PAPERS ?? 100_000);
 const PASSES = 3;
@@ -27,33 +27,15 @@ async function settle(): Promise<void> {
 }
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
 const ms = (value: number): string => value.toFixed(2);
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" / ");
 const line = (label: string, value: string): void => console.log(`${`${label}:`.padEnd(44)}${value}`);
 
-line("machine load (1/5/15 min) at start", `${load()}  (${cpus().length} CPUs)`);
+line("machine load (1/5/15 min) at start", `${machineLoad()}  (${cpus().length} CPUs)`);
 const dir = mkdtempSync(join(tmpdir(), "paperboy-search-bench-"));
 try {
   // 1. Another process generates the papers, stores them in SQLite and times the naive scan.
   const storeUrl = `sqlite://${join(dir, "papers.sqlite")}`;
   const reportFile = join(dir, "corpus.json");
-  const child = spawnSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      fileURLToPath(new URL("./search-corpus-child.ts", import.meta.url)),
-      storeUrl,
-      String(PAPERS),
-      reportFile,
-      String(PASSES),
-    ],
-    { stdio: "inherit" },
-  );
-  if (child.status !== 0) throw new Error(`the corpus process failed (status ${child.status})`);
-  const corpus = JSON.parse(readFileSync(reportFile, "utf8")) as CorpusReport;
+  const corpus = generateCorpus(storeUrl, PAPERS, reportFile, PASSES);
   line(
     "papers generated",
     `${corpus.papers} (vocabulary ${corpus.vocabularySize} words, abstracts ${corpus.averageAbstract.toFixed(0)} chars on average) in ${(corpus.generateMs / 1000).toFixed(1)} s`,
@@ -116,7 +98,7 @@ try {
     "naive / archive",
     `p50 ${(naive.p50 / indexed.p50).toFixed(1)}x  p95 ${(naive.p95 / indexed.p95).toFixed(1)}x  p99 ${(naive.p99 / indexed.p99).toFixed(1)}x`,
   );
-  line("machine load (1/5/15 min) at end", load());
+  line("machine load (1/5/15 min) at end", machineLoad());
   const ok = indexed.p95 < TARGET_P95_MS && mem.rss / 1048576 < TARGET_RSS_MB;
   line(`targets (p95 < ${TARGET_P95_MS} ms, RSS < ${TARGET_RSS_MB} MB)`, ok ? "met" : "MISSED");
 } finally {
