@@ -98,7 +98,7 @@ const health = async (port: number) => {
   };
 };
 
-describe("the store failing under the world.running service", () => {
+describe("the store failing under the running service", () => {
   it("GIVEN the disk under the SQLite file fills up THEN /healthz is 503 and a vote answers 500; once space is back the redelivered vote counts once", async (ctx) => {
     const mount = join(world.dir, "small-disk");
     mkdirSync(mount);
