@@ -181,8 +181,9 @@ describe("composeDigest with nothing to show", () => {
 describe("the '+N more' line", () => {
   it("GIVEN links to the period's Hugging Face pages THEN it points there, not to a command", () => {
     const withLinks = composeDigest(ranked, {
-      ...base,
-      moreCommand: undefined,
+      title: base.title,
+      top: 5,
+      layout: "compact",
       moreLinks: [{ text: "Fri 12 June", url: "https://huggingface.co/papers/date/2026-06-12" }],
     });
     const message = withLinks.messages[0]!;
