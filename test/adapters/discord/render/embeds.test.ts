@@ -226,7 +226,9 @@ describe("limits and layout", () => {
       },
     ]);
     const payload = renderDiscordMessage({ fallbackText: "x", blocks });
-    expect(payload.components.map((r) => r.components.map((b) => b.label))).toEqual([
+    expect(
+      payload.components.map((r) => r.components.map((b) => ("label" in b ? b.label : undefined))),
+    ).toEqual([
       ["Share 1", "Share 2", "Share 3", "Share 4", "Share 5"],
       ["Share 6", "Share 7", "Share 8", "Share 9", "Share 10"],
     ]);
@@ -243,7 +245,9 @@ describe("limits and layout", () => {
         },
       ],
     });
-    const labels = payload.components.flatMap((r) => r.components.map((b) => b.label));
+    const labels = payload.components.flatMap((r) =>
+      r.components.map((b) => ("label" in b ? b.label : undefined)),
+    );
     expect(labels.at(-1)).toBe("Share to channel");
     expect(labels).toContain("arXiv");
   });
