@@ -24,6 +24,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  hf.reset();
   real = await createRealCore(hf);
   printed = [];
   handled = [];
@@ -99,6 +100,19 @@ describe("the console's own words", () => {
     expect(out).toContain(
       "+25 more on Hugging Face: Fri 12 June <https://huggingface.co/papers/date/2026-06-12>",
     );
+  });
+
+  it("GIVEN a week Hugging Face has no papers for yet THEN /papers week says so, not 'since the last digest'", async () => {
+    hf.respond("GET /api/daily_papers", (req) => (req.query.week !== undefined ? { json: [] } : undefined));
+    const out = await type("/papers week");
+    expect(out).toContain("No papers trended on Hugging Face this week yet.");
+    expect(out).not.toContain("since the last digest");
+  });
+
+  it("GIVEN /papers week THEN its '+25 more' points to Hugging Face's page of the week, not to itself", async () => {
+    const out = await type("/papers week");
+    expect(out).toContain("+25 more on Hugging Face: 2026-W24 <https://huggingface.co/papers/week/2026-W24>");
+    expect(out).not.toMatch(/more: \/papers/);
   });
 
   it("GIVEN /papers help THEN the commands print without backticks", async () => {

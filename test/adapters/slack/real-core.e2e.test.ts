@@ -155,7 +155,9 @@ describe("how a search answer and a shared card read", () => {
       const ids = block.elements.map((e) => e.action_id);
       expect(new Set(ids).size).toBe(ids.length);
     });
-    const linkIds = actions.flatMap((b) => b.elements.filter((e) => e.url !== undefined).map((e) => e.action_id));
+    const linkIds = actions.flatMap((b) =>
+      b.elements.filter((e) => e.url !== undefined).map((e) => e.action_id),
+    );
     expect(new Set(linkIds).size).toBe(linkIds.length);
     for (const section of sections) {
       if (section.type !== "section") continue;
@@ -183,6 +185,20 @@ describe("how a search answer and a shared card read", () => {
       expect(labels.filter((l) => l === "Hugging Face")).toHaveLength(1);
       expect(labels.filter((l) => l === "PDF")).toHaveLength(1);
     }
+  });
+});
+
+describe("/papers week", () => {
+  it("GIVEN more papers than a digest shows THEN the '+25 more' line links Hugging Face's page of the week", async () => {
+    const answer = await s.papers("week", MEMBER);
+    expect(JSON.stringify(answer)).toContain("Posted 5 papers to the channel");
+    const digest = posts().at(-1)?.args.blocks as SlackBlock[];
+    const more = digest.flatMap((b) => (b.type === "context" ? [b.elements[0]?.text ?? ""] : []));
+    expect(more).toContain(
+      "+25 more on Hugging Face: <https://huggingface.co/papers/week/2026-W24|2026-W24>",
+    );
+    expect(visible(digest)).not.toContain("/papers week");
+    expect(visible(digest)).not.toContain("/papers month");
   });
 });
 
