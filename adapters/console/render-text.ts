@@ -108,7 +108,8 @@ export function shareTargets(message: OutboundMessage): Map<number, string> {
   for (const block of message.blocks) {
     if (block.type === "paper") slot = block.slot;
     if (block.type !== "actions" || slot === undefined) continue;
-    for (const b of block.buttons) if (b.kind === "action" && b.actionId === "share") targets.set(slot, b.value);
+    for (const b of block.buttons)
+      if (b.kind === "action" && b.actionId === "share") targets.set(slot, b.value);
   }
   return targets;
 }

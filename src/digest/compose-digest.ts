@@ -71,9 +71,15 @@ function overflowLine(overflow: number, options: MoreOptions): string[] {
   if (overflow <= 0) return [];
   const links: readonly MoreLink[] = options.moreLinks ?? [];
   if (links.length > 0)
-    return [`+${String(overflow)} more on Hugging Face: ${links.map((l) => `${l.text} ${l.url}`).join(" · ")}`];
+    return [
+      `+${String(overflow)} more on Hugging Face: ${links.map((l) => `${l.text} ${l.url}`).join(" · ")}`,
+    ];
   const command = options.moreCommand;
-  return [command !== undefined && command !== "" ? `+${String(overflow)} more: ${command}` : `+${String(overflow)} more`];
+  return [
+    command !== undefined && command !== ""
+      ? `+${String(overflow)} more: ${command}`
+      : `+${String(overflow)} more`,
+  ];
 }
 
 const listLine = (slot: number, paper: Paper): string =>
@@ -138,12 +144,10 @@ function composeCards(
     ],
   };
   const voteHint = words.cardHint(emoji);
-  const cards = shownPapers.map(
-    (ranked): OutboundMessage => ({
-      fallbackText: `${ranked.paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(ranked.paper.upvotes)})`,
-      blocks: [{ type: "paper", slot: 1, paper: cardFor(ranked, options, voteHint) }],
-    }),
-  );
+  const cards = shownPapers.map((ranked): OutboundMessage => ({
+    fallbackText: `${ranked.paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(ranked.paper.upvotes)})`,
+    blocks: [{ type: "paper", slot: 1, paper: cardFor(ranked, options, voteHint) }],
+  }));
   return options.header === false ? cards : [header, ...cards];
 }
 
@@ -235,7 +239,12 @@ export function composePaperList(
       }),
     });
     if (options.shareButtons) {
-      const share: ButtonSpec = { kind: "action", actionId: "share", value: paper.id, text: "Share to channel" };
+      const share: ButtonSpec = {
+        kind: "action",
+        actionId: "share",
+        value: paper.id,
+        text: "Share to channel",
+      };
       blocks.push({ type: "actions", buttons: [share] });
     }
   });

@@ -5,13 +5,7 @@ import { planOf, RetryableError } from "../delivery/delivery.js";
 import type { DigestStateReader } from "../digest/digest-state.js";
 import type { MoreLink, RankedPaper } from "../digest/digest-types.js";
 import { MAX_PAPERS_PER_DIGEST } from "../digest/compose-digest.js";
-import {
-  fetchPeriod,
-  periodEmptyText,
-  periodMoreLinks,
-  periodTitle,
-  type Period,
-} from "../digest/period.js";
+import { fetchPeriod, periodEmptyText, periodMoreLinks, periodTitle, type Period } from "../digest/period.js";
 import { rankPapers } from "../digest/rank-papers.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import type { ArxivSource, HuggingFaceSource } from "../sources/paper-source.js";
@@ -166,7 +160,9 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
           : new Date(firedAt.getTime() - DAY_MS);
         return {
           title: `New on arXiv in ${category}`,
-          ...(sub.lastDelivered === undefined ? { empty: `No new arXiv papers in ${category} in the last day.` } : {}),
+          ...(sub.lastDelivered === undefined
+            ? { empty: `No new arXiv papers in ${category} in the last day.` }
+            : {}),
           fetch: () => arxiv.category(category, since),
         };
       }

@@ -93,8 +93,9 @@ function hfFailure(error: unknown, timeoutMs: number): string {
         return `Hugging Face did not answer: ${http.reason}`;
       case "malformed":
         return "Hugging Face sent an answer paperboy could not read";
-      default:
-        break; // network (unreachable) and others: the error's own message names the URL and the reason
+      case "network": // unreachable: the error's own message names the URL and the reason
+      case "aborted":
+        break;
     }
   }
   if (error instanceof SourceUnavailableError) return error.message;

@@ -212,20 +212,16 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
 
   return {
     async subscribe(inv, options) {
-      const id = subscriptionId(inv.channel, options.source);
-      const existing = await subscriptions.get(id);
+      const existing = await subscriptions.get(subscriptionId(inv.channel, options.source));
       const merged = merge(inv, existing, options);
       if ("visibility" in merged) return merged;
+      const what = describeSource(merged.source);
       if (existing && !existing.paused && sameSettings(existing, merged))
-        return reply(
-          "ephemeral",
-          `Nothing changed: ${describeSource(merged.source)}`,
-          describe(existing).slice(1),
-        );
+        return reply("ephemeral", `Nothing changed: ${what}`, describe(existing).slice(1));
       await subscriptions.put(merged);
       deps.changed();
       const verb = existing ? (existing.paused ? "Resumed and updated" : "Updated") : "Subscribed";
-      return reply("public", `${verb}: ${describeSource(merged.source)}`, describe(merged).slice(1));
+      return reply("public", `${verb}: ${what}`, describe(merged).slice(1));
     },
 
     async unsubscribe(inv, source) {

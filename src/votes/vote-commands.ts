@@ -40,7 +40,6 @@ export interface VoteCommands {
   likedPapers(channel: ChannelRef, days: number): Promise<Paper[]>;
 }
 
-
 /** A paper the archive lost (or never had): still listed, by id, with its links. */
 function stubPaper(id: PaperId): Paper {
   return { id, title: `arXiv:${id}`, abstract: "", aiKeywords: [], authors: [], upvotes: 0, comments: 0 };

@@ -136,7 +136,13 @@ describe("composeDigest, cards layout", () => {
     expect(types(card)).toEqual(["paper"]);
     expect([...slotsOf(card)]).toEqual([[1, "2606.13681"]]);
     expect(papers(card)[0]!.paper.voteHint).toBe("react 👍 🔥 ❤️ ⬆️");
-    expect(papers(card)[0]!.paper.links.map((l) => l.kind)).toEqual(["huggingFace", "arxiv", "pdf", "code", "project"]);
+    expect(papers(card)[0]!.paper.links.map((l) => l.kind)).toEqual([
+      "huggingFace",
+      "arxiv",
+      "pdf",
+      "code",
+      "project",
+    ]);
   });
 
   it("uses the channel's vote emoji when given", () => {
@@ -147,7 +153,11 @@ describe("composeDigest, cards layout", () => {
   it("leaves out the Code link for a paper with no safe repo link", () => {
     const paper = makePaper({ id: "2401.00001", title: "T", githubRepo: "javascript:alert(1)" });
     const cards = composeDigest([{ paper, score: 1 }], { ...base, layout: "cards" });
-    expect(papers(cards.messages[1]!)[0]!.paper.links.map((l) => l.kind)).toEqual(["huggingFace", "arxiv", "pdf"]);
+    expect(papers(cards.messages[1]!)[0]!.paper.links.map((l) => l.kind)).toEqual([
+      "huggingFace",
+      "arxiv",
+      "pdf",
+    ]);
   });
 
   it("says how to vote in the platform's own words", () => {

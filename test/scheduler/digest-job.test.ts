@@ -113,7 +113,9 @@ describe("a scheduled digest", () => {
     world.bot.clock.set(TUESDAY_0900_BERLIN);
     await world.bot.fire(EVERY_DAY_1700);
     expect(world.bot.platform.sent).toHaveLength(2);
-    expect(world.bot.platform.sent[1]?.message.fallbackText).toContain("No new papers since the last digest.");
+    expect(world.bot.platform.sent[1]?.message.fallbackText).toContain(
+      "No new papers since the last digest.",
+    );
     expect(world.bot.platform.shownIds()).toEqual([]);
   });
 

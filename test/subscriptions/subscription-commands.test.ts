@@ -271,7 +271,9 @@ describe("subscription commands", () => {
     expect(text).toContain("top 3");
     expect(h.state.changes).toBe(1);
     // The same settings given again change nothing either; a new one does.
-    expect(replyText(await h.commands.subscribe(invocation(), daily({ top: 3 })))).toContain("Nothing changed");
+    expect(replyText(await h.commands.subscribe(invocation(), daily({ top: 3 })))).toContain(
+      "Nothing changed",
+    );
     expect(replyText(await h.commands.subscribe(invocation(), daily({ top: 4 })))).toContain("Updated");
   });
 

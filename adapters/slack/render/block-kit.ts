@@ -111,7 +111,12 @@ function paperButton(spec: ButtonSpec, slot: number, look: PaperLook): ButtonSpe
   return { ...spec, text: `${short} ${String(slot)}` };
 }
 
-function paperBlocks(slot: number, paper: PaperCard, extra: readonly ButtonSpec[], look: PaperLook): SlackBlock[] {
+function paperBlocks(
+  slot: number,
+  paper: PaperCard,
+  extra: readonly ButtonSpec[],
+  look: PaperLook,
+): SlackBlock[] {
   const title = mrkdwnLink(paper.url, truncate(oneLine(paper.title), PAPER_LIMITS.title));
   const head = `*${String(slot)}.* *${title}*`;
   // Escaping can grow the text fivefold ("&" → "&amp;"): cut again after it so the section stays within 3,000.

@@ -117,10 +117,14 @@ describe("renderSlackMessage", () => {
     });
     expect(one(picture.replace("https:", "http:")).accessory).toBeUndefined();
     expect(one("javascript:alert(1)").accessory).toBeUndefined();
-    expect(one(picture, "t".repeat(5_000)).accessory?.alt_text.length).toBeLessThanOrEqual(SLACK_LIMITS.altText);
+    expect(one(picture, "t".repeat(5_000)).accessory?.alt_text.length).toBeLessThanOrEqual(
+      SLACK_LIMITS.altText,
+    );
     // A compact list of papers stays text; a search hit (with its own buttons) has its picture.
     const withPictures = (message: OutboundMessage) =>
-      message.blocks.map((b) => (b.type === "paper" ? { ...b, paper: { ...b.paper, thumbnail: picture } } : b));
+      message.blocks.map((b) =>
+        b.type === "paper" ? { ...b, paper: { ...b.paper, thumbnail: picture } } : b,
+      );
     const digest = compactDigest(3);
     const listed = renderSlackMessage({ ...digest, blocks: withPictures(digest) }).blocks;
     expect(listed.filter((b) => b.type === "section" && b.accessory !== undefined)).toEqual([]);

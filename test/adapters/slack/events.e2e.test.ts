@@ -153,7 +153,13 @@ describe("reaction votes", () => {
       else voters.delete(`${e.userId}:${emojiKey(e.emoji)}`);
       tally.set(paper, voters);
       const voted = e.change === "added";
-      return { status: "counted", paperId: paper, votes: voters.size, changed: before !== voters.size, voted };
+      return {
+        status: "counted",
+        paperId: paper,
+        votes: voters.size,
+        changed: before !== voters.size,
+        voted,
+      };
     };
     core.replyWith = () => {
       const lines = [...tally].filter(([, v]) => v.size > 0).map(([id, v]) => `${id}: ${String(v.size)}`);
