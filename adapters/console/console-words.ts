@@ -6,8 +6,7 @@ const range = (count: number): string => (count <= 1 ? "+1" : `+1 … +${String(
 
 export const CONSOLE_WORDS: PlatformWords = {
   slotHint: (slot) => `+${String(slot)}`,
-  slotsHint: (count) =>
-    `Type ${range(count)} to vote for a paper (the number of the paper), -N to take the vote back.`,
+  slotsHint: (count) => `Type ${range(count)} to vote for a paper, -N to take your vote back.`,
   cardHint: () => "+1",
   cardsHint: () => "Type +1 to vote for the paper printed last, -1 to take the vote back.",
   posted: (count) => `${plural(count, "paper")} above; type ${range(count)} to vote for one.`,
