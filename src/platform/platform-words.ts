@@ -1,5 +1,6 @@
 // How people vote on a platform, in that platform's own words: each adapter says them, the core writes them into
 // digests and replies. A chat says "react 3️⃣"; the console, where nobody can react, says "+3".
+import { plural } from "../messages/plural.js";
 import { keycap } from "./emoji.js";
 
 /** The sentences and phrases of the core that depend on how a platform is used. */
@@ -33,7 +34,7 @@ export const CHAT_WORDS: PlatformWords = {
   cardHint: (emoji) => `react ${emoji.join(" ")}`,
   cardsHint: (emoji) => `React ${emoji.join(" ")} on a paper to vote; its thread is for discussion.`,
   posted: (count) =>
-    `Posted ${String(count)} paper${count === 1 ? "" : "s"} to the channel; react with ${keycapRange(count)} to vote.`,
+    `Posted ${plural(count, "paper")} to the channel; react with ${keycapRange(count)} to vote.`,
   shared: (title, emoji) => `Shared “${title}” with the channel; react ${emoji.join(" ")} on it to vote.`,
   howToVote: "react to a digest with 1️⃣…🔟 or 👍 to vote",
 };

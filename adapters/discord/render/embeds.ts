@@ -16,7 +16,7 @@ import {
   type PaperId,
 } from "../../../src/index.js";
 import { DISCORD_LIMITS } from "../limits.js";
-import { truncate } from "../../../src/index.js";
+import { plural, truncate } from "../../../src/index.js";
 import { escapeCodeSpan, escapeDiscord, escapePlain, maskedLink, safeUrl } from "./escape.js";
 
 /** Hugging Face yellow. */
@@ -144,7 +144,7 @@ function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; per
     paper.date,
     `▲ ${String(paper.upvotes)}`,
     paper.githubStars !== undefined ? `★ ${String(paper.githubStars)}` : undefined,
-    paper.teamVotes ? `${String(paper.teamVotes)} team vote${paper.teamVotes === 1 ? "" : "s"}` : undefined,
+    paper.teamVotes ? plural(paper.teamVotes, "team vote") : undefined,
   ]
     .filter((s): s is string => s !== undefined && s.trim() !== "")
     .map((s) => escapeDiscord(oneLine(s), DISCORD_LIMITS.fieldValue))
