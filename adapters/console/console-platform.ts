@@ -34,17 +34,19 @@ export interface ConsolePlatformAdapter extends PlatformAdapter {
 const VOTE = /^([+-])\s*(\d{1,2})$/;
 const SHARE = /^share\s+(\d{1,2})$/i;
 
-/** What the console says about a `+N` / `-N`: what happened to this user's vote, in plain words. */
-export function voteAnswer(sign: "+" | "-", slot: number, result: VoteResult): string {
+/**
+ * What the console says about a `+N` / `-N`: what happened to this user's vote, in plain words. `card`: the last post
+ * is one paper (a share), not a numbered digest.
+ */
+export function voteAnswer(sign: "+" | "-", slot: number, result: VoteResult, card = false): string {
   if (result.status !== "counted") return `No vote recorded: ${safeText(result.reason)}.`;
-  const paper = `paper ${String(slot)} (${result.paperId})`;
+  const paper = card ? `the shared paper (${result.paperId})` : `paper ${String(slot)} (${result.paperId})`;
   const votes = plural(result.votes, "vote");
   if (sign === "+")
     return result.changed ? `Voted for ${paper}: ${votes}.` : `You already vote for ${paper}: ${votes}.`;
   if (result.changed) return `Took back your vote for ${paper}: ${votes} left.`;
-  return result.voted
-    ? `Your vote for ${paper} stays: you voted for it on another post too.`
-    : `You had not voted for ${paper} of the last digest; nothing to take back.`;
+  if (result.voted) return `Your vote for ${paper} stays: you voted for it on another post too.`;
+  return `You had not voted for ${paper}${card ? "" : " of the last digest"}; nothing to take back.`;
 }
 
 /**
@@ -102,7 +104,7 @@ export function createConsolePlatform(
       change: sign === "+" ? "added" : "removed",
       at: now(),
     });
-    write(voteAnswer(sign, slot, result));
+    write(voteAnswer(sign, slot, result, card));
   }
 
   async function share(slot: number): Promise<void> {

@@ -70,14 +70,15 @@ function reply(
   return { visibility, message };
 }
 
-/** "Schedule: weekdays at 09:00 `0 9 * * 1-5` (Europe/Berlin)"; a schedule with no words shows its cron once. */
+/**
+ * "Schedule: weekdays at 09:00 (Europe/Berlin) · cron `0 9 * * 1-5`"; a schedule with no words for it shows its cron
+ * once: "Schedule: cron `0 9 1-7 * 1` (Europe/Berlin)".
+ */
 function scheduleLine(sub: Subscription): Inline[] {
   const words = describeSchedule(sub.cron);
-  const said =
-    words === cronFallback(sub.cron)
-      ? [t("Schedule: cron "), c(sub.cron)]
-      : [t(`Schedule: ${words} `), c(sub.cron)];
-  return [...said, t(` (${sub.timezone})`)];
+  return words === cronFallback(sub.cron)
+    ? [t("Schedule: cron "), c(sub.cron), t(` (${sub.timezone})`)]
+    : [t(`Schedule: ${words} (${sub.timezone}) · cron `), c(sub.cron)];
 }
 
 const problem = (text: string, example: string): CommandReply =>

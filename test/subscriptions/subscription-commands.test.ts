@@ -118,7 +118,7 @@ describe("subscription commands", () => {
     );
     const text = replyText(await h.commands.settings(invocation()));
     expect(text).toContain("Hugging Face daily papers");
-    expect(text).toContain("weekdays at 09:00 0 9 * * 1-5 (America/New_York)");
+    expect(text).toContain("Schedule: weekdays at 09:00 (America/New_York) · cron 0 9 * * 1-5");
     expect(text).toContain("top 7 · min 4 upvotes · compact layout");
     expect(text).toContain("agents");
     // 12:00 UTC is 07:00 in New York: today's 09:00 is still ahead there.
@@ -252,7 +252,7 @@ describe("subscription commands", () => {
     const h = setup();
     await h.commands.subscribe(invocation(), daily({ cron: "15 8 * * 1,3" }));
     const text = replyText(await h.commands.settings(invocation()));
-    expect(text).toContain("Mondays and Wednesdays at 08:15 15 8 * * 1,3 (Europe/Berlin)");
+    expect(text).toContain("Schedule: Mondays and Wednesdays at 08:15 (Europe/Berlin) · cron 15 8 * * 1,3");
     await h.commands.subscribe(invocation(), daily({ cron: "0 9 1-7 * 1" }));
     const odd = replyText(await h.commands.settings(invocation()));
     expect(odd).toContain("Schedule: cron 0 9 1-7 * 1 (Europe/Berlin)");

@@ -141,9 +141,10 @@ describe("the console's own words", () => {
     expect(shared).toContain(`https://huggingface.co/papers/${id!}`);
     expect(shared).toMatch(/Shared “.+”; type \+1 to vote for it\./);
     expect(shared).not.toMatch(SLACK_SPEAK);
-    expect(await type("+1")).toBe(`Voted for paper 1 (${id!}): 1 vote.\n`);
+    expect(await type("+1")).toBe(`Voted for the shared paper (${id!}): 1 vote.\n`);
     expect(await type("/papers top")).toContain(id!);
-    expect(await type("-1")).toBe(`Took back your vote for paper 1 (${id!}): 0 votes left.\n`);
+    expect(await type("-1")).toBe(`Took back your vote for the shared paper (${id!}): 0 votes left.\n`);
+    expect(await type("-1")).toBe(`You had not voted for the shared paper (${id!}); nothing to take back.\n`);
   });
 
   it("GIVEN share N before any search or past the results THEN it says what to do", async () => {
