@@ -188,6 +188,17 @@ describe("how a search answer and a shared card read", () => {
   });
 });
 
+describe("a subscribe that changes nothing", () => {
+  it("GIVEN an admin subscribes twice alike THEN the second answer is private, says 'Nothing changed' and shows the settings", async () => {
+    await subscribeDaily();
+    const again = await s.papers("subscribe daily at 09:00", ADMIN);
+    expect(again.response_type).toBe("ephemeral");
+    expect(visible(again)).toContain("Nothing changed: Hugging Face daily papers");
+    expect(visible(again)).toContain("weekdays at 09:00");
+    expect(visible(again)).not.toContain("Updated");
+  });
+});
+
 describe("/papers week", () => {
   it("GIVEN more papers than a digest shows THEN the '+25 more' line links Hugging Face's page of the week", async () => {
     const answer = await s.papers("week", MEMBER);
