@@ -28,6 +28,7 @@ import { createWatchPoller, type WatchPoller } from "./watches/watch-poller.js";
 import { createHomeView } from "./votes/home-view.js";
 import type { Paperboy } from "./paperboy.js";
 import { createPlatformRegistry, type PlatformRegistry } from "./platform/platform-registry.js";
+import { wordsOf } from "./platform/platform-words.js";
 import { createSubscriptionCommands } from "./subscriptions/subscription-commands.js";
 import { createVoteCommands } from "./votes/vote-commands.js";
 
@@ -136,6 +137,7 @@ export function createCore(deps: CoreDeps): Core {
     papers: archive,
     trending: (since) => trendingSince({ hf, archive }, since, now()),
     now,
+    wordsFor: (channel) => wordsOf(platforms.get(channel.platform)),
   });
   const scheduler = deps.scheduler ?? createNodeCronScheduler({ log });
   const queue =

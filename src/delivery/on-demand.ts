@@ -5,7 +5,8 @@ import type { ComposeOptions, RankedPaper } from "../digest/digest-types.js";
 import {
   fetchPeriod,
   latestBatchDate,
-  periodMoreCommand,
+  periodEmptyText,
+  periodMoreLinks,
   periodTitle,
   type Period,
   type PeriodPapers,
@@ -15,7 +16,8 @@ import { plainMessage, text, type OutboundMessage } from "../messages/outbound-m
 import { toPaperId, type Paper, type PaperId } from "../papers/paper.js";
 import { channelKey, type ChannelRef, type PlatformId } from "../platform/channel-ref.js";
 import type { ChatPlatform } from "../platform/chat-platform.js";
-import { DEFAULT_VOTE_EMOJI, KEYCAPS } from "../platform/emoji.js";
+import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
+import { wordsOf, type PlatformWords } from "../platform/platform-words.js";
 import type { ActionInvocation, CommandInvocation } from "../platform/events.js";
 import { ephemeral, type CommandReply } from "../platform/command-reply.js";
 import { isoWeek, monthOf, nyDate } from "../sources/ny-date.js";
@@ -101,6 +103,7 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
 
   return {
     async periodDigest(inv, name) {
+      const words = wordsOf(deps.platform(inv.channel.platform));
       const { fetched, title, period, fromArchive } = await papersFor(name);
       await deps.archive.upsert(fetched.papers);
       const ranked = rankPapers(fetched.papers, { now: deps.now() });
@@ -113,15 +116,14 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
         : fetched.stale
           ? `Hugging Face cannot be reached right now; these are from ${fetched.fetchedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and may be stale.`
           : undefined;
-      const more = period ? periodMoreCommand(period) : undefined;
       const options: ComposeOptions = {
         title,
         top: DIGEST_TOP,
         layout: "compact",
-        ...(more !== undefined ? { moreCommand: more } : {}),
+        ...(period ? { moreLinks: periodMoreLinks(period), empty: periodEmptyText(period, true) } : {}),
         ...(notice !== undefined ? { notice } : {}),
       };
-      const digest = composeDigest(ranked, { ...options, teamVotes });
+      const digest = composeDigest(ranked, { ...options, teamVotes }, words);
       const [message] = digest.messages;
       if (
         message === undefined ||
@@ -142,7 +144,7 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
             teamVotes,
           }),
       );
-      return digestReply(result, message, digest.shown.length);
+      return digestReply(result, message, digest.shown.length, words);
     },
 
     async share(action) {
@@ -166,7 +168,10 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
       switch (result.status) {
         case "posted":
           return say(
-            `Shared “${paper.title}” with the channel; react ${DEFAULT_VOTE_EMOJI.join(" ")} on it to vote.`,
+            wordsOf(deps.platform(action.channel.platform)).shared(
+              paper.title.replace(/\s+/g, " ").trim(),
+              DEFAULT_VOTE_EMOJI,
+            ),
           );
         case "rejected":
           return say(`Could not share it: ${result.hint}`);
@@ -186,14 +191,18 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
 }
 
 /** What the asker is told about an on-demand digest's delivery. */
-function digestReply(result: DeliveryResult, message: OutboundMessage, papers: number): CommandReply {
-  const range = `1️⃣–${KEYCAPS[papers - 1] ?? "🔟"}`;
+function digestReply(
+  result: DeliveryResult,
+  message: OutboundMessage,
+  papers: number,
+  words: PlatformWords,
+): CommandReply {
   switch (result.status) {
     case "posted":
       return say(
         result.resumed
-          ? `That digest was already posted but not recorded (paperboy's store failed then); it is recorded now, so votes on it count. React ${range} to vote.`
-          : `Posted ${String(papers)} papers to the channel; react ${range} to vote.`,
+          ? `That digest was already posted but not recorded (paperboy's store failed then); it is recorded now, so votes on it count. ${words.slotsHint(papers)}`
+          : words.posted(papers),
       );
     case "unrecorded":
       return say(

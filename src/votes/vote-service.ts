@@ -44,6 +44,10 @@ function ignored(reason: string): VoteResult {
   return { status: "ignored", reason };
 }
 
+function counted(paperId: PaperId, votes: number, changed: boolean, voted: boolean): VoteResult {
+  return { status: "counted", paperId, votes, changed, voted };
+}
+
 /** Keycap slot N for compact digests and search answers; the vote emoji for a single-paper message. */
 function votedPaper(
   post: PostRecord,
@@ -104,9 +108,14 @@ export function createVoteService(deps: VoteServiceDeps): VoteService {
       case "on":
       case "off":
         metrics.vote(event.change, post.ref.channel.platform);
-        return { status: "counted", paperId: target.paperId, votes: result.count };
-      case "unchanged":
-        return { status: "counted", paperId: target.paperId, votes: result.count };
+        return counted(target.paperId, result.count, true, result.outcome === "on");
+      case "unchanged": {
+        // An unflipped "added" leaves a vote; an unflipped "removed" leaves whatever another mark says (rare: asked).
+        const voted =
+          event.change === "added" ||
+          (await votes.userVotes(post.ref.channel, event.userId)).has(target.paperId);
+        return counted(target.paperId, result.count, false, voted);
+      }
     }
   }
 
