@@ -3,7 +3,7 @@ import type { ChannelDigestState, DigestStateReader } from "../../digest/digest-
 import { parseStoredPaper, type Paper, type PaperId } from "../../papers/paper.js";
 import { channelKey } from "../../platform/channel-ref.js";
 import type { Layout } from "../../platform/chat-platform.js";
-import type { PostKind, PostRecord, PostStore } from "../../votes/post-store.js";
+import type { PaperPostHistory, PostKind, PostRecord, PostStore } from "../../votes/post-store.js";
 import { overrides, type CastResult, type ChannelVote, type VoteStore } from "../../votes/vote-store.js";
 import { postRow } from "./sqlite-schema.js";
 import { settle, type Sql } from "./sql.js";
@@ -219,6 +219,25 @@ export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestState
           ...(row.delivery !== null ? { delivery: row.delivery } : {}),
         };
         return post;
+      }),
+
+    paperHistory: (channel, paperId, recent) =>
+      settle(() => {
+        // Per kind: count and first/last from the index, and the newest `recent` times (a window over the same index).
+        const rows = sql.all<{ kind: PostKind; n: number; first: number; last: number; times: string }>(
+          `SELECT kind, count(*) AS n, min(posted_at) AS first, max(posted_at) AS last,
+             (SELECT json_group_array(t.posted_at) FROM (SELECT posted_at FROM paper_posts r
+                WHERE r.channel=p.channel AND r.paper=p.paper AND r.kind=p.kind ORDER BY posted_at DESC LIMIT @recent) t) AS times
+           FROM paper_posts p WHERE channel=@ch AND paper=@paper GROUP BY kind ORDER BY kind`,
+          { ch: channelKey(channel), paper: paperId, recent: Math.max(0, Math.trunc(recent)) },
+        );
+        return rows.map((r): PaperPostHistory => ({
+          kind: r.kind,
+          count: r.n,
+          first: new Date(r.first),
+          last: new Date(r.last),
+          recent: (JSON.parse(r.times) as number[]).map((t) => new Date(t)),
+        }));
       }),
 
     digestState: (channel, candidates, likedSince, now) =>
