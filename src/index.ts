@@ -15,7 +15,7 @@ export type { ChannelRef, MessageRef } from "./platform/channel-ref.js";
 export { channelKey, channelRef } from "./platform/channel-ref.js";
 export type { Emoji } from "./platform/emoji.js";
 export { emojiFromUnicode, keycap } from "./platform/emoji.js";
-export type { CommandInvocation, ReactionChanged } from "./platform/events.js";
+export type { CommandInvocation, LinksShared, ReactionChanged } from "./platform/events.js";
 export type { FoundPosts, SendOutcome } from "./platform/delivery-outcome.js";
 export type { ChatPlatform, PostHandle } from "./platform/chat-platform.js";
 export { createChannelPacer } from "./platform/channel-pacer.js";
@@ -30,6 +30,7 @@ export type { Token } from "./shared/tokenize.js";
 export { normalizeWhitespace, straightenQuotes } from "./commands/command-text.js";
 export {
   parseCatchup,
+  parsePaperMessage,
   parseSearch,
   parseTop,
   parseUnsubscribe,

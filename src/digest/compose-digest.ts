@@ -134,12 +134,18 @@ function composeCards(
     ],
   };
   const voteHint = `react ${emoji.join(" ")}`;
+  // Without a header message (one shared card) the notice goes under the card itself.
+  const cardNotice = options.header === false ? options.notice : undefined;
   const cards = shownPapers.map((ranked): OutboundMessage => {
     const buttons = linkButtons(ranked.paper);
     return {
-      fallbackText: `${ranked.paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(ranked.paper.upvotes)})`,
+      fallbackText: [
+        `${ranked.paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(ranked.paper.upvotes)})`,
+        ...(cardNotice ? [cardNotice] : []),
+      ].join("\n"),
       blocks: [
         { type: "paper", slot: 1, paper: cardFor(ranked, options, voteHint) },
+        ...noticeBlocks(cardNotice),
         ...(buttons.length > 0 ? [{ type: "actions" as const, buttons }] : []),
       ],
     };

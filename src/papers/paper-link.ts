@@ -65,21 +65,23 @@ export function paperReference(argument: string): PaperId | undefined {
   return toPaperId(text);
 }
 
-// URLs as they appear in chat text: bare, or in Slack's <url|label> / Discord's <url> wrapping. Stops at whitespace,
-// angle brackets, pipes and quotes; trailing punctuation of the sentence is trimmed afterwards.
-const URL_IN_TEXT = /https?:\/\/[^\s<>|"'`]+/gi;
+// URLs as they appear in chat text: bare, in Slack's <url|label> / Discord's <url> wrapping, or in markdown's [..](..).
+// Stops at whitespace, angle and square brackets, parentheses, pipes and quotes (no paper page has them in its path);
+// trailing punctuation of the sentence is trimmed afterwards.
+const URL_IN_TEXT = /https?:\/\/[^\s<>|"'`[\]()]+/gi;
 /** How many paper links one message may turn into cards. */
 export const MAX_LINKS_PER_MESSAGE = 3;
 
 /**
- * The paper links in a piece of chat text, in order, one per paper, at most MAX_LINKS_PER_MESSAGE. A markdown link
- * `[text](url)` counts by its target; the text around links is never read for anything else.
+ * The paper links in a piece of chat text, in order, one per paper, at most MAX_LINKS_PER_MESSAGE. Every paper URL
+ * counts, a markdown link's text as well as its target: the card shows paperboy's own links to the paper, never the
+ * message's. The text around links is never read for anything else.
  */
 export function findPaperLinks(text: string): PaperLink[] {
   const found: PaperLink[] = [];
   const seen = new Set<PaperId>();
   for (const match of text.matchAll(URL_IN_TEXT)) {
-    const url = match[0].replace(/[).,;:!?\]]+$/, "");
+    const url = match[0].replace(/[.,;:!?]+$/, "");
     const id = paperIdOfUrl(url);
     if (id === undefined || seen.has(id)) continue;
     seen.add(id);

@@ -16,6 +16,24 @@ interface PostRow {
   delivery: string | null;
 }
 
+/** One paper's posts in one channel per kind: counts and first/last from the index, the newest `recent` times. */
+function paperHistory(sql: Sql, channel: string, paper: PaperId, recent: number): PaperPostHistory[] {
+  const rows = sql.all<{ kind: PostKind; n: number; first: number; last: number; times: string }>(
+    `SELECT kind, count(*) AS n, min(posted_at) AS first, max(posted_at) AS last,
+       (SELECT json_group_array(t.posted_at) FROM (SELECT posted_at FROM paper_posts r
+          WHERE r.channel=p.channel AND r.paper=p.paper AND r.kind=p.kind ORDER BY posted_at DESC LIMIT @recent) t) AS times
+     FROM paper_posts p WHERE channel=@ch AND paper=@paper GROUP BY kind ORDER BY kind`,
+    { ch: channel, paper, recent: Math.max(0, Math.trunc(recent)) },
+  );
+  return rows.map((r): PaperPostHistory => ({
+    kind: r.kind,
+    count: r.n,
+    first: new Date(r.first),
+    last: new Date(r.last),
+    recent: (JSON.parse(r.times) as number[]).map((t) => new Date(t)),
+  }));
+}
+
 export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestStateReader {
   const count = (channel: string, paper: string): number =>
     sql.get<{ count: number }>(`SELECT count FROM tallies WHERE channel=? AND paper=?`, channel, paper)
@@ -222,23 +240,7 @@ export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestState
       }),
 
     paperHistory: (channel, paperId, recent) =>
-      settle(() => {
-        // Per kind: count and first/last from the index, and the newest `recent` times (a window over the same index).
-        const rows = sql.all<{ kind: PostKind; n: number; first: number; last: number; times: string }>(
-          `SELECT kind, count(*) AS n, min(posted_at) AS first, max(posted_at) AS last,
-             (SELECT json_group_array(t.posted_at) FROM (SELECT posted_at FROM paper_posts r
-                WHERE r.channel=p.channel AND r.paper=p.paper AND r.kind=p.kind ORDER BY posted_at DESC LIMIT @recent) t) AS times
-           FROM paper_posts p WHERE channel=@ch AND paper=@paper GROUP BY kind ORDER BY kind`,
-          { ch: channelKey(channel), paper: paperId, recent: Math.max(0, Math.trunc(recent)) },
-        );
-        return rows.map((r): PaperPostHistory => ({
-          kind: r.kind,
-          count: r.n,
-          first: new Date(r.first),
-          last: new Date(r.last),
-          recent: (JSON.parse(r.times) as number[]).map((t) => new Date(t)),
-        }));
-      }),
+      settle(() => paperHistory(sql, channelKey(channel), paperId, recent)),
 
     digestState: (channel, candidates, likedSince, now) =>
       settle(() => digestState(channel, candidates, likedSince, now)),
