@@ -38,7 +38,7 @@ export function toLinksShared(event: LinkSharedEvent, teamId: string): LinksShar
 }
 
 export function registerUnfurls(app: App, deps: { core: Paperboy; log: Logger }): void {
-  app.event("link_shared", async ({ event, body, client }) => {
+  app.event("link_shared", ({ event, body, client }) => {
     const shared = event as unknown as LinkSharedEvent;
     const teamId = body.team_id;
     const log = deps.log.child({ team: teamId, channel: shared.channel, event: body.event_id });
@@ -54,5 +54,6 @@ export function registerUnfurls(app: App, deps: { core: Paperboy; log: Logger })
         log.error({ err: String(error) }, "could not unfurl a paper link");
       }
     })();
+    return Promise.resolve();
   });
 }
