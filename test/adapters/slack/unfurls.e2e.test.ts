@@ -202,3 +202,47 @@ describe("a pasted paper link", () => {
     expect(fake.callsOf("chat.postMessage")).toHaveLength(0);
   });
 });
+
+describe("the fake's chat.unfurl, as strict as Slack", () => {
+  const call = async (args: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const res = await fetch(`${fake.apiUrl}chat.unfurl`, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8", authorization: `Bearer ${ACME.token}` },
+      body: JSON.stringify(args),
+    });
+    return (await res.json()) as Record<string, unknown>;
+  };
+
+  it("GIVEN a URL not exactly as posted, too many blocks, or no message THEN Slack's errors", async () => {
+    const url = "https://arxiv.org/abs/2606.13681v2";
+    const { ts } = fake.postAsUser(ACME.teamId, CHANNEL, MEMBER, `<${url}>`);
+    const section = { type: "section", text: { type: "mrkdwn", text: "x" } };
+    const target = { channel: CHANNEL, ts };
+    expect(await call({ ...target, unfurls: { [url]: { blocks: [section] } } })).toEqual({ ok: true });
+    for (const other of [
+      "https://arxiv.org/abs/2606.13681",
+      "https://arxiv.org/abs/2606.13681v2/",
+      "https://ARXIV.org/abs/2606.13681v2",
+    ])
+      expect(await call({ ...target, unfurls: { [other]: { blocks: [section] } } })).toMatchObject({
+        ok: false,
+        error: "cannot_unfurl_url",
+      });
+    const many = Array.from({ length: 51 }, () => section);
+    expect(await call({ ...target, unfurls: { [url]: { blocks: many } } })).toMatchObject({
+      error: "invalid_blocks",
+    });
+    const long = { type: "section", text: { type: "mrkdwn", text: "x".repeat(3001) } };
+    expect(await call({ ...target, unfurls: { [url]: { blocks: [long] } } })).toMatchObject({
+      error: "invalid_blocks",
+    });
+    expect(
+      await call({ channel: CHANNEL, ts: "1.000001", unfurls: { [url]: { blocks: [section] } } }),
+    ).toMatchObject({
+      error: "cannot_find_message",
+    });
+    expect(await call({ unfurls: { [url]: { blocks: [section] } } })).toMatchObject({
+      error: "invalid_arguments",
+    });
+  });
+});
