@@ -29,7 +29,7 @@ CREATE INDEX IF NOT EXISTS posts_delivery ON posts(delivery) WHERE delivery IS N
 -- posts by paper: kept by triggers from posts' slots, so every way a post is written (recorded, sent, re-recorded) indexes it.
 CREATE TABLE IF NOT EXISTS paper_posts (
   channel TEXT NOT NULL, paper TEXT NOT NULL, message TEXT NOT NULL, kind TEXT NOT NULL, posted_at INTEGER NOT NULL,
-  PRIMARY KEY (channel, message, paper));
+  PRIMARY KEY (channel, message, paper)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS paper_posts_paper ON paper_posts(channel, paper, kind, posted_at);
 CREATE TRIGGER IF NOT EXISTS posts_index_insert AFTER INSERT ON posts BEGIN
   INSERT OR REPLACE INTO paper_posts(channel, paper, message, kind, posted_at)
