@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startFakeSlackApi, type FakeSlackApi } from "../../fakes/fake-slack-api.js";
 import { startPaperApiServer, type PaperApiServer } from "../../fakes/paper-api-server.js";
 import { NOW } from "../real-core.js";
-import { ACME, slackFixture } from "./slack-harness.js";
+import { ACME, actionFixture, slackFixture } from "./slack-harness.js";
 import { CHANNEL, MEMBER, reactionEvent, startSlackCore, type SlackCore } from "./slack-core.js";
 
 let hf: PaperApiServer;
@@ -188,6 +188,37 @@ describe("a pasted paper link", () => {
     const card = fake.callsOf("chat.postMessage").at(-1);
     expect(JSON.stringify(card?.args.blocks)).toContain("This channel: shared once before, first on 13 Jun.");
     await s.slack.event(reactionEvent(card?.ts ?? "", "U0ANN", "+1", NOW));
+    expect(await s.topShows(/EvoArena[^\n]*\(1 vote\)/)).toMatch(/\(1 vote\)/);
+  });
+
+  it("GIVEN Share to channel pressed on the unfurl THEN paperboy posts its own card, and a reaction on that one votes", async () => {
+    const { ts, unfurls } = await paste(`<https://arxiv.org/abs/${EVOARENA}>`);
+    const blocks = JSON.parse([...unfurls.values()][0] ?? "[]") as {
+      type: string;
+      elements?: { action_id: string; value?: string }[];
+    }[];
+    const share = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === "paperboy:share");
+    expect(share?.value).toBe(EVOARENA);
+    // An app unfurl's block_actions: the container is the unfurl attachment on the person's message.
+    const press = actionFixture("block-actions-share.json") as ReturnType<typeof actionFixture> & {
+      container: Record<string, unknown>;
+    };
+    press.container = {
+      type: "message_attachment",
+      message_ts: ts,
+      attachment_id: 1,
+      channel_id: CHANNEL,
+      is_ephemeral: false,
+      is_app_unfurl: true,
+      app_unfurl_url: `https://arxiv.org/abs/${EVOARENA}`,
+    };
+    press.response_url = fake.responseUrl("unfurl-share");
+    press.actions = [{ ...press.actions[0]!, action_id: "paperboy:share", value: EVOARENA }];
+    expect((await s.slack.action(press)).status).toBe(200);
+    await fake.waitFor(() => fake.responses.find((r) => r.id === "unfurl-share"));
+    const card = fake.callsOf("chat.postMessage").at(-1);
+    expect(JSON.stringify(card?.args.blocks)).toContain("EvoArena");
+    await s.slack.event(reactionEvent(card?.ts ?? "", "U0ANN", "fire", NOW));
     expect(await s.topShows(/EvoArena[^\n]*\(1 vote\)/)).toMatch(/\(1 vote\)/);
   });
 
