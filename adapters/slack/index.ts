@@ -23,6 +23,7 @@ import { registerUnfurls } from "./unfurls.js";
 
 export { renderSlackMessage, type SlackBlock } from "./render/block-kit.js";
 export { SLACK_BOT_SCOPES } from "./slack-app.js";
+export { SLACK_UNFURL_DOMAINS } from "./unfurls.js";
 
 /** Slack's extras beside the common adapter deps (all optional; tests set them). */
 export interface SlackPlatformDeps extends PlatformAdapterDeps {

@@ -6,6 +6,18 @@ import type { LinksShared, Logger, Paperboy } from "../../src/index.js";
 import { channelRef } from "../../src/index.js";
 import { renderSlackMessage } from "./render/block-kit.js";
 
+/**
+ * The manifests' `features.unfurl_domains` (Slack takes at most five): the hosts of every paper page paperboy reads
+ * (src/papers/paper-link.ts) are these or their subdomains. A test keeps both manifests and docs/slack.md on this list.
+ */
+export const SLACK_UNFURL_DOMAINS = [
+  "arxiv.org",
+  "huggingface.co",
+  "alphaxiv.org",
+  "ar5iv.org",
+  "semanticscholar.org",
+] as const;
+
 /** The link_shared fields paperboy reads (typed loosely: Slack sends more, and composer previews less). */
 export interface LinkSharedEvent {
   readonly channel: string;
