@@ -15,7 +15,7 @@ export type { ChannelRef, MessageRef } from "./platform/channel-ref.js";
 export { channelKey, channelRef } from "./platform/channel-ref.js";
 export type { Emoji } from "./platform/emoji.js";
 export { emojiFromUnicode, keycap } from "./platform/emoji.js";
-export type { CommandInvocation, ReactionChanged, VoteResult } from "./platform/events.js";
+export type { CommandInvocation, LinksShared, ReactionChanged, VoteResult } from "./platform/events.js";
 export type { PlatformWords } from "./platform/platform-words.js";
 export { plural } from "./messages/plural.js";
 export type { FoundPosts, SendOutcome } from "./platform/delivery-outcome.js";
@@ -32,6 +32,7 @@ export type { Token } from "./shared/tokenize.js";
 export { normalizeWhitespace, straightenQuotes } from "./commands/command-text.js";
 export {
   parseCatchup,
+  parsePaperMessage,
   parseSearch,
   parseTop,
   parseUnsubscribe,

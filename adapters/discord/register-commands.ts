@@ -1,10 +1,10 @@
-// `npm run discord:register`: PUTs the /papers command to one guild (DISCORD_GUILD_ID, instant) or globally — never both.
+// `npm run discord:register`: PUTs /papers and the "Paper card" message command to one guild (DISCORD_GUILD_ID, instant) or globally — never both.
 // @see https://discord.com/developers/docs/interactions/application-commands#registering-a-command
 import { pathToFileURL } from "node:url";
 import { REST, Routes } from "discord.js";
 import { loadConfig, type Config } from "../../src/index.js";
 import { DEFAULT_DISCORD_API_URL } from "./client.js";
-import { papersCommand } from "./commands/definition.js";
+import { paperCardCommand, papersCommand } from "./commands/definition.js";
 
 export interface Registration {
   readonly scope: "guild" | "global";
@@ -30,7 +30,7 @@ export async function registerCommands(config: Config): Promise<Registration> {
     guildId !== undefined
       ? Routes.applicationGuildCommands(appId, guildId)
       : Routes.applicationCommands(appId);
-  await rest.put(route, { body: [papersCommand()] });
+  await rest.put(route, { body: [papersCommand(), paperCardCommand()] });
   return { scope: guildId !== undefined ? "guild" : "global", route };
 }
 
@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   const { scope } = await registerCommands(config);
   console.log(
     scope === "guild"
-      ? `Registered /papers in server ${config.DISCORD_GUILD_ID ?? ""} (visible at once). Unset DISCORD_GUILD_ID to register globally for production.`
-      : "Registered /papers globally (every server the bot is in; Discord may take a few minutes to show it).",
+      ? `Registered /papers and "Paper card" in server ${config.DISCORD_GUILD_ID ?? ""} (visible at once). Unset DISCORD_GUILD_ID to register globally for production.`
+      : 'Registered /papers and "Paper card" globally (every server the bot is in; Discord may take a few minutes to show it).',
   );
 }
 

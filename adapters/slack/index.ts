@@ -19,9 +19,11 @@ import { SLACK_POST_INTERVAL_MS } from "./limits.js";
 import { createSlackApiCaller } from "./slack-api-caller.js";
 import { boltLogger, createSlackApp } from "./slack-app.js";
 import { createSlackChatPlatform } from "./slack-platform.js";
+import { registerUnfurls } from "./unfurls.js";
 
 export { renderSlackMessage, type SlackBlock } from "./render/block-kit.js";
 export { SLACK_BOT_SCOPES } from "./slack-app.js";
+export { SLACK_UNFURL_DOMAINS } from "./unfurls.js";
 
 /** Slack's extras beside the common adapter deps (all optional; tests set them). */
 export interface SlackPlatformDeps extends PlatformAdapterDeps {
@@ -115,6 +117,7 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
     },
   });
   registerActions(app, { core: deps.core, log });
+  registerUnfurls(app, { core: deps.core, log });
   registerAppHome(app, { core: deps.core, log });
 
   const platform = createSlackChatPlatform({

@@ -22,6 +22,8 @@ export const SLACK_BOT_SCOPES = [
   "reactions:read", // reaction_added / reaction_removed → votes
   "reactions:write", // seed 1️⃣…🔟 under compact digests
   "users:read", // users.info: is this user a workspace admin/owner (subscribe/unsubscribe)?
+  "links:read", // link_shared: a paper link was posted in a channel (only for the unfurl domains in the manifest)
+  "links:write", // chat.unfurl: show that paper's card under the message
 ] as const;
 
 export interface SlackAppOptions {

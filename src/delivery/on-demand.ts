@@ -45,6 +45,8 @@ export interface OnDemand {
   periodDigest(inv: CommandInvocation, name: PeriodName): Promise<CommandReply>;
   /** "Share to channel" on a search hit: the paper as a votable card. */
   share(action: ActionInvocation): Promise<CommandReply>;
+  /** Posts one paper as a votable card (a share) with `notice` under it; what the sharer is told. */
+  sharePaper(channel: ChannelRef, paper: Paper, notice?: string): Promise<CommandReply>;
 }
 
 /** How many archived papers stand in for a period when Hugging Face is down. */
@@ -66,6 +68,24 @@ function whyNot(result: Extract<DeliveryResult, { status: "retry" | "failed" | "
 }
 
 export function createOnDemand(deps: OnDemandDeps): OnDemand {
+  async function sharePaper(channel: ChannelRef, paper: Paper, notice?: string): Promise<CommandReply> {
+    const teamVotes = await deps.tally(channel, [paper.id]);
+    const ranked: RankedPaper[] = [{ paper, score: 0 }];
+    const options: ComposeOptions = {
+      title: "Shared paper",
+      top: 1,
+      layout: "cards",
+      voteEmoji: DEFAULT_VOTE_EMOJI,
+      header: false,
+      ...(notice !== undefined ? { notice } : {}),
+    };
+    const result = await deps.deliverer.deliver(
+      { key: `share|${channelKey(channel)}|${paper.id}`, channel, again: true },
+      () => Promise.resolve({ plan: planOf("share", options, ranked, 0), ranked, teamVotes }),
+    );
+    return shareReply(result, paper, wordsOf(deps.platform(channel.platform)));
+  }
+
   async function periodOf(name: PeriodName): Promise<Period> {
     const today = nyDate(deps.now());
     if (name === "week") return { kind: "weekly", week: isoWeek(today) };
@@ -147,47 +167,36 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
       return digestReply(result, message, digest.shown.length, words);
     },
 
+    sharePaper,
+
     async share(action) {
       const id = toPaperId(action.value);
       const paper =
         id === undefined ? undefined : ((await deps.archive.get(id)) ?? (await deps.hf.paper(id)));
       if (paper === undefined) return say("That paper is no longer in paperboy's archive.");
-      const teamVotes = await deps.tally(action.channel, [paper.id]);
-      const ranked: RankedPaper[] = [{ paper, score: 0 }];
-      const options: ComposeOptions = {
-        title: "Shared paper",
-        top: 1,
-        layout: "cards",
-        voteEmoji: DEFAULT_VOTE_EMOJI,
-        header: false,
-      };
-      const result = await deps.deliverer.deliver(
-        { key: `share|${channelKey(action.channel)}|${paper.id}`, channel: action.channel, again: true },
-        () => Promise.resolve({ plan: planOf("share", options, ranked, 0), ranked, teamVotes }),
-      );
-      switch (result.status) {
-        case "posted":
-          return say(
-            wordsOf(deps.platform(action.channel.platform)).shared(
-              paper.title.replace(/\s+/g, " ").trim(),
-              DEFAULT_VOTE_EMOJI,
-            ),
-          );
-        case "rejected":
-          return say(`Could not share it: ${result.hint}`);
-        case "skipped":
-          return say("It is being shared right now.");
-        case "unrecorded":
-          return say(
-            `Shared, but paperboy's store failed while recording it (${result.error}); votes on it count once it is back and you share it again.`,
-          );
-        case "retry":
-        case "failed":
-        case "empty":
-          return say(`Could not share it: ${whyNot(result)}. Try again in a minute.`);
-      }
+      return sharePaper(action.channel, paper);
     },
   };
+}
+
+/** What the sharer is told about a shared card's delivery. */
+function shareReply(result: DeliveryResult, paper: Paper, words: PlatformWords): CommandReply {
+  switch (result.status) {
+    case "posted":
+      return say(words.shared(paper.title.replace(/\s+/g, " ").trim(), DEFAULT_VOTE_EMOJI));
+    case "rejected":
+      return say(`Could not share it: ${result.hint}`);
+    case "skipped":
+      return say("It is being shared right now.");
+    case "unrecorded":
+      return say(
+        `Shared, but paperboy's store failed while recording it (${result.error}); votes on it count once it is back and you share it again.`,
+      );
+    case "retry":
+    case "failed":
+    case "empty":
+      return say(`Could not share it: ${whyNot(result)}. Try again in a minute.`);
+  }
 }
 
 /** What the asker is told about an on-demand digest's delivery. */

@@ -144,10 +144,20 @@ function composeCards(
     ],
   };
   const voteHint = words.cardHint(emoji);
-  const cards = shownPapers.map((ranked): OutboundMessage => ({
-    fallbackText: `${ranked.paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(ranked.paper.upvotes)})`,
-    blocks: [{ type: "paper", slot: 1, paper: cardFor(ranked, options, voteHint) }],
-  }));
+  // Without a header message (one shared card) the notice goes under the card itself.
+  const cardNotice = options.header === false ? options.notice : undefined;
+  const cards = shownPapers.map(
+    (ranked): OutboundMessage => ({
+      fallbackText: [
+        `${ranked.paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(ranked.paper.upvotes)})`,
+        ...(cardNotice ? [cardNotice] : []),
+      ].join("\n"),
+      blocks: [
+        { type: "paper", slot: 1, paper: cardFor(ranked, options, voteHint) },
+        ...noticeBlocks(cardNotice),
+      ],
+    }),
+  );
   return options.header === false ? cards : [header, ...cards];
 }
 

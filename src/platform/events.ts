@@ -58,3 +58,14 @@ export type VoteResult =
   /** On a message paperboy may be about to record: applied when it is, or dropped after `HOLD_MS`. */
   | { readonly status: "held"; readonly reason: string }
   | { readonly status: "ignored"; readonly reason: string };
+
+/**
+ * Links someone posted in a channel (Slack's link_shared): the URLs exactly as the platform sent them, and the
+ * message that holds them — absent while the message is still being written (Slack's composer preview).
+ */
+export interface LinksShared {
+  readonly channel: ChannelRef;
+  readonly userId: string;
+  readonly urls: readonly string[];
+  readonly message?: MessageRef;
+}

@@ -54,6 +54,8 @@ function votedPaper(
   emoji: Emoji,
   voteEmoji: readonly string[],
 ): { readonly paperId: PaperId } | { readonly reason: string } {
+  // An unfurled link is someone's own message: its reactions answer what they wrote, not a vote for the paper.
+  if (post.kind === "link") return { reason: "a link someone posted (paperboy only unfurled it)" };
   const keycapsVote = post.layout === "compact" && (post.kind === "digest" || post.kind === "search");
   if (keycapsVote) {
     if (emoji.kind !== "keycap") return { reason: "not a vote emoji (compact posts vote with keycaps)" };

@@ -4,7 +4,7 @@
 // @see PLATFORMS.md §3.8, §5a and "Facts for exactly-once posting"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createSlackChannels, field, type SlackMessage } from "./fake-slack-channels.js";
+import { createSlackChannels, field, invalidBlocks, type SlackMessage } from "./fake-slack-channels.js";
 
 export type { SlackMessage } from "./fake-slack-channels.js";
 
@@ -88,6 +88,15 @@ export interface FakeSlackApi {
   reactionsOn(channel: string, ts: string, teamId?: string): string[];
   /** Called with each message the moment it exists, before chat.postMessage answers. Returns an unsubscribe. */
   onMessage(listener: (message: SlackMessage) => void): () => void;
+  /**
+   * A person posts `text` (Slack's own markup: links as <url> or <url|label>): the message's ts and its links, each
+   * URL exactly as Slack puts it in link_shared (and as chat.unfurl must key it).
+   */
+  postAsUser(teamId: string, channel: string, user: string, text: string): { ts: string; links: string[] };
+  /** A link typed in the composer, not yet posted: the unfurl_id link_shared carries for it. */
+  composerLink(teamId: string, url: string): string;
+  /** The unfurls attached to a message (or a composer unfurl_id, with channel "COMPOSER"): URL → blocks. */
+  unfurlsOn(channel: string, ts: string, teamId?: string): Map<string, unknown>;
   responseUrl(id: string): string;
   callsOf(method: string): SlackApiCall[];
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
@@ -138,6 +147,10 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     release: () => void;
   }[] = [];
   const lastPost = new Map<string, number>();
+  // Links per message ("team:channel:ts" or "team:COMPOSER:unfurl_id") and the unfurls attached to each.
+  const links = new Map<string, string[]>();
+  const unfurls = new Map<string, Map<string, unknown>>();
+  let composerIds = 0;
   const channels = createSlackChannels(options.now ?? Date.now);
 
   const api: FakeSlackApi = {
@@ -177,6 +190,24 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       return message ? [...message.reactions.keys()] : [];
     },
     onMessage: (listener) => channels.onMessage(listener),
+    postAsUser(teamId, channel, user, text) {
+      const posted = channels.post(teamId, channel, { user, botId: "" }, { text });
+      if (!("ts" in posted)) throw new Error("fake Slack: could not post as a user");
+      const found = [...text.matchAll(/<(https?:\/\/[^|>]+)(?:\|[^>]*)?>/g)].map((m) => m[1] ?? "");
+      links.set(`${teamId}:${channel}:${posted.ts}`, found);
+      return { ts: posted.ts, links: found };
+    },
+    composerLink(teamId, url) {
+      const id = `U0COMPOSER-${String(++composerIds)}`;
+      links.set(`${teamId}:COMPOSER:${id}`, [url]);
+      return id;
+    },
+    unfurlsOn(channel, ts, teamId) {
+      const key = [...unfurls.keys()].find((k) =>
+        teamId === undefined ? k.endsWith(`:${channel}:${ts}`) : k === `${teamId}:${channel}:${ts}`,
+      );
+      return key === undefined ? new Map() : (unfurls.get(key) ?? new Map());
+    },
     responseUrl(id) {
       return `${api.origin}/respond/${id}`;
     },
@@ -243,6 +274,45 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     });
   }
 
+  /**
+   * chat.unfurl as Slack checks it: channel+ts or unfurl_id+source=composer naming a message with links; `unfurls` a
+   * JSON object whose every key is one of that message's URLs exactly as sent (not re-encoded, not trimmed), each
+   * value with blocks within Block Kit's limits. Calling again for the same message replaces those URLs' unfurls.
+   * @see https://docs.slack.dev/reference/methods/chat.unfurl
+   */
+  function unfurl(call: SlackApiCall, ws: FakeWorkspace): Reply {
+    const { channel, ts, unfurl_id: unfurlId, source } = call.args;
+    const key =
+      unfurlId !== undefined || source !== undefined
+        ? source === "composer" && typeof unfurlId === "string"
+          ? `${ws.teamId}:COMPOSER:${unfurlId}`
+          : undefined
+        : typeof channel === "string" && typeof ts === "string"
+          ? `${ws.teamId}:${channel}:${ts}`
+          : undefined;
+    if (key === undefined) return refused("invalid_arguments");
+    const urls = links.get(key);
+    if (urls === undefined) return refused("cannot_find_message");
+    const given: unknown = call.args.unfurls;
+    if (
+      given === null ||
+      typeof given !== "object" ||
+      Array.isArray(given) ||
+      Object.keys(given).length === 0
+    )
+      return refused("invalid_unfurls_format");
+    for (const [url, value] of Object.entries(given as Record<string, unknown>)) {
+      if (!urls.includes(url)) return refused("cannot_unfurl_url");
+      const blocks = (value as { blocks?: unknown } | null)?.blocks;
+      if (blocks === undefined || invalidBlocks(blocks)) return refused("invalid_blocks");
+    }
+    const attached = unfurls.get(key) ?? new Map<string, unknown>();
+    for (const [url, value] of Object.entries(given as Record<string, unknown>))
+      attached.set(url, (value as { blocks: unknown }).blocks);
+    unfurls.set(key, attached);
+    return ok();
+  }
+
   function work(call: SlackApiCall, ws: FakeWorkspace): Reply {
     switch (call.method) {
       case "auth.test":
@@ -280,6 +350,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         if (refusal === undefined) return ok();
         return "error" in refusal ? refused(refusal.error) : rateLimited(refusal.rateLimited);
       }
+      case "chat.unfurl":
+        return unfurl(call, ws);
       case "views.publish":
         return ok();
       case "users.info": {

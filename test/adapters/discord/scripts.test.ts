@@ -32,7 +32,12 @@ describe("registerCommands", () => {
       `PUT /applications/${FAKE_IDS.application}/guilds/${FAKE_IDS.guild}/commands`,
     ]);
     expect(fake.requests[0]?.headers.authorization).toBe("Bot fake-token.for.tests");
-    expect((fake.requests[0]?.body as { name: string }[]).map((c) => c.name)).toEqual(["papers"]);
+    const body = fake.requests[0]?.body as { name: string; type?: number; description?: string }[];
+    expect(body.map((c) => [c.name, c.type])).toEqual([
+      ["papers", 1],
+      ["Paper card", 3], // MESSAGE: right-click a message → Apps → Paper card
+    ]);
+    expect(body[1]?.description ?? "").toBe("");
   });
 
   it("GIVEN no DISCORD_GUILD_ID THEN one PUT to the global commands and none per guild", async () => {
