@@ -39,4 +39,5 @@ export {
 export { parseSubscribeOptions } from "./commands/parse-subscribe.js";
 export type { CommandReply } from "./platform/command-reply.js";
 export type { Logger } from "./ops/logger.js";
-export { AppError } from "./shared/app-error.js";
+export { AppError, UnreachableError } from "./shared/app-error.js";
+export { networkFailure } from "./shared/network-failure.js";

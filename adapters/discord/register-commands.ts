@@ -5,6 +5,7 @@ import { REST, Routes } from "discord.js";
 import { loadConfig, type Config } from "../../src/index.js";
 import { DEFAULT_DISCORD_API_URL } from "./client.js";
 import { papersCommand } from "./commands/definition.js";
+import { discordStartFailure } from "./errors.js";
 
 export interface Registration {
   readonly scope: "guild" | "global";
@@ -22,15 +23,24 @@ export async function registerCommands(config: Config): Promise<Registration> {
     throw new Error(
       "Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app) before registering commands.",
     );
-  const rest = new REST({ version: "10", api: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL }).setToken(
-    token,
-  );
+  // Two retries (REST's default is three, each with a 15 s timeout): an unreachable API is reported within seconds.
+  const rest = new REST({
+    version: "10",
+    api: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL,
+    retries: 2,
+    timeout: 10_000,
+  }).setToken(token);
   const guildId = config.DISCORD_GUILD_ID;
   const route =
     guildId !== undefined
       ? Routes.applicationGuildCommands(appId, guildId)
       : Routes.applicationCommands(appId);
-  await rest.put(route, { body: [papersCommand()] });
+  const apiUrl = config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL;
+  try {
+    await rest.put(route, { body: [papersCommand()] });
+  } catch (error) {
+    throw discordStartFailure(error, apiUrl, `registering /papers (PUT ${apiUrl}/v10${route})`);
+  }
   return { scope: guildId !== undefined ? "guild" : "global", route };
 }
 

@@ -8,11 +8,10 @@ import type {
   PlatformAdapterDeps,
   PlatformAdapterFactory,
 } from "../../src/index.js";
-import { AppError } from "../../src/index.js";
 import { registerActions } from "./actions.js";
 import { registerAppHome } from "./app-home.js";
 import { registerCommands } from "./commands.js";
-import { slackErrorCode } from "./errors.js";
+import { startFailure } from "./errors.js";
 import { registerEvents } from "./events.js";
 import { createSlackInstallationStore } from "./installation-store.js";
 import { SLACK_POST_INTERVAL_MS } from "./limits.js";
@@ -70,8 +69,9 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
   const botNames = new Map<string, string>();
   const channelNames = new Map<string, string>();
   // Posting and seeding bypass WebClient (see slack-api-caller.ts); everything else uses Bolt's clients.
+  const apiBase = clientOptions.slackApiUrl ?? "https://slack.com/api/";
   const api = createSlackApiCaller({
-    apiUrl: clientOptions.slackApiUrl ?? "https://slack.com/api/",
+    apiUrl: apiBase,
     retries: 2,
     minTimeoutMs: 200,
     maxTimeoutMs: 2_000,
@@ -161,23 +161,22 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
       return port;
     },
     async start() {
-      if (handle.auth === "token") {
-        try {
+      try {
+        if (handle.auth === "token") {
           const me = await app.client.auth.test();
           if (me.team_id !== undefined && me.user !== undefined) botNames.set(me.team_id, me.user);
-        } catch (error) {
-          const code = slackErrorCode(error) ?? String(error);
-          throw new AppError(
-            "slack-auth",
-            `Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from your Slack app → OAuth & Permissions`,
-            { cause: error },
-          );
         }
+        await app.init();
+      } catch (error) {
+        throw startFailure(error, apiBase, handle.auth === "token" ? "SLACK_BOT_TOKEN" : "SLACK_CLIENT_ID");
       }
-      await app.init();
       authOk = true;
       if (handle.mode === "socket") {
-        await app.start();
+        try {
+          await app.start();
+        } catch (error) {
+          throw startFailure(error, apiBase, "SLACK_APP_TOKEN");
+        }
         started = true;
         log.info({ mode: "socket", auth: handle.auth }, "Slack connected over Socket Mode");
         return;

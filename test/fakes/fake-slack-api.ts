@@ -50,6 +50,8 @@ export interface HeldPost {
 export interface FakeSlackApiOptions {
   /** The clock message ts are made from (default Date.now). */
   readonly now?: () => number;
+  /** Listen on this port (default: any free one), e.g. to come up where a process was refused before. */
+  readonly port?: number;
 }
 
 export interface FakeSlackApi {
@@ -375,7 +377,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       send(res, reply);
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${String(port)}`;
   return Object.assign(api, { origin, apiUrl: `${origin}/api/` });
