@@ -17,6 +17,7 @@ import { createSlackInstallationStore } from "./installation-store.js";
 import { SLACK_POST_INTERVAL_MS } from "./limits.js";
 import { createSlackApiCaller } from "./slack-api-caller.js";
 import { boltLogger, createSlackApp } from "./slack-app.js";
+import { createMembership } from "./membership.js";
 import { createSlackChatPlatform } from "./slack-platform.js";
 
 export { renderSlackMessage, type SlackBlock } from "./render/block-kit.js";
@@ -100,11 +101,26 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
       await installations.forget(teamId);
     },
   });
+  const membership = createMembership({
+    client: app.client,
+    log,
+    botName: (teamId) => `@${botNames.get(teamId) ?? "paperboy"}`,
+    sleep,
+  });
   registerCommands(app, {
     core: deps.core,
     adminUsers: config.SLACK_ADMIN_USERS,
     log,
     now,
+    async noteFor(word, teamId, channelId, canManage) {
+      const token = await tokenFor(teamId);
+      if (token === undefined) return undefined;
+      if (word === "subscribe" && canManage) {
+        const joined = await membership.join(teamId, channelId, token);
+        return joined.status === "cannot-join" ? joined.note : undefined;
+      }
+      return word === "settings" ? membership.settingsNote(teamId, channelId, token) : undefined;
+    },
     rememberChannel(teamId, channelId, name) {
       const key = `slack:channel-name:${teamId}:${channelId}`;
       if (channelNames.get(key) === name) return;
@@ -145,6 +161,10 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
       return channelNames.get(key) ?? (await cache.get<string>(key));
     },
     botName: (teamId) => `@${botNames.get(teamId) ?? "paperboy"}`,
+    // Votes arrive only from channels the bot is in: after a post, join the channel (once) if it has not yet.
+    posted: (ref, token) => {
+      membership.joinSoon(ref.workspace, ref.channel, token);
+    },
     isHealthy: () => started && authOk,
     log,
     now,
@@ -192,6 +212,7 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
     async stop() {
       if (!started) return;
       started = false;
+      membership.close();
       await app.stop();
       api.close();
     },
