@@ -1,6 +1,7 @@
 // The core's public surface: what the adapters and the CLI import, and nothing more (an architecture test keeps it so).
 export type { Config } from "./config/load-config.js";
 export { loadConfig } from "./config/load-config.js";
+export { withEnvFile } from "./config/env-file.js";
 export type { PaperId } from "./papers/paper.js";
 export type {
   ButtonSpec,

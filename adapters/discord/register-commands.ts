@@ -2,7 +2,7 @@
 // @see https://discord.com/developers/docs/interactions/application-commands#registering-a-command
 import { pathToFileURL } from "node:url";
 import { REST, Routes } from "discord.js";
-import { loadConfig, type Config } from "../../src/index.js";
+import { loadConfig, withEnvFile, type Config } from "../../src/index.js";
 import { DEFAULT_DISCORD_API_URL } from "./client.js";
 import { papersCommand } from "./commands/definition.js";
 import { discordStartFailure } from "./errors.js";
@@ -45,7 +45,7 @@ export async function registerCommands(config: Config): Promise<Registration> {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(withEnvFile().env);
   const { scope } = await registerCommands(config);
   console.log(
     scope === "guild"
