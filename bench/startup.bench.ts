@@ -27,9 +27,11 @@ function timeRun(cwd: string, args: string[], marker?: string): Promise<number> 
         HF_API_URL: "http://127.0.0.1:9",
         ARXIV_API_URL: "http://127.0.0.1:9/api/query",
       },
-      stdio: ["pipe", "pipe", "ignore"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
     let out = "";
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     let elapsed: number | undefined;
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
@@ -39,7 +41,9 @@ function timeRun(cwd: string, args: string[], marker?: string): Promise<number> 
       }
     });
     child.on("exit", (code) => {
-      if (marker === undefined && code === 0) done(performance.now() - start);
+      // A stale or missing dist/ would time tsx instead: bin/paperboy.js says so on stderr.
+      if (err.includes("through tsx")) fail(new Error(`bin/paperboy.js did not run dist/: ${err}`));
+      else if (marker === undefined && code === 0) done(performance.now() - start);
       else if (elapsed !== undefined) done(elapsed);
       else
         fail(new Error(`${args.join(" ")} exited ${String(code)} without "${marker ?? "success"}":\n${out}`));
