@@ -31,7 +31,9 @@ describe("docs/slack.md and the HTTP manifest", () => {
     const manifest = readFileSync(new URL("../../../adapters/slack/manifest.yml", import.meta.url), "utf8");
     const places = manifest
       .split("\n")
-      .filter((line) => !line.trimStart().startsWith("#") && line.includes("https://paperboy.example.com")).length;
+      .filter(
+        (line) => !line.trimStart().startsWith("#") && line.includes("https://paperboy.example.com"),
+      ).length;
     const doc = readFileSync(new URL("../../../docs/slack.md", import.meta.url), "utf8");
     const words = ["zero", "one", "two", "three", "four", "five", "six"];
     expect(places).toBe(4);
