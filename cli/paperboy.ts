@@ -1,7 +1,7 @@
 // The `paperboy` command line: `digest` prints the digest that would be posted, `search` searches papers.
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { renderText } from "../adapters/console/index.js";
+import { renderText } from "../adapters/console/render-text.js";
 import { loadConfig } from "../src/config/load-config.js";
 import { AppError } from "../src/shared/app-error.js";
 import { composeDigest } from "../src/digest/compose-digest.js";
@@ -186,7 +186,7 @@ async function digest(args: string[], io: CliIo): Promise<number> {
     ...more,
     ...(notice !== undefined ? { notice } : {}),
   });
-  io.out(renderForFormat(format, composed.messages));
+  io.out(await renderForFormat(format, composed.messages));
   return 0;
 }
 

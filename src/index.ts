@@ -1,6 +1,7 @@
 // The core's public surface: what the adapters and the CLI import, and nothing more (an architecture test keeps it so).
 export type { Config } from "./config/load-config.js";
 export { loadConfig } from "./config/load-config.js";
+export { withEnvFile } from "./config/env-file.js";
 export type { PaperId } from "./papers/paper.js";
 export type {
   ButtonSpec,
@@ -42,4 +43,5 @@ export {
 export { parseSubscribeOptions } from "./commands/parse-subscribe.js";
 export type { CommandReply } from "./platform/command-reply.js";
 export type { Logger } from "./ops/logger.js";
-export { AppError } from "./shared/app-error.js";
+export { AppError, UnreachableError } from "./shared/app-error.js";
+export { networkFailure } from "./shared/network-failure.js";

@@ -2,9 +2,10 @@
 // @see https://discord.com/developers/docs/interactions/application-commands#registering-a-command
 import { pathToFileURL } from "node:url";
 import { REST, Routes } from "discord.js";
-import { loadConfig, type Config } from "../../src/index.js";
+import { loadConfig, withEnvFile, type Config } from "../../src/index.js";
 import { DEFAULT_DISCORD_API_URL } from "./client.js";
 import { paperCardCommand, papersCommand } from "./commands/definition.js";
+import { discordStartFailure } from "./errors.js";
 
 export interface Registration {
   readonly scope: "guild" | "global";
@@ -22,20 +23,29 @@ export async function registerCommands(config: Config): Promise<Registration> {
     throw new Error(
       "Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app) before registering commands.",
     );
-  const rest = new REST({ version: "10", api: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL }).setToken(
-    token,
-  );
+  // Two retries (REST's default is three, each with a 15 s timeout): an unreachable API is reported within seconds.
+  const rest = new REST({
+    version: "10",
+    api: config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL,
+    retries: 2,
+    timeout: 10_000,
+  }).setToken(token);
   const guildId = config.DISCORD_GUILD_ID;
   const route =
     guildId !== undefined
       ? Routes.applicationGuildCommands(appId, guildId)
       : Routes.applicationCommands(appId);
-  await rest.put(route, { body: [papersCommand(), paperCardCommand()] });
+  const apiUrl = config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL;
+  try {
+    await rest.put(route, { body: [papersCommand(), paperCardCommand()] });
+  } catch (error) {
+    throw discordStartFailure(error, apiUrl, `registering /papers (PUT ${apiUrl}/v10${route})`);
+  }
   return { scope: guildId !== undefined ? "guild" : "global", route };
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(withEnvFile().env);
   const { scope } = await registerCommands(config);
   console.log(
     scope === "guild"

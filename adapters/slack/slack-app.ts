@@ -17,6 +17,9 @@ export const SLACK_BOT_SCOPES = [
   "commands", // /papers
   "chat:write", // post digests, shared papers
   "chat:write.public", // post in public channels without being invited first
+  "channels:join", // join a public channel when it subscribes or gets a post: reactions (votes) arrive only from members' channels
+  "channels:read", // conversations.info: /papers settings says whether paperboy is a member of the channel
+  "groups:read", // the same for private channels
   "channels:history", // after a crash, read a public channel back to find a digest already posted (message metadata)
   "groups:history", // the same in private channels paperboy was invited to
   "reactions:read", // reaction_added / reaction_removed → votes

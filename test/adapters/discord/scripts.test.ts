@@ -58,3 +58,35 @@ describe("inviteUrl", () => {
     );
   });
 });
+
+describe("npm run discord:register against an unreachable API", () => {
+  it("names the URL it tried and the fix, not just ECONNREFUSED", async () => {
+    const unreachable = loadConfig({
+      DISCORD_TOKEN: "fake-token.for.tests",
+      DISCORD_APPLICATION_ID: FAKE_IDS.application,
+      DISCORD_API_URL: "http://127.0.0.1:9/api",
+    });
+    const error = await registerCommands(unreachable).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain("Discord at http://127.0.0.1:9/api cannot be reached");
+    expect(message).toContain(`PUT http://127.0.0.1:9/api/v10/applications/${FAKE_IDS.application}/commands`);
+    expect(message).toContain("(ECONNREFUSED)");
+    expect(message).toContain("check the network, or DISCORD_API_URL");
+  });
+
+  it("GIVEN Discord refuses the token THEN it says how to reset it", async () => {
+    const remove = fake.route("PUT", /commands$/, () => ({
+      status: 401,
+      body: { message: "401: Unauthorized", code: 0 },
+    }));
+    try {
+      await expect(registerCommands(config())).rejects.toThrow(/Discord refused DISCORD_TOKEN .*Reset Token/);
+    } finally {
+      remove();
+    }
+  });
+});

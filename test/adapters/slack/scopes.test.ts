@@ -57,3 +57,19 @@ describe("Slack bot scopes", () => {
     }
   });
 });
+
+describe("docs/slack.md and the HTTP manifest", () => {
+  it("names as many places to replace https://paperboy.example.com as the manifest has", () => {
+    const manifest = readFileSync(new URL("../../../adapters/slack/manifest.yml", import.meta.url), "utf8");
+    const places = manifest
+      .split("\n")
+      .filter(
+        (line) => !line.trimStart().startsWith("#") && line.includes("https://paperboy.example.com"),
+      ).length;
+    const doc = readFileSync(new URL("../../../docs/slack.md", import.meta.url), "utf8");
+    const words = ["zero", "one", "two", "three", "four", "five", "six"];
+    expect(places).toBe(4);
+    expect(doc).toContain(`your public URL (${words[places] ?? String(places)} places:`);
+    expect(doc).toMatch(/press \*\*Retry\*\*/);
+  });
+});
