@@ -59,6 +59,8 @@ export const ConfigSchema = z
     DISCORD_API_URL: url("DISCORD_API_URL", "https://discord.com/api").optional(),
     HF_API_URL: url("HF_API_URL", "https://huggingface.co").default("https://huggingface.co"),
     HF_TOKEN: optionalString,
+    HF_MAX_RESPONSE_BYTES: wholeNumber("HF_MAX_RESPONSE_BYTES", "8388608 (8 MiB)", 8 * 1024 * 1024),
+    HF_COMMAND_DEADLINE_MS: wholeNumber("HF_COMMAND_DEADLINE_MS", "3000", 3_000),
     ARXIV_API_URL: url("ARXIV_API_URL", "https://export.arxiv.org/api/query").default(
       "https://export.arxiv.org/api/query",
     ),

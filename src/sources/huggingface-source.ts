@@ -75,6 +75,7 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
   const ttlMs = deps.ttlMs ?? 15 * 60_000;
   const http = createHttpClient({
     now: deps.now,
+    maxResponseBytesName: "HF_MAX_RESPONSE_BYTES",
     ...deps.http,
     log,
     headers: deps.token ? { authorization: `Bearer ${deps.token}` } : {},
