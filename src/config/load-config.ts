@@ -71,6 +71,10 @@ export const ConfigSchema = z
       .refine((s) => /^(sqlite:\/\/.+|redis(s)?:\/\/.+|memory:\/\/)$/.test(s), {
         error: "must be sqlite://path/to/file.sqlite, redis://host:6379 or memory://",
       }),
+    STORE_ALLOW_FRESH: z
+      .enum(["0", "1", "false", "true"], { error: "must be 1 (start with an empty store once) or 0" })
+      .default("0")
+      .transform((s) => s === "1" || s === "true"),
     PORT: z
       .string()
       .trim()
