@@ -47,6 +47,7 @@ export function checkStoreFile(path: string, displayUrl: string, allowFresh: boo
 export function markStoreFile(path: string, fresh: boolean, log: Logger): void {
   const marker = markerPath(path);
   if (!fresh && existsSync(marker)) return;
+  if (fresh) log.info({ path, marker }, "created a new, empty SQLite store");
   try {
     writeFileSync(
       marker,
