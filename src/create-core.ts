@@ -136,13 +136,13 @@ export function createCore(deps: CoreDeps): Core {
     },
   });
 
+  const trendingFrom = (since: Date) => (signal: AbortSignal) =>
+    trendingSince({ hf, archive }, since, now(), signal);
   const voteCommands = createVoteCommands({
     votes,
     papers: archive,
     trending: (since) =>
-      withSourceDeadline("huggingface", hf.baseUrl, commandDeadlineMs, (signal) =>
-        trendingSince({ hf, archive }, since, now(), signal),
-      ),
+      withSourceDeadline("huggingface", hf.baseUrl, commandDeadlineMs, trendingFrom(since), hf.failedSince),
     now,
   });
   const scheduler = deps.scheduler ?? createNodeCronScheduler({ log });

@@ -30,7 +30,7 @@ import { planOf, type Deliverer, type DeliveryResult } from "./delivery.js";
 export type PeriodName = "today" | "week" | "month";
 
 export interface OnDemandDeps {
-  readonly hf: Pick<HuggingFaceSource, "daily" | "week" | "month" | "paper" | "baseUrl">;
+  readonly hf: Pick<HuggingFaceSource, "daily" | "week" | "month" | "paper" | "baseUrl" | "failedSince">;
   /** How long a command waits for Hugging Face in all, retries included, before answering from the archive. */
   readonly deadlineMs?: number;
   readonly archive: {
@@ -102,14 +102,16 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
     try {
       // One deadline over finding the batch, every page and every retry: a hanging Hugging Face costs the asker
       // deadlineMs, not timeout × attempts.
-      return await withSourceDeadline("huggingface", deps.hf.baseUrl, deadlineMs, async (signal) => {
-        const period = await periodOf(name, signal);
-        return {
-          fetched: await fetchPeriod(deps.hf, period, signal),
-          title: periodTitle(period),
-          period,
-        };
-      });
+      return await withSourceDeadline(
+        "huggingface",
+        deps.hf.baseUrl,
+        deadlineMs,
+        async (signal) => {
+          const period = await periodOf(name, signal);
+          return { fetched: await fetchPeriod(deps.hf, period, signal), title: periodTitle(period), period };
+        },
+        (since) => deps.hf.failedSince?.(since),
+      );
     } catch (error) {
       if (!(error instanceof SourceUnavailableError)) throw error;
       const newest = await deps.archive.newest(ARCHIVE_FALLBACK_PAPERS);

@@ -25,6 +25,8 @@ export interface HttpClientOptions {
   readonly maxRateLimitWaitMs?: number;
   /** Called on each 429 with the wait the server asked for (for metrics). */
   readonly onRateLimited?: (waitMs: number) => void;
+  /** Called with each failed attempt that will be retried (a caller cut off meanwhile can still say why). */
+  readonly onAttemptFailed?: (failure: HttpRequestError) => void;
   /**
    * A body larger than this is refused: read as a stream and cut off at the cap (a Content-Length above it is
    * refused before reading). Default 8 MiB. `maxResponseBytesName` names the setting in the error.
@@ -288,6 +290,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         waitMs = backoff(attempt - 1);
       }
       if (attempt === attempts) break;
+      options.onAttemptFailed?.(last);
       log.warn({ url, attempt, reason: last.reason, waitMs }, "upstream request failed; retrying");
       const retryAt = now().getTime() + waitMs;
       try {

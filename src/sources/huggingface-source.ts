@@ -18,7 +18,7 @@ export interface HuggingFaceSourceDeps {
   readonly cache: DocumentNamespace;
   readonly now: () => Date;
   /** HTTP tuning (timeouts, retries, injectable sleep); log and headers come from here. */
-  readonly http?: Omit<HttpClientOptions, "log" | "headers" | "onRateLimited">;
+  readonly http?: Omit<HttpClientOptions, "log" | "headers" | "onRateLimited" | "onAttemptFailed">;
   /** Answers younger than this are served from the cache without a request. Default 15 min. */
   readonly ttlMs?: number;
   /** How long answers are kept for the stale fallback. Default 30 days. */
@@ -82,7 +82,11 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
     onRateLimited: () => {
       metrics.sourceRequest("huggingface", "rate-limited");
     },
+    onAttemptFailed: (failure) => {
+      lastFailure = { reason: failure.reason, at: Date.now() };
+    },
   });
+  let lastFailure: { reason: string; at: number } | undefined;
   const cache = createSourceCache({
     source: "huggingface",
     baseUrl,
@@ -155,6 +159,9 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
 
   return {
     baseUrl,
+
+    failedSince: (sinceMs) =>
+      lastFailure !== undefined && lastFailure.at >= sinceMs ? lastFailure.reason : undefined,
 
     daily(date, signal) {
       if (!isCalendarDate(date)) return Promise.reject(invalid("date", date, "YYYY-MM-DD"));

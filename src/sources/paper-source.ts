@@ -28,6 +28,11 @@ export interface HuggingFaceSource {
   paper(id: PaperId, signal?: AbortSignal): Promise<Paper | undefined>;
   /** The base URL, for "cannot reach Hugging Face at …" messages. */
   readonly baseUrl: string;
+  /**
+   * Why the latest attempt that failed at or after `sinceMs` (Date.now() ms) failed, if one did: a command cut off
+   * by its deadline while retrying says "cannot be reached" (refused, 5xx) rather than "slow".
+   */
+  readonly failedSince?: (sinceMs: number) => string | undefined;
 }
 
 /** arXiv export API (at most one request per 3 s, cached). */
@@ -76,11 +81,15 @@ export async function withSourceDeadline<T>(
   url: string,
   ms: number,
   work: (signal: AbortSignal) => Promise<T>,
+  failedSince?: (sinceMs: number) => string | undefined,
 ): Promise<T> {
+  const started = Date.now();
   try {
     return await withTimeout(ms, work);
   } catch (error) {
     if (!(error instanceof TimeoutError)) throw error;
+    const failed = failedSince?.(started);
+    if (failed !== undefined) throw new SourceUnavailableError(source, url, failed, { cause: error });
     throw new SourceUnavailableError(source, url, `no answer within ${seconds(ms)}`, {
       cause: error,
       failure: "slow",

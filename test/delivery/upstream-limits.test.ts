@@ -93,6 +93,17 @@ describe("a hanging Hugging Face", () => {
   });
 });
 
+describe("a Hugging Face failing fast", () => {
+  it("GIVEN every attempt answers 500 THEN the command, cut off while retrying, says Hugging Face cannot be reached (not slow)", async () => {
+    hf.respond("GET /api/daily_papers", { status: 500 });
+    const reply = await ask("week");
+    expect(reply.message.fallbackText).toMatch(
+      new RegExp(`Hugging Face cannot be reached at ${hf.url}: HTTP 500 after \\d attempts?`),
+    );
+    expect(reply.message.fallbackText).not.toContain("slow");
+  });
+});
+
 describe("an oversized Hugging Face answer", () => {
   it("GIVEN Hugging Face streams more than HF_MAX_RESPONSE_BYTES THEN /papers today says it sent too much and answers from the archive", async () => {
     await ask("today");
