@@ -227,15 +227,26 @@ export async function startPaperApiServer(options: PaperApiServerOptions = {}): 
     const chunk = Buffer.concat(Array.from({ length: Math.ceil(65_536 / item.length) }, () => item));
     let gone = false;
     res.on("close", () => (gone = true));
+    // One drain-or-close wait at a time, listeners removed after each (no pile-up on a long stream).
+    const drained = (): Promise<void> =>
+      new Promise((resolve) => {
+        if (gone) return resolve();
+        const done = (): void => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
     let left = total;
-    if (!res.write("[")) await new Promise((r) => res.once("drain", r));
+    if (!res.write("[")) await drained();
     left -= 1;
     while (left > 1 && !gone) {
       const part = chunk.subarray(0, Math.min(chunk.length, left - 1));
       left -= part.length;
       streamed += part.length;
-      if (!res.write(part))
-        await new Promise((r) => (gone ? r(undefined) : res.once("drain", r).once("close", r)));
+      if (!res.write(part)) await drained();
     }
     if (!gone) res.end("]");
   }
