@@ -110,6 +110,7 @@ async function networkPapers(io: CliIo, period: Period): Promise<PeriodPapers> {
       cache: store.namespace("cache"),
       now: io.now,
       log: silentLogger,
+      http: { maxResponseBytes: config.HF_MAX_RESPONSE_BYTES },
       ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
     });
     return await fetchPeriod(hf, period);

@@ -2,15 +2,16 @@
 import { createCommandRouter } from "./commands/router.js";
 import type { Config } from "./config/load-config.js";
 import { createDeliverer } from "./delivery/deliver.js";
-import { createOnDemand } from "./delivery/on-demand.js";
+import { createOnDemand, DEFAULT_COMMAND_DEADLINE_MS } from "./delivery/on-demand.js";
 import { trendingSince } from "./digest/period.js";
 import { createPaperArchive } from "./archive/paper-archive.js";
 import { createSearchCommand } from "./search/search-command.js";
 import { createPaperSearch } from "./search/search-papers.js";
 import { similarityBoosts } from "./digest/similarity.js";
 import { createArxivSource } from "./sources/arxiv-source.js";
-import type { HttpClientOptions } from "./sources/http-client.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClientOptions } from "./sources/http-client.js";
 import { createHuggingFaceSource } from "./sources/huggingface-source.js";
+import { withSourceDeadline } from "./sources/paper-source.js";
 import { createDigestJob } from "./scheduler/digest-job.js";
 import { createJobHandler, resumeOpenDeliveries, type RetryPolicy } from "./scheduler/jobs.js";
 import { createLocalQueue } from "./scheduler/local-queue.js";
@@ -36,6 +37,9 @@ import { createVoteCommands } from "./votes/vote-commands.js";
 export interface CoreDeps {
   readonly config: Pick<Config, "HF_API_URL" | "ARXIV_API_URL" | "DEFAULT_TIMEZONE"> & {
     readonly HF_TOKEN?: string | undefined;
+    /** Defaults as in the config schema (8 MiB, 3 s). */
+    readonly HF_MAX_RESPONSE_BYTES?: number;
+    readonly HF_COMMAND_DEADLINE_MS?: number;
   };
   readonly store: Store;
   readonly log: Logger;
@@ -84,6 +88,7 @@ export function createCore(deps: CoreDeps): Core {
   const { store, log, config } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? noopMetrics;
+  const commandDeadlineMs = config.HF_COMMAND_DEADLINE_MS ?? DEFAULT_COMMAND_DEADLINE_MS;
 
   const hf = createHuggingFaceSource({
     baseUrl: config.HF_API_URL,
@@ -91,7 +96,7 @@ export function createCore(deps: CoreDeps): Core {
     now,
     log,
     metrics,
-    ...(deps.http !== undefined ? { http: deps.http } : {}),
+    http: { ...deps.http, maxResponseBytes: config.HF_MAX_RESPONSE_BYTES ?? DEFAULT_MAX_RESPONSE_BYTES },
     ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
   });
   const arxiv = createArxivSource({
@@ -133,10 +138,13 @@ export function createCore(deps: CoreDeps): Core {
     },
   });
 
+  const trendingFrom = (since: Date) => (signal: AbortSignal) =>
+    trendingSince({ hf, archive }, since, now(), signal);
   const voteCommands = createVoteCommands({
     votes,
     papers: archive,
-    trending: (since) => trendingSince({ hf, archive }, since, now()),
+    trending: (since) =>
+      withSourceDeadline("huggingface", hf.baseUrl, commandDeadlineMs, trendingFrom(since), hf.failedSince),
     now,
     wordsFor: (channel) => wordsOf(platforms.get(channel.platform)),
   });
@@ -185,6 +193,7 @@ export function createCore(deps: CoreDeps): Core {
     deliverer,
     platform: (id) => platforms.get(id),
     now,
+    deadlineMs: commandDeadlineMs,
   });
   const linkCards = createLinkCards({
     ...{ archive, hf, arxiv, posts: store.posts, timeZone: config.DEFAULT_TIMEZONE, now },

@@ -27,7 +27,7 @@ function fail(message: string): number {
 
 async function openStore(config: Config, log: ReturnType<typeof createLogger>): Promise<Store | string> {
   try {
-    return await createStore(config.STORE_URL, { log });
+    return await createStore(config.STORE_URL, { log, allowFresh: config.STORE_ALLOW_FRESH });
   } catch (error) {
     return `paperboy cannot start:\n  STORE_URL: ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -64,6 +64,8 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
     clientOptions,
     installationStore: installations,
     opsHandler: deps.opsHandler,
+    events: deps.store.events,
+    now,
   });
   const { app } = handle;
 

@@ -2,15 +2,22 @@
 // @see https://docs.slack.dev/tools/bolt-js/concepts/socket-mode · PLATFORMS.md §3.1–3.2
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
-  App,
+  HTTPReceiver,
   LogLevel,
+  type App,
   type AppOptions,
   type CustomRoute,
   type InstallationStore,
   type Logger as BoltLogger,
   type webApi,
 } from "@slack/bolt";
-import type { Config, Logger, OpsHandler } from "../../src/index.js";
+import type { Config, EventStore, Logger, OpsHandler } from "../../src/index.js";
+import {
+  createRequestGuard,
+  GuardedApp,
+  refusedRequestHandler,
+  signedRequestProperties,
+} from "./request-guard.js";
 
 /** Bot scopes and why each is needed (docs/slack.md explains them to installers). */
 export const SLACK_BOT_SCOPES = [
@@ -35,6 +42,9 @@ export interface SlackAppOptions {
   clientOptions: webApi.WebClientOptions;
   installationStore: InstallationStore;
   opsHandler?: OpsHandler | undefined;
+  /** Where signatures already answered are remembered (the store's event ids: shared by replicas on Redis). */
+  events: EventStore;
+  now: () => Date;
 }
 
 export interface SlackAppHandle {
@@ -90,6 +100,36 @@ function opsRoutes(handler: OpsHandler | undefined, log: Logger): CustomRoute[] 
   ];
 }
 
+/**
+ * HTTP mode's receiver: Bolt's own HTTPReceiver with the App's settings, plus the verified timestamp and signature
+ * handed to the request guard and a bare 401 for what it refuses. (Bolt builds the same receiver itself when none
+ * is given; it would not pass these two hooks.) OAuth settings move here, since a given receiver owns the installer.
+ */
+function guardedReceiver(app: AppOptions, clientOptions: webApi.WebClientOptions): HTTPReceiver {
+  const { clientId, clientSecret, stateSecret, scopes, installationStore, installerOptions } = app;
+  delete app.clientId;
+  delete app.clientSecret;
+  delete app.stateSecret;
+  delete app.scopes;
+  delete app.installationStore;
+  delete app.installerOptions;
+  return new HTTPReceiver({
+    signingSecret: app.signingSecret ?? "",
+    ...(app.port !== undefined ? { port: app.port } : {}),
+    ...(app.customRoutes !== undefined ? { customRoutes: app.customRoutes } : {}),
+    ...(app.logger !== undefined ? { logger: app.logger } : {}),
+    ...(app.processBeforeResponse !== undefined ? { processBeforeResponse: app.processBeforeResponse } : {}),
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
+    ...(stateSecret !== undefined ? { stateSecret } : {}),
+    ...(scopes !== undefined ? { scopes } : {}),
+    ...(installationStore !== undefined ? { installationStore } : {}),
+    ...(installerOptions !== undefined ? { installerOptions: { clientOptions, ...installerOptions } } : {}),
+    customPropertiesExtractor: signedRequestProperties,
+    processEventErrorHandler: refusedRequestHandler,
+  });
+}
+
 export function createSlackApp(options: SlackAppOptions): SlackAppHandle {
   const { config } = options;
   const logger = boltLogger(options.log.child({ lib: "bolt" }));
@@ -133,6 +173,8 @@ export function createSlackApp(options: SlackAppOptions): SlackAppHandle {
   }
   // In Socket Mode the custom routes (and OAuth pages) are served on installerOptions.port.
   if (socketMode) options_.installerOptions = { ...options_.installerOptions, port: config.PORT };
-  const app = new App(options_);
+  else options_.receiver = guardedReceiver(options_, options.clientOptions);
+  const guard = createRequestGuard({ events: options.events, now: options.now, log: options.log });
+  const app = new GuardedApp(options_, guard, options.log);
   return { app, mode: socketMode ? "socket" : "http", auth: oauth ? "oauth" : "token" };
 }

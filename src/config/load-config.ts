@@ -64,6 +64,8 @@ export const ConfigSchema = z
     DISCORD_API_URL: url("DISCORD_API_URL", "https://discord.com/api").optional(),
     HF_API_URL: url("HF_API_URL", "https://huggingface.co").default("https://huggingface.co"),
     HF_TOKEN: optionalString,
+    HF_MAX_RESPONSE_BYTES: wholeNumber("HF_MAX_RESPONSE_BYTES", "8388608 (8 MiB)", 8 * 1024 * 1024),
+    HF_COMMAND_DEADLINE_MS: wholeNumber("HF_COMMAND_DEADLINE_MS", "3000", 3_000),
     ARXIV_API_URL: url("ARXIV_API_URL", "https://export.arxiv.org/api/query").default(
       "https://export.arxiv.org/api/query",
     ),
@@ -74,6 +76,10 @@ export const ConfigSchema = z
       .refine((s) => /^(sqlite:\/\/.+|redis(s)?:\/\/.+|memory:\/\/)$/.test(s), {
         error: "must be sqlite://path/to/file.sqlite, redis://host:6379 or memory://",
       }),
+    STORE_ALLOW_FRESH: z
+      .enum(["0", "1", "false", "true"], { error: "must be 1 (start with an empty store once) or 0" })
+      .default("0")
+      .transform((s) => s === "1" || s === "true"),
     PORT: z
       .string()
       .trim()

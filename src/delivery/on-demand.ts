@@ -21,13 +21,20 @@ import { wordsOf, type PlatformWords } from "../platform/platform-words.js";
 import type { ActionInvocation, CommandInvocation } from "../platform/events.js";
 import { ephemeral, type CommandReply } from "../platform/command-reply.js";
 import { isoWeek, monthOf, nyDate } from "../sources/ny-date.js";
-import { SourceUnavailableError, type HuggingFaceSource } from "../sources/paper-source.js";
+import {
+  SourceUnavailableError,
+  withSourceDeadline,
+  type HuggingFaceSource,
+  type SourceFailure,
+} from "../sources/paper-source.js";
 import { planOf, type Deliverer, type DeliveryResult } from "./delivery.js";
 
 export type PeriodName = "today" | "week" | "month";
 
 export interface OnDemandDeps {
-  readonly hf: Pick<HuggingFaceSource, "daily" | "week" | "month" | "paper">;
+  readonly hf: Pick<HuggingFaceSource, "daily" | "week" | "month" | "paper" | "baseUrl" | "failedSince">;
+  /** How long a command waits for Hugging Face in all, retries included, before answering from the archive. */
+  readonly deadlineMs?: number;
   readonly archive: {
     get(id: PaperId): Promise<Paper | undefined>;
     /** The newest batch's papers, most upvoted first (stand-ins when Hugging Face is down). */
@@ -67,7 +74,21 @@ function whyNot(result: Extract<DeliveryResult, { status: "retry" | "failed" | "
   }
 }
 
+/** Default bound on an interactive command's wait for Hugging Face (HF_COMMAND_DEADLINE_MS). */
+export const DEFAULT_COMMAND_DEADLINE_MS = 3_000;
+
+/** Said above archive stand-ins, by why Hugging Face could not help. */
+const ARCHIVE_NOTICE: Record<SourceFailure, string> = {
+  unreachable:
+    "Hugging Face cannot be reached, so these come from paperboy's archive and may be out of date.",
+  slow: "Hugging Face is slow right now, so these come from paperboy's archive and may be out of date.",
+  "too-large":
+    "Hugging Face sent more than paperboy accepts, so these come from paperboy's archive and may be out of date.",
+};
+
 export function createOnDemand(deps: OnDemandDeps): OnDemand {
+  const deadlineMs = deps.deadlineMs ?? DEFAULT_COMMAND_DEADLINE_MS;
+
   async function sharePaper(channel: ChannelRef, paper: Paper, notice?: string): Promise<CommandReply> {
     const teamVotes = await deps.tally(channel, [paper.id]);
     const ranked: RankedPaper[] = [{ paper, score: 0 }];
@@ -86,11 +107,11 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
     return shareReply(result, paper, wordsOf(deps.platform(channel.platform)));
   }
 
-  async function periodOf(name: PeriodName): Promise<Period> {
+  async function periodOf(name: PeriodName, signal: AbortSignal): Promise<Period> {
     const today = nyDate(deps.now());
     if (name === "week") return { kind: "weekly", week: isoWeek(today) };
     if (name === "month") return { kind: "monthly", month: monthOf(today) };
-    return { kind: "daily", dates: [await latestBatchDate(deps.hf, deps.now())] };
+    return { kind: "daily", dates: [await latestBatchDate(deps.hf, deps.now(), signal)] };
   }
 
   /**
@@ -99,15 +120,20 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
    */
   async function papersFor(
     name: PeriodName,
-  ): Promise<{ fetched: PeriodPapers; title: string; period?: Period; fromArchive: boolean }> {
+  ): Promise<{ fetched: PeriodPapers; title: string; period?: Period; fromArchive?: SourceFailure }> {
     try {
-      const period = await periodOf(name);
-      return {
-        fetched: await fetchPeriod(deps.hf, period),
-        title: periodTitle(period),
-        period,
-        fromArchive: false,
-      };
+      // One deadline over finding the batch, every page and every retry: a hanging Hugging Face costs the asker
+      // deadlineMs, not timeout × attempts.
+      return await withSourceDeadline(
+        "huggingface",
+        deps.hf.baseUrl,
+        deadlineMs,
+        async (signal) => {
+          const period = await periodOf(name, signal);
+          return { fetched: await fetchPeriod(deps.hf, period, signal), title: periodTitle(period), period };
+        },
+        (since) => deps.hf.failedSince?.(since),
+      );
     } catch (error) {
       if (!(error instanceof SourceUnavailableError)) throw error;
       const newest = await deps.archive.newest(ARCHIVE_FALLBACK_PAPERS);
@@ -116,7 +142,7 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
       return {
         fetched,
         title: `${error.message} — the newest papers in paperboy's archive`,
-        fromArchive: true,
+        fromArchive: error.failure,
       };
     }
   }
@@ -132,7 +158,7 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
         ranked.map((r) => r.paper.id),
       );
       const notice = fromArchive
-        ? "Hugging Face cannot be reached, so these come from paperboy's archive and may be out of date."
+        ? ARCHIVE_NOTICE[fromArchive]
         : fetched.stale
           ? `Hugging Face cannot be reached right now; these are from ${fetched.fetchedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and may be stale.`
           : undefined;

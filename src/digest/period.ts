@@ -110,22 +110,27 @@ function merge(results: readonly SourceResult[]): PeriodPapers {
 export async function fetchPeriod(
   hf: Pick<HuggingFaceSource, "daily" | "week" | "month">,
   period: Period,
+  signal?: AbortSignal,
 ): Promise<PeriodPapers> {
   switch (period.kind) {
     case "daily":
-      return merge(await Promise.all(period.dates.map((d) => hf.daily(d))));
+      return merge(await Promise.all(period.dates.map((d) => hf.daily(d, signal))));
     case "weekly":
-      return merge([await hf.week(period.week)]);
+      return merge([await hf.week(period.week, signal)]);
     case "monthly":
-      return merge([await hf.month(period.month)]);
+      return merge([await hf.month(period.month, signal)]);
   }
 }
 
 /** The newest non-empty batch of the last few days (today's, while it fills, counts), else the last completed one. */
-export async function latestBatchDate(hf: Pick<HuggingFaceSource, "daily">, now: Date): Promise<string> {
+export async function latestBatchDate(
+  hf: Pick<HuggingFaceSource, "daily">,
+  now: Date,
+  signal?: AbortSignal,
+): Promise<string> {
   let date = nyDate(now);
   for (let back = 0; back < LATEST_BATCH_DAYS; back++) {
-    if ((await hf.daily(date)).papers.length > 0) return date;
+    if ((await hf.daily(date, signal)).papers.length > 0) return date;
     date = addDays(date, -1);
   }
   return lastCompletedBatchDate(now);
@@ -145,6 +150,7 @@ export async function trendingSince(
   },
   since: Date,
   now: Date,
+  signal?: AbortSignal,
 ): Promise<{ readonly papers: readonly Paper[]; readonly stale: boolean }> {
   const dates: string[] = [];
   for (
@@ -153,7 +159,7 @@ export async function trendingSince(
     date = addDays(date, -1)
   )
     dates.push(date);
-  const fetched = await fetchPeriod(sources.hf, { kind: "daily", dates });
+  const fetched = await fetchPeriod(sources.hf, { kind: "daily", dates }, signal);
   const papers = [...new Map(fetched.papers.map((p) => [p.id, p] as const)).values()];
   await sources.archive.upsert(papers);
   return { papers, stale: fetched.stale };

@@ -8,6 +8,7 @@ import type { ArxivSource, HuggingFaceSource, SourceResult } from "../sources/pa
 import { SourceUnavailableError } from "../sources/paper-source.js";
 import { HttpRequestError } from "../sources/http-client.js";
 import type { Logger } from "../ops/logger.js";
+import { seconds, TimeoutError, withTimeout } from "../shared/with-timeout.js";
 
 export type SearchOrigin = "huggingface" | "archive" | "arxiv";
 
@@ -46,39 +47,6 @@ const reciprocalRank = (position: number): number => 2 / (2 + position);
 const popularity = (upvotes: number): number => 0.05 * Math.log10(1 + Math.max(0, upvotes));
 const ORIGIN_ORDER: readonly SearchOrigin[] = ["huggingface", "archive", "arxiv"];
 
-class TimeoutError extends Error {
-  override name = "TimeoutError";
-}
-
-/** Runs `call` with an abort signal that fires after `ms`; rejects with a TimeoutError then. */
-async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, ms);
-  // A call that ignores its signal still loses the race when the timer fires.
-  const timeout = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener("abort", () => {
-      reject(new TimeoutError(`no answer within ${ms} ms`));
-    });
-  });
-  try {
-    return await Promise.race([call(controller.signal), timeout]);
-  } catch (error) {
-    // The call may reject first, with its own "aborted" error: it is still a timeout.
-    throw timedOut ? new TimeoutError(`no answer within ${ms} ms`, { cause: error }) : error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** "1.5 s", "0.1 s", "2 s". */
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}
-
 /** What went wrong with Hugging Face, said as what happened: no answer in time, an HTTP error, a 429, no connection. */
 function hfFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof TimeoutError) return `Hugging Face did not answer within ${seconds(timeoutMs)}`;
@@ -93,6 +61,8 @@ function hfFailure(error: unknown, timeoutMs: number): string {
         return `Hugging Face did not answer: ${http.reason}`;
       case "malformed":
         return "Hugging Face sent an answer paperboy could not read";
+      case "too-large":
+        return `Hugging Face sent more than paperboy accepts (${http.reason})`;
       case "network": // unreachable: the error's own message names the URL and the reason
       case "aborted":
         break;

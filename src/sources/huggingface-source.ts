@@ -18,7 +18,7 @@ export interface HuggingFaceSourceDeps {
   readonly cache: DocumentNamespace;
   readonly now: () => Date;
   /** HTTP tuning (timeouts, retries, injectable sleep); log and headers come from here. */
-  readonly http?: Omit<HttpClientOptions, "log" | "headers" | "onRateLimited">;
+  readonly http?: Omit<HttpClientOptions, "log" | "headers" | "onRateLimited" | "onAttemptFailed">;
   /** Answers younger than this are served from the cache without a request. Default 15 min. */
   readonly ttlMs?: number;
   /** How long answers are kept for the stale fallback. Default 30 days. */
@@ -75,13 +75,18 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
   const ttlMs = deps.ttlMs ?? 15 * 60_000;
   const httpOptions: HttpClientOptions = {
     now: deps.now,
+    maxResponseBytesName: "HF_MAX_RESPONSE_BYTES",
     ...deps.http,
     log,
     headers: deps.token ? { authorization: `Bearer ${deps.token}` } : {},
     onRateLimited: () => {
       metrics.sourceRequest("huggingface", "rate-limited");
     },
+    onAttemptFailed: (failure) => {
+      lastFailure = { reason: failure.reason, at: Date.now() };
+    },
   };
+  let lastFailure: { reason: string; at: number } | undefined;
   const http = createHttpClient(httpOptions);
   // A search is asked by someone waiting (about 1.5 s, then the archive answers alone): one attempt, so its failure
   // (HTTP 500, refused, 429) is known at once and can be told, instead of retries outlasting the wait.
@@ -158,6 +163,9 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
 
   return {
     baseUrl,
+
+    failedSince: (sinceMs) =>
+      lastFailure !== undefined && lastFailure.at >= sinceMs ? lastFailure.reason : undefined,
 
     daily(date, signal) {
       if (!isCalendarDate(date)) return Promise.reject(invalid("date", date, "YYYY-MM-DD"));

@@ -1,5 +1,6 @@
 // The paper-source ports: Hugging Face Daily Papers and arXiv, as the core needs them.
 import { AppError } from "../shared/app-error.js";
+import { seconds, TimeoutError, withTimeout } from "../shared/with-timeout.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 
 export interface SourceResult {
@@ -27,6 +28,11 @@ export interface HuggingFaceSource {
   paper(id: PaperId, signal?: AbortSignal): Promise<Paper | undefined>;
   /** The base URL, for "cannot reach Hugging Face at …" messages. */
   readonly baseUrl: string;
+  /**
+   * Why the latest attempt that failed at or after `sinceMs` (Date.now() ms) failed, if one did: a command cut off
+   * by its deadline while retrying says "cannot be reached" (refused, 5xx) rather than "slow".
+   */
+  readonly failedSince?: (sinceMs: number) => string | undefined;
 }
 
 /** arXiv export API (at most one request per 3 s, cached). */
@@ -39,17 +45,56 @@ export interface ArxivSource {
   readonly baseUrl: string;
 }
 
-/** Upstream unreachable (or erroring) and nothing cached to fall back on. */
+/** Why an upstream could not help: unreachable or erroring, too slow for the command's deadline, or too big an answer. */
+export type SourceFailure = "unreachable" | "slow" | "too-large";
+
+/** Upstream unreachable (or erroring, slow, oversized) and nothing cached to fall back on. */
 export class SourceUnavailableError extends AppError {
   readonly source: "huggingface" | "arxiv";
   readonly url: string;
-  constructor(source: "huggingface" | "arxiv", url: string, reason: string, options?: { cause?: unknown }) {
-    super(
-      "source-unavailable",
-      `${source === "huggingface" ? "Hugging Face" : "arXiv"} cannot be reached at ${url}: ${reason}`,
-      options,
-    );
+  readonly failure: SourceFailure;
+  constructor(
+    source: "huggingface" | "arxiv",
+    url: string,
+    reason: string,
+    options?: { cause?: unknown; failure?: SourceFailure },
+  ) {
+    const name = source === "huggingface" ? "Hugging Face" : "arXiv";
+    const failure = options?.failure ?? "unreachable";
+    const what =
+      failure === "slow"
+        ? `${name} is slow: ${reason} from ${url}`
+        : failure === "too-large"
+          ? `${name} sent too much at ${url}: ${reason}`
+          : `${name} cannot be reached at ${url}: ${reason}`;
+    super("source-unavailable", what, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.source = source;
     this.url = url;
+    this.failure = failure;
+  }
+}
+
+/**
+ * Runs a command's upstream work within `ms` in all (every retry included): past it, a SourceUnavailableError saying
+ * the source is slow. A shared fetch still running goes on and fills the cache for the next ask.
+ */
+export async function withSourceDeadline<T>(
+  source: "huggingface" | "arxiv",
+  url: string,
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T>,
+  failedSince?: (sinceMs: number) => string | undefined,
+): Promise<T> {
+  const started = Date.now();
+  try {
+    return await withTimeout(ms, work);
+  } catch (error) {
+    if (!(error instanceof TimeoutError)) throw error;
+    const failed = failedSince?.(started);
+    if (failed !== undefined) throw new SourceUnavailableError(source, url, failed, { cause: error });
+    throw new SourceUnavailableError(source, url, `no answer within ${seconds(ms)}`, {
+      cause: error,
+      failure: "slow",
+    });
   }
 }

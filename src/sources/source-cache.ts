@@ -131,7 +131,9 @@ export function createSourceCache(deps: SourceCacheDeps): SourceCache {
         );
         return { value: entry.value, fetchedAt: new Date(entry.fetchedAt), stale: true };
       }
-      throw new SourceUnavailableError(source, deps.baseUrl, reason, { cause: error });
+      const failure =
+        error instanceof HttpRequestError && error.kind === "too-large" ? "too-large" : "unreachable";
+      throw new SourceUnavailableError(source, deps.baseUrl, reason, { cause: error, failure });
     }
   }
 

@@ -14,6 +14,8 @@ export interface CreateStoreOptions {
   readonly connectTimeoutMs?: number;
   /** This process's id in delivery claims (default "<host>-<pid>-<random>"). */
   readonly owner?: string;
+  /** SQLite: start empty even where a store file went missing (STORE_ALLOW_FRESH=1); see store-marker.ts. */
+  readonly allowFresh?: boolean;
 }
 
 /** "<host>-<pid>-<8 random hex>": unique per process, readable in the ledger. */
@@ -36,7 +38,7 @@ export async function createStore(url: string, opts: CreateStoreOptions = {}): P
       throw new StoreOpenError(
         `cannot open store ${displayUrl}: no file path; use sqlite://data/paperboy.sqlite`,
       );
-    return createSqliteStore({ path: file, displayUrl, owner, log });
+    return createSqliteStore({ path: file, displayUrl, owner, log, allowFresh: opts.allowFresh === true });
   }
   if (/^rediss?:\/\//.test(url)) {
     // Loaded only for a Redis URL: the default SQLite store (and the CLI) do not pay for the Redis clients.

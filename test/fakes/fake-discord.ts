@@ -50,6 +50,8 @@ export interface FakeDiscord {
   readonly apiUrl: string;
   readonly requests: RecordedRequest[];
   readonly identifies: Record<string, unknown>[];
+  /** Per IDENTIFY: the shard it named and the guilds (READY + GUILD_CREATE) the fake sent to it. */
+  readonly shardGuilds: { readonly shard: readonly [number, number]; readonly guilds: readonly string[] }[];
   /** Messages the fake knows (posted through it, or seeded as "posted before a restart"). */
   readonly messages: Map<string, Record<string, unknown>>;
   readonly events: EventEmitter<{ request: [RecordedRequest]; identify: [] }>;
@@ -71,6 +73,8 @@ export interface FakeDiscord {
   route(method: string, path: RegExp, handler: Handler): () => void;
   /** Sends an op 0 dispatch to every connected, identified socket. */
   dispatch(event: string, data: unknown): void;
+  /** Sends a dispatch only to the sessions whose shard owns `guildId` (Discord routes a guild's events so). */
+  dispatchToGuild(guildId: string, event: string, data: unknown): number;
   /** Connected and identified gateway sockets. */
   sessions(): number;
   waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
@@ -81,13 +85,27 @@ interface Session {
   readonly socket: WebSocket;
   seq: number;
   identified: boolean;
+  /** [shard_id, num_shards] from IDENTIFY ([0, 1] when absent). */
+  shard: readonly [number, number];
 }
 
-export async function startFakeDiscord(
-  options: DiscordMessagesOptions & { readonly port?: number } = {},
-): Promise<FakeDiscord> {
+/** Options beyond the message store's: more guilds than the fixture's one (each with one text channel). */
+export interface FakeDiscordOptions extends DiscordMessagesOptions {
+  readonly port?: number;
+  readonly extraGuilds?: readonly { readonly id: string; readonly channelId: string }[];
+  /** What GET /gateway/bot recommends as `shards` (default 1). */
+  readonly recommendedShards?: number;
+}
+
+/** The shard a guild's events go to: (guild_id >> 22) % num_shards. @see https://discord.com/developers/docs/events/gateway#sharding */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const requests: RecordedRequest[] = [];
   const identifies: Record<string, unknown>[] = [];
+  const shardGuilds: FakeDiscord["shardGuilds"][number][] = [];
   const state = createDiscordMessages(options);
   const messages = state.map;
   const events = new EventEmitter<{ request: [RecordedRequest]; identify: [] }>();
@@ -105,7 +123,7 @@ export async function startFakeDiscord(
         status: 200,
         body: {
           url: `ws://127.0.0.1:${String(port)}/gateway`,
-          shards: 1,
+          shards: options.recommendedShards ?? 1,
           session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
         },
       }),
@@ -215,7 +233,7 @@ export async function startFakeDiscord(
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session: Session = { socket: ws, seq: 0, identified: false };
+      const session: Session = { socket: ws, seq: 0, identified: false, shard: [0, 1] };
       sessions.add(session);
       ws.on("close", () => sessions.delete(session));
       ws.on("message", (data) => {
@@ -224,20 +242,45 @@ export async function startFakeDiscord(
         ) as { op: number; d: unknown };
         if (payload.op === 1) ws.send(JSON.stringify({ op: 11 }));
         if (payload.op === 2) {
-          identifies.push(payload.d as Record<string, unknown>);
+          const identify = payload.d as Record<string, unknown>;
+          identifies.push(identify);
           session.identified = true;
+          const shard = identify.shard;
+          if (Array.isArray(shard) && shard.length === 2)
+            session.shard = [Number(shard[0]), Number(shard[1])];
+          const mine = guilds().filter((g) => shardOf(String(g.id), session.shard[1]) === session.shard[0]);
           // A resume after a dropped socket must come back here, never go to the recorded discord.gg URL.
           sendDispatch(session, "READY", {
             ...fixture("ready.json"),
+            guilds: mine.map((g) => ({ id: g.id, unavailable: true })),
+            shard: session.shard,
             resume_gateway_url: `ws://127.0.0.1:${String(port)}/gateway`,
           });
-          sendDispatch(session, "GUILD_CREATE", fixture("guild-create.json"));
+          for (const guild of mine) sendDispatch(session, "GUILD_CREATE", guild);
+          shardGuilds.push({ shard: session.shard, guilds: mine.map((g) => String(g.id)) });
           events.emit("identify");
         }
       });
       ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 } }));
     });
   });
+
+  /** The fixture's guild, then each extra one: a copy with its own id and its one channel renamed. */
+  function guilds(): Record<string, unknown>[] {
+    const base = fixture("guild-create.json");
+    const extra = (options.extraGuilds ?? []).map(({ id, channelId }) => {
+      const copy = fixture("guild-create.json");
+      const channels = copy.channels as Record<string, unknown>[];
+      return {
+        ...copy,
+        id,
+        name: `Guild ${id}`,
+        system_channel_id: channelId,
+        channels: channels.slice(0, 1).map((c) => ({ ...c, id: channelId })),
+      };
+    });
+    return [base, ...extra];
+  }
 
   function sendDispatch(session: Session, t: string, d: unknown): void {
     session.seq += 1;
@@ -251,6 +294,7 @@ export async function startFakeDiscord(
     apiUrl: `http://127.0.0.1:${String(port)}/api`,
     requests,
     identifies,
+    shardGuilds,
     messages,
     events,
     messagesIn: (channelId) =>
@@ -276,6 +320,15 @@ export async function startFakeDiscord(
     },
     dispatch(event, data) {
       for (const session of sessions) if (session.identified) sendDispatch(session, event, data);
+    },
+    dispatchToGuild(guildId, event, data) {
+      let sent = 0;
+      for (const session of sessions)
+        if (session.identified && shardOf(guildId, session.shard[1]) === session.shard[0]) {
+          sendDispatch(session, event, data);
+          sent++;
+        }
+      return sent;
     },
     sessions: () => [...sessions].filter((s) => s.identified).length,
     waitFor(predicate, timeoutMs = 5_000) {

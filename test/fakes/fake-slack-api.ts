@@ -71,6 +71,9 @@ export interface FakeSlackApi {
   readonly users: Map<string, { is_admin?: boolean; is_owner?: boolean }>;
   /** code → oauth.v2.access answer. */
   readonly oauthCodes: Map<string, Record<string, unknown>>;
+  /** App-level tokens (xapp-…) apps.connections.open accepts; the WebSocket URL it hands out (fake-slack-socket.ts). */
+  readonly appTokens: Set<string>;
+  socketUrl: (() => string) | undefined;
   /** Posts refused with 429 because they came less than `perChannelIntervalMs` after the last one. */
   rateViolations: number;
   /** When set, chat.postMessage enforces this gap per (token, channel) and answers 429 Retry-After: 1 otherwise. */
@@ -184,6 +187,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     responses: [],
     users: new Map(),
     oauthCodes: new Map(),
+    appTokens: new Set(),
+    socketUrl: undefined,
     rateViolations: 0,
     perChannelIntervalMs: undefined,
     reactionsPerMinute: 50,
@@ -474,6 +479,13 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       // Slack did the work, then the answer was lost: the caller sees a 500.
       if (failure.afterPosting === true && ws !== undefined) work(call, ws);
       return { status: 500, body: { ok: false, error: "internal_error" } };
+    }
+    if (call.method === "apps.connections.open") {
+      // Only an app-level token opens a Socket Mode connection; a bot token is the wrong type.
+      if (call.token === undefined || !api.appTokens.has(call.token))
+        return refused(workspaces.has(call.token ?? "") ? "not_allowed_token_type" : "invalid_auth");
+      const url = api.socketUrl?.();
+      return url === undefined ? refused("internal_error") : ok({ url });
     }
     if (call.method.startsWith("oauth.")) {
       const found = api.oauthCodes.get(field(call.args.code));

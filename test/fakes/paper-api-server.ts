@@ -80,6 +80,13 @@ export interface ProgrammedResponse {
   readonly truncateAt?: number;
   /** Announce the full length but destroy the socket after N body bytes (a connection cut mid-body). */
   readonly destroyAfterBytes?: number;
+  /**
+   * Stream a JSON-looking array (never meant to parse) this many bytes long in 64 KiB chunks (chunked, no content-length unless
+   * `announceLength`), honouring back-pressure and stopping when the client goes away: an oversized answer
+   * that never sits in the fake's memory. `streamedBytes()` tells how much actually went out.
+   */
+  readonly streamBytes?: number;
+  readonly announceLength?: boolean;
 }
 
 /** A fixed response, or a function of the request (return undefined to fall through to the default route). */
@@ -109,6 +116,8 @@ export interface PaperApiServer {
   respondOnce(route: string, responder: Responder): void;
   /** Change the Daily Papers page size (pagination with Link rel="next" on all but the last page). */
   setDailyPageSize(size: number): void;
+  /** Body bytes written by `streamBytes` answers since the last reset. */
+  streamedBytes(): number;
   /** Forget scripted responses and recorded requests. */
   reset(): void;
   /** Stops the server, cutting open (hanging) connections. */
@@ -206,9 +215,46 @@ export async function startPaperApiServer(options: PaperApiServerOptions = {}): 
     return defaultRoute(req);
   }
 
+  let streamed = 0;
+
+  async function stream(res: ServerResponse, answer: ProgrammedResponse, total: number): Promise<void> {
+    res.writeHead(answer.status ?? 200, {
+      "content-type": "application/json; charset=utf-8",
+      ...(answer.announceLength === true ? { "content-length": String(total) } : {}),
+      ...answer.headers,
+    });
+    const item = Buffer.from('{"paper":{"id":"0000.00000","title":"filler"}},');
+    const chunk = Buffer.concat(Array.from({ length: Math.ceil(65_536 / item.length) }, () => item));
+    let gone = false;
+    res.on("close", () => (gone = true));
+    // One drain-or-close wait at a time, listeners removed after each (no pile-up on a long stream).
+    const drained = (): Promise<void> =>
+      new Promise((resolve) => {
+        if (gone) return resolve();
+        const done = (): void => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
+    let left = total;
+    if (!res.write("[")) await drained();
+    left -= 1;
+    while (left > 1 && !gone) {
+      const part = chunk.subarray(0, Math.min(chunk.length, left - 1));
+      left -= part.length;
+      streamed += part.length;
+      if (!res.write(part)) await drained();
+    }
+    if (!gone) res.end("]");
+  }
+
   async function send(res: ServerResponse, answer: ProgrammedResponse): Promise<void> {
     if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
     if (answer.hang) return;
+    if (answer.streamBytes !== undefined) return stream(res, answer, answer.streamBytes);
     const body: Buffer =
       answer.json !== undefined
         ? Buffer.from(JSON.stringify(answer.json))
@@ -274,10 +320,12 @@ export async function startPaperApiServer(options: PaperApiServerOptions = {}): 
     respondOnce: (route, responder) => {
       once.set(route, [...(once.get(route) ?? []), responder]);
     },
+    streamedBytes: () => streamed,
     setDailyPageSize: (size) => {
       dailyPageSize = size;
     },
     reset: () => {
+      streamed = 0;
       persistent.clear();
       once.clear();
       requests.length = 0;

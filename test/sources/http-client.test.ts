@@ -1,5 +1,5 @@
 // The polite HTTP client against a loopback server: retries, 429 waits, timeouts, malformed bodies.
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createHttpClient, HttpRequestError, requestedWaitMs } from "../../src/sources/http-client.js";
 import { silentLogger } from "../../src/ops/logger.js";
 import { startPaperApiServer } from "../fakes/paper-api-server.js";
@@ -170,5 +170,78 @@ describe("requestedWaitMs", () => {
     );
     expect(requestedWaitMs(new Headers({ "retry-after": "Fri, 12 Jun 2026 11:00:00 GMT" }), now)).toBe(0);
     expect(requestedWaitMs(new Headers({}), now)).toBeUndefined();
+  });
+});
+
+describe("response size cap", () => {
+  it("GIVEN a body streaming past the cap THEN it stops reading at the cap, says so and does not retry", async () => {
+    server.respond(ROUTE, { streamBytes: 64 * 1024 * 1024 });
+    const { http, sleeps } = client({
+      maxResponseBytes: 1024 * 1024,
+      maxResponseBytesName: "HF_MAX_RESPONSE_BYTES",
+    });
+    const error = await failure(http.getJson(url()));
+    expect(error.kind).toBe("too-large");
+    expect(error.message).toBe(
+      `GET ${url()}: sent more than 1 MiB, the response cap (HF_MAX_RESPONSE_BYTES)`,
+    );
+    expect(server.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    // The connection was cut: far less than the 64 MiB offered ever left the server (socket buffers aside).
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.streamedBytes()).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it("GIVEN a Content-Length above the cap THEN the body is refused before it is read", async () => {
+    server.respond(ROUTE, { streamBytes: 8 * 1024 * 1024, announceLength: true });
+    const { http } = client({ maxResponseBytes: 512 * 1024 });
+    const error = await failure(http.getJson(url()));
+    expect(error.kind).toBe("too-large");
+    expect(error.reason).toBe("sent more than 512 KiB, the response cap");
+  });
+
+  it("keeps a body of exactly the cap", async () => {
+    const body = JSON.stringify([{ paper: { id: "2401.01234", title: "T" } }]);
+    server.respond(ROUTE, { body });
+    const { http } = client({ maxResponseBytes: Buffer.byteLength(body) });
+    expect((await http.getJson(url())).body).toHaveLength(1);
+  });
+});
+
+describe("one rate-limit gate per host", () => {
+  it("GIVEN a 429 with Retry-After: 1 THEN no request reaches the host before the second is over, from any caller", async () => {
+    server.respondOnce(ROUTE, { status: 429, headers: { "retry-after": "1" } });
+    // Real time here: the gate is about when requests reach the server.
+    const http = createHttpClient({ log: silentLogger, random: () => 0 });
+    const first = http.getJson(url());
+    await vi.waitFor(() => {
+      expect(server.requests).toHaveLength(1);
+    });
+    const limitedAt = server.requests[0]!.time;
+    await new Promise((r) => setTimeout(r, 50)); // the 429 has been read by now
+    const others = await Promise.all([http.getJson(url()), http.getJson(url()), http.getText(url())]);
+    await first;
+    expect(others.map((r) => r.status)).toEqual([200, 200, 200]);
+    const later = server.requests.slice(1);
+    expect(later).toHaveLength(4);
+    for (const request of later) expect(request.time).toBeGreaterThanOrEqual(limitedAt + 1000);
+  });
+
+  it('GIVEN a success with RateLimit: "api";r=0;t=2 THEN the next request waits 2 s', async () => {
+    server.respondOnce(ROUTE, { json: [], headers: { ratelimit: '"api";r=0;t=2' } });
+    const { http, sleeps } = client({ now: () => new Date("2026-06-12T12:00:00Z") });
+    await http.getJson(url());
+    await http.getJson(url());
+    expect(sleeps).toEqual([2000]);
+  });
+
+  it("GIVEN the host asked for a wait longer than maxRateLimitWaitMs THEN later callers fail at once without sending", async () => {
+    server.respondOnce(ROUTE, { status: 429, headers: { "retry-after": "600" } });
+    const { http } = client({ maxRateLimitWaitMs: 60_000 });
+    await failure(http.getJson(url()));
+    const error = await failure(http.getJson(url()));
+    expect(error.kind).toBe("rate-limited");
+    expect(error.reason).toMatch(/asked to wait 600 s/);
+    expect(server.requests).toHaveLength(1);
   });
 });

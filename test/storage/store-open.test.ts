@@ -100,7 +100,7 @@ describe("opening a store that cannot be opened", () => {
     writeFileSync(file, text);
     const message = await openError(createStore(`sqlite://${file}`));
     expect(message).toBe(
-      `cannot open store sqlite://${file}: file is not a database; the file is damaged: restore it from a backup, or move it aside (mv ${file} ${file}.broken) to start with an empty store`,
+      `cannot open store sqlite://${file}: file is not a database; the file is damaged: stop paperboy and restore ${file} from a backup, or move it aside with its journals (mv ${file} ${file}.broken; rm -f ${file}-wal ${file}-shm) and start once with STORE_ALLOW_FRESH=1 to begin with an empty store`,
     );
     expect(readFileSync(file, "utf8")).toBe(text);
   });

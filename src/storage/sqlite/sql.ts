@@ -23,7 +23,22 @@ export interface Sql {
   close(): void;
 }
 
-export function createSql(db: Database.Database, displayUrl: string): Sql {
+/** The file's pages are damaged (SQLITE_CORRUPT…, SQLITE_NOTADB): the message says what to do about the file. */
+export class StoreDamagedError extends Error {
+  override name = "StoreDamagedError";
+}
+
+const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
+
+/**
+ * `damaged` turns SQLite's reason into the message of a StoreDamagedError (naming the file and the fix) for the
+ * corruption SQLite finds only when it reads a damaged page, long after the file opened fine.
+ */
+export function createSql(
+  db: Database.Database,
+  displayUrl: string,
+  damaged?: (reason: string) => string,
+): Sql {
   const statements = new Map<string, Database.Statement>();
   let executed = 0;
   let closed = false;
@@ -34,13 +49,29 @@ export function createSql(db: Database.Database, displayUrl: string): Sql {
     executed++;
     return s;
   };
+  const checked = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (
+        damaged === undefined ||
+        typeof code !== "string" ||
+        !DAMAGED.test(code) ||
+        !(error instanceof Error)
+      )
+        throw error;
+      throw new StoreDamagedError(`store ${displayUrl}: ${damaged(error.message)}`, { cause: error });
+    }
+  };
   return {
     db,
-    run: (sql, ...params) => statement(sql).run(...params),
+    run: (sql, ...params) => checked(() => statement(sql).run(...params)),
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-    get: <T>(sql: string, ...params: Param[]) => statement(sql).get(...params) as T | undefined,
-    all: <T>(sql: string, ...params: Param[]) => statement(sql).all(...params) as T[],
-    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    get: <T>(sql: string, ...params: Param[]) =>
+      checked(() => statement(sql).get(...params) as T | undefined),
+    all: <T>(sql: string, ...params: Param[]) => checked(() => statement(sql).all(...params) as T[]),
+    transaction: <T>(fn: () => T): T => checked(() => db.transaction(fn).immediate()),
     get executed() {
       return executed;
     },

@@ -20,6 +20,7 @@ import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { createSqliteSubscriptions, createSqliteWatches } from "./sqlite-subscriptions.js";
 import { createSqliteVotes } from "./sqlite-votes.js";
 import { createSql, settle, type Sql } from "./sql.js";
+import { checkStoreFile, damagedFileFix, markStoreFile } from "./store-marker.js";
 
 /** How often expired rows (cache, seen papers, event ids, old deliveries) are deleted. */
 const PURGE_EVERY_MS = 60 * 60_000;
@@ -30,12 +31,13 @@ export interface SqliteStoreOptions {
   readonly displayUrl: string;
   readonly owner: string;
   readonly log: Logger;
+  /** Create an empty store even where the marker says a store file lived (STORE_ALLOW_FRESH=1). */
+  readonly allowFresh?: boolean;
 }
 
 /** The hint every open failure ends with: what to do about the file. */
 function fixFor(path: string, reason: string): string {
-  if (/not a database|malformed|corrupt/i.test(reason))
-    return `the file is damaged: restore it from a backup, or move it aside (mv ${path} ${path}.broken) to start with an empty store`;
+  if (/not a database|malformed|corrupt/i.test(reason)) return damagedFileFix(path);
   if (/readonly|read-only|permission|EACCES|EROFS/i.test(reason))
     return `paperboy needs to write ${path} and its directory: fix their permissions or point STORE_URL at a writable place`;
   let writableDir = true;
@@ -54,6 +56,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   const memory = options.path === ":memory:";
   const path = memory ? ":memory:" : resolve(process.cwd(), options.path);
   let db: Database.Database;
+  if (!memory) checkStoreFile(path, displayUrl, options.allowFresh === true, log);
+  const fresh = !memory && !existsSync(path);
   try {
     if (!memory) mkdirSync(dirname(path), { recursive: true });
     // A second process holding the write lock makes a statement wait (and, better-sqlite3 being synchronous, the
@@ -70,7 +74,12 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
       cause: error,
     });
   }
-  const sql = createSql(db, displayUrl);
+  if (!memory) markStoreFile(path, fresh, log);
+  const sql = createSql(
+    db,
+    displayUrl,
+    memory ? undefined : (reason) => `${reason}; ${damagedFileFix(path)}`,
+  );
   // In WAL mode a deleted file takes writes silently (and loses them): the write probe compares the inode.
   const inode = memory ? undefined : statSync(path).ino;
   const version = Number(

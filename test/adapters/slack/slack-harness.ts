@@ -73,6 +73,17 @@ export interface SignedOptions {
   secret?: string;
 }
 
+let sends = 0;
+
+/**
+ * Slack signs every delivery when it sends it, redeliveries included, and paperboy refuses an exact replay. Two sends
+ * of one body in the same second would be byte-identical, so each default timestamp steps one more second back
+ * (at most two minutes, well inside the 5-minute window).
+ */
+function sendTimestamp(): number {
+  return Math.floor(Date.now() / 1000) - (sends++ % 120);
+}
+
 /** POSTs a signed request the way Slack does (exact Content-Type, v0 HMAC over the raw body). */
 export async function postSigned(
   url: string,
@@ -80,7 +91,7 @@ export async function postSigned(
   contentType: string,
   opts: SignedOptions = {},
 ): Promise<Response> {
-  const ts = opts.ts ?? Math.floor(Date.now() / 1000);
+  const ts = opts.ts ?? sendTimestamp();
   return fetch(url, {
     method: "POST",
     headers: {
