@@ -62,7 +62,7 @@ function hfFailure(error: unknown, timeoutMs: number): string {
       case "malformed":
         return "Hugging Face sent an answer paperboy could not read";
       case "too-large":
-        return `Hugging Face sent more than paperboy accepts (${http.reason})`;
+        return `Hugging Face ${http.reason}`;
       case "network": // unreachable: the error's own message names the URL and the reason
       case "aborted":
         break;
