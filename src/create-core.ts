@@ -25,6 +25,7 @@ import { createReactionIntake } from "./votes/reaction-intake.js";
 import { createVoteService, type VoteService } from "./votes/vote-service.js";
 import { channelVoteEmoji } from "./subscriptions/subscription-store.js";
 import { createWatchPoller, type WatchPoller } from "./watches/watch-poller.js";
+import { createPaperUpdates, observingSources, type PaperUpdates } from "./updates/paper-updates.js";
 import { createHomeView } from "./votes/home-view.js";
 import type { Paperboy } from "./paperboy.js";
 import { createPlatformRegistry, type PlatformRegistry } from "./platform/platform-registry.js";
@@ -69,6 +70,7 @@ export interface Core {
   readonly queue: WorkQueue;
   readonly schedules: Schedules;
   readonly watchPoller: WatchPoller;
+  readonly updates: PaperUpdates;
   /** Loads the archive, resumes deliveries a crash left open, schedules every group, posts what was missed. */
   start(): Promise<{ readonly groups: number; readonly caughtUp: number; readonly resumed: number }>;
   /** Stops scheduling new runs and waits (bounded) for the ones in flight. */
@@ -129,20 +131,31 @@ export function createCore(deps: CoreDeps): Core {
     onRecorded: (ref) => {
       votes.recorded(ref);
     },
+    onPosted: (posted) => updates.follow(posted),
   });
+  const updates = createPaperUpdates({
+    store: store.updates,
+    subscriptions: store.subscriptions,
+    hf,
+    deliverer,
+    now,
+    log,
+  });
+  // Digests, watches, /papers today|week|month and catch-ups show every list they fetch to the update check.
+  const observed = observingSources(hf, arxiv, updates);
 
   const voteCommands = createVoteCommands({
     votes,
     papers: archive,
-    trending: (since) => trendingSince({ hf, archive }, since, now()),
+    trending: (since) => trendingSince({ hf: observed.hf, archive }, since, now()),
     now,
   });
   const scheduler = deps.scheduler ?? createNodeCronScheduler({ log });
   const queue =
     deps.queue ?? createLocalQueue({ concurrency: deps.deliveryConcurrency ?? DEFAULT_CONCURRENCY, log });
   const digestJob = createDigestJob({
-    hf,
-    arxiv,
+    hf: observed.hf,
+    arxiv: observed.arxiv,
     digestState: store.digest,
     votes: store.votes,
     archive,
@@ -151,7 +164,14 @@ export function createCore(deps: CoreDeps): Core {
     now,
     log,
   });
-  const watchPoller = createWatchPoller({ watches: store.watches, hf, deliverer, now, log, archive });
+  const watchPoller = createWatchPoller({
+    watches: store.watches,
+    hf: observed.hf,
+    deliverer,
+    now,
+    log,
+    archive,
+  });
   const schedules = createSchedules({
     scheduler,
     subscriptions: store.subscriptions,
@@ -176,7 +196,7 @@ export function createCore(deps: CoreDeps): Core {
   const home = createHomeView({ subscriptions: store.subscriptions, votes, papers: archive, now });
 
   const onDemand = createOnDemand({
-    hf,
+    hf: observed.hf,
     archive,
     tally: (channel, ids) => votes.tally(channel, ids),
     deliverer,
@@ -231,6 +251,7 @@ export function createCore(deps: CoreDeps): Core {
     queue,
     schedules,
     watchPoller,
+    updates,
     async start() {
       const loaded = await archive.load();
       log.info({ papers: loaded }, "archive loaded");
@@ -242,6 +263,7 @@ export function createCore(deps: CoreDeps): Core {
           deliverer,
           digestJob,
           watchPoller,
+          updates,
           scheduler,
           now,
           log,

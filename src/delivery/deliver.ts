@@ -24,7 +24,7 @@ import {
   type DeliveryRecord,
   type DeliveryStore,
 } from "./delivery-store.js";
-import { notConnected, postMessages } from "./post-messages.js";
+import { notConnected, postMessages, type PostContext } from "./post-messages.js";
 
 export interface DelivererDeps {
   readonly deliveries: DeliveryStore;
@@ -37,6 +37,8 @@ export interface DelivererDeps {
   readonly log: Logger;
   /** Told each time a message is recorded as paperboy's, so reactions held for it are applied. */
   readonly onRecorded?: (ref: MessageRef) => void;
+  /** Told which papers a delivery posted where, before it finishes (thread updates follow them). */
+  readonly onPosted?: PostContext["onPosted"];
 }
 
 /** "d" + 16 hex: derived from the ledger key and the claim, short enough for Discord's 25-character nonce. */
@@ -111,7 +113,7 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
     const platform = deps.platform(request.channel);
     if (!platform) return Promise.resolve(notConnected(request.channel));
     return postMessages(
-      { deliveries, platform, now, log, onRecorded: deps.onRecorded },
+      { deliveries, platform, now, log, onRecorded: deps.onRecorded, onPosted: deps.onPosted },
       request,
       record,
       token,

@@ -3,8 +3,8 @@ import type { PaperId } from "../papers/paper.js";
 import type { Layout } from "../platform/chat-platform.js";
 import type { MessageRef } from "../platform/channel-ref.js";
 
-/** Why the bot posted a message: a digest, a shared paper, a watch alert, a search answer. */
-export type PostKind = "digest" | "share" | "alert" | "search";
+/** Why the bot posted a message: a digest, a shared paper, a watch alert, a search answer, a thread update. */
+export type PostKind = "digest" | "share" | "alert" | "search" | "update";
 
 /** One message the bot posted, as the vote service needs it. */
 export interface PostRecord {

@@ -19,6 +19,8 @@ import { SCHEMA, SCHEMA_VERSION } from "./sqlite-schema.js";
 import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { createSqliteSubscriptions, createSqliteWatches } from "./sqlite-subscriptions.js";
 import { createSqliteVotes } from "./sqlite-votes.js";
+import { createSqliteUpdates } from "./sqlite-updates.js";
+import { FOLLOW_WINDOW_MS } from "../../updates/paper-update.js";
 import { createSql, settle, type Sql } from "./sql.js";
 
 /** How often expired rows (cache, seen papers, event ids, old deliveries) are deleted. */
@@ -116,6 +118,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
         sql.run(`DELETE FROM seen WHERE expires <= ?`, now);
         sql.run(`DELETE FROM events WHERE expires <= ?`, now);
         sql.run(`DELETE FROM deliveries WHERE expires <= ? AND state NOT IN ('claimed','posting')`, now);
+        sql.run(`DELETE FROM followed WHERE at < ?`, now - 2 * FOLLOW_WINDOW_MS);
+        sql.run(`DELETE FROM paper_updates WHERE at < ?`, now - 2 * FOLLOW_WINDOW_MS);
       });
     } catch (error) {
       log.warn(
@@ -136,6 +140,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     votes,
     digest: votes,
     papers,
+    updates: createSqliteUpdates(sql),
     events: {
       claim: (id, ttlMs) =>
         settle(() => {

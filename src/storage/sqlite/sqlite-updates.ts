@@ -1,0 +1,192 @@
+// Thread updates on SQLite: following, observing and taking updates, each one transaction.
+import type { PaperId } from "../../papers/paper.js";
+import { channelKey, parseChannelKey, type ChannelRef } from "../../platform/channel-ref.js";
+import {
+  eventId,
+  type PaperPlace,
+  type PendingUpdate,
+  type UpdateEvent,
+  type UpdateStore,
+} from "../../updates/paper-update.js";
+import { settle, type Sql } from "./sql.js";
+
+interface FollowedRow {
+  channel: string;
+  code: number;
+  upvotes: number;
+  version: number;
+  milestone: number;
+}
+
+/** The events a list's signals make of one followed paper's last seen state, and the state to keep. */
+export function eventsFor(
+  seen: {
+    readonly code: boolean;
+    readonly upvotes: number;
+    readonly version: number;
+    readonly milestone: number;
+  },
+  signals: { readonly repo?: string; readonly upvotes: number; readonly version: number },
+): { events: UpdateEvent[]; code: boolean; upvotes: number; version: number } {
+  const events: UpdateEvent[] = [];
+  if (signals.repo !== undefined && !seen.code) events.push({ kind: "code", repo: signals.repo });
+  if (signals.upvotes >= seen.milestone && seen.upvotes < seen.milestone)
+    events.push({ kind: "upvotes", milestone: seen.milestone });
+  // An unknown baseline version (0) learns the first version seen; only a later one is news.
+  if (seen.version > 0 && signals.version > seen.version)
+    events.push({ kind: "version", version: signals.version });
+  return {
+    events,
+    code: seen.code || signals.repo !== undefined,
+    upvotes: Math.max(seen.upvotes, signals.upvotes),
+    version: Math.max(seen.version, signals.version),
+  };
+}
+
+export function createSqliteUpdates(sql: Sql): UpdateStore {
+  return {
+    // One set-based statement per call: a digest's papers are followed as it finishes.
+    follow: (papers) =>
+      settle(() => {
+        if (papers.length === 0) return;
+        sql.run(
+          `INSERT INTO followed(paper, channel, place, code, upvotes, version, milestone, week, at)
+           SELECT j.value->>'p', j.value->>'c', j.value->>'pl', j.value->>'k', j.value->>'u', j.value->>'v',
+             j.value->>'m', j.value->>'w', j.value->>'a'
+           FROM json_each(?) j WHERE true ON CONFLICT(paper, channel) DO NOTHING`,
+          JSON.stringify(
+            papers.map((f) => {
+              const place: PaperPlace = {
+                channel: f.channel,
+                paper: f.paper,
+                title: f.title,
+                message: f.message,
+                head: f.head,
+                slot: f.slot,
+                layout: f.layout,
+                postedAt: f.postedAt,
+              };
+              return {
+                p: f.paper,
+                c: channelKey(f.channel),
+                pl: JSON.stringify(place),
+                k: f.hasCode ? 1 : 0,
+                u: Math.max(0, Math.floor(f.upvotes)),
+                v: Math.max(0, Math.floor(f.version)),
+                m: Math.max(0, Math.floor(f.milestone)),
+                w: f.week ?? null,
+                a: f.postedAt,
+              };
+            }),
+          ),
+        );
+      }),
+
+    observe: (signals, since, at) =>
+      settle(() =>
+        sql.transaction(() => {
+          let added = 0;
+          for (const s of signals) {
+            const rows = sql.all<FollowedRow>(
+              `SELECT channel, code, upvotes, version, milestone FROM followed WHERE paper=? AND at >= ?`,
+              s.id,
+              since,
+            );
+            for (const row of rows) {
+              const next = eventsFor({ ...row, code: row.code === 1 }, s);
+              if (
+                next.code !== (row.code === 1) ||
+                next.upvotes !== row.upvotes ||
+                next.version !== row.version
+              )
+                sql.run(
+                  `UPDATE followed SET code=?, upvotes=?, version=? WHERE paper=? AND channel=?`,
+                  next.code ? 1 : 0,
+                  next.upvotes,
+                  next.version,
+                  s.id,
+                  row.channel,
+                );
+              for (const event of next.events)
+                added += sql.run(
+                  `INSERT INTO paper_updates(channel, paper, event, doc, at) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT(channel, paper, event) DO NOTHING`,
+                  row.channel,
+                  s.id,
+                  eventId(event),
+                  JSON.stringify(event),
+                  at,
+                ).changes;
+            }
+          }
+          return added;
+        }),
+      ),
+
+    weeks: (since) =>
+      settle(() =>
+        sql
+          .all<{ week: string }>(
+            `SELECT DISTINCT week FROM followed WHERE at >= ? AND week IS NOT NULL ORDER BY week`,
+            since,
+          )
+          .map((r) => r.week),
+      ),
+
+    pendingChannels: () =>
+      settle(() =>
+        sql
+          .all<{ channel: string }>(`SELECT DISTINCT channel FROM paper_updates`)
+          .flatMap((r) => parseChannelKey(r.channel) ?? []),
+      ),
+
+    take: (channel: ChannelRef, key: string) =>
+      settle(() =>
+        sql.transaction(() => {
+          const ch = channelKey(channel);
+          const rows = sql.all<{
+            paper: PaperId;
+            event: string;
+            doc: string;
+            at: number;
+            taken: string | null;
+            place: string | null;
+            state: string | null;
+          }>(
+            `SELECT u.paper, u.event, u.doc, u.at, u.taken, f.place, d.state FROM paper_updates u
+             LEFT JOIN followed f ON f.paper = u.paper AND f.channel = u.channel
+             LEFT JOIN deliveries d ON d.key = u.taken
+             WHERE u.channel=? ORDER BY u.at, u.paper, u.event`,
+            ch,
+          );
+          const taken: PendingUpdate[] = [];
+          for (const r of rows) {
+            const free = r.taken === null || r.taken === key || r.state === null;
+            if (free && r.place !== null) {
+              if (r.taken !== key)
+                sql.run(
+                  `UPDATE paper_updates SET taken=? WHERE channel=? AND paper=? AND event=?`,
+                  key,
+                  ch,
+                  r.paper,
+                  r.event,
+                );
+              taken.push({
+                place: JSON.parse(r.place) as PaperPlace,
+                event: JSON.parse(r.doc) as UpdateEvent,
+                at: r.at,
+              });
+            } else if (r.place === null || (r.state !== "claimed" && r.state !== "posting"))
+              // Replied to by a finished delivery (or no longer followed): done.
+              sql.run(
+                `DELETE FROM paper_updates WHERE channel=? AND paper=? AND event=?`,
+                ch,
+                r.paper,
+                r.event,
+              );
+          }
+          return taken;
+        }),
+      ),
+  };
+}
