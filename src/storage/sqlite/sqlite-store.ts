@@ -20,7 +20,6 @@ import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { createSqliteSubscriptions, createSqliteWatches } from "./sqlite-subscriptions.js";
 import { createSqliteVotes } from "./sqlite-votes.js";
 import { createSqliteUpdates } from "./sqlite-updates.js";
-import { FOLLOW_WINDOW_MS } from "../../updates/paper-update.js";
 import { createSql, settle, type Sql } from "./sql.js";
 
 /** How often expired rows (cache, seen papers, event ids, old deliveries) are deleted. */
@@ -118,8 +117,6 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
         sql.run(`DELETE FROM seen WHERE expires <= ?`, now);
         sql.run(`DELETE FROM events WHERE expires <= ?`, now);
         sql.run(`DELETE FROM deliveries WHERE expires <= ? AND state NOT IN ('claimed','posting')`, now);
-        sql.run(`DELETE FROM followed WHERE at < ?`, now - 2 * FOLLOW_WINDOW_MS);
-        sql.run(`DELETE FROM paper_updates WHERE at < ?`, now - 2 * FOLLOW_WINDOW_MS);
       });
     } catch (error) {
       log.warn(

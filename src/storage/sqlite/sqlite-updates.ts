@@ -3,6 +3,7 @@ import type { PaperId } from "../../papers/paper.js";
 import { channelKey, parseChannelKey, type ChannelRef } from "../../platform/channel-ref.js";
 import {
   eventId,
+  FOLLOW_WINDOW_MS,
   type PaperPlace,
   type PendingUpdate,
   type UpdateEvent,
@@ -85,6 +86,9 @@ export function createSqliteUpdates(sql: Sql): UpdateStore {
     observe: (signals, since, at) =>
       settle(() =>
         sql.transaction(() => {
+          // Papers followed for twice the window are forgotten here, on the caller's clock (as Redis expires them).
+          sql.run(`DELETE FROM followed WHERE at < ?`, since - FOLLOW_WINDOW_MS);
+          sql.run(`DELETE FROM paper_updates WHERE at < ?`, since - FOLLOW_WINDOW_MS);
           let added = 0;
           for (const s of signals) {
             const rows = sql.all<FollowedRow>(
