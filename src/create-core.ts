@@ -133,29 +133,22 @@ export function createCore(deps: CoreDeps): Core {
     },
     onPosted: (posted) => updates.follow(posted),
   });
-  const updates = createPaperUpdates({
-    store: store.updates,
-    subscriptions: store.subscriptions,
-    hf,
-    deliverer,
-    now,
-    log,
-  });
+  const updates = createPaperUpdates({ store, hf, deliverer, now, log });
   // Digests, watches, /papers today|week|month and catch-ups show every list they fetch to the update check.
-  const observed = observingSources(hf, arxiv, updates);
+  const { hf: seenHf, arxiv: seenArxiv } = observingSources(hf, arxiv, updates);
 
   const voteCommands = createVoteCommands({
     votes,
     papers: archive,
-    trending: (since) => trendingSince({ hf: observed.hf, archive }, since, now()),
+    trending: (since) => trendingSince({ hf: seenHf, archive }, since, now()),
     now,
   });
   const scheduler = deps.scheduler ?? createNodeCronScheduler({ log });
   const queue =
     deps.queue ?? createLocalQueue({ concurrency: deps.deliveryConcurrency ?? DEFAULT_CONCURRENCY, log });
   const digestJob = createDigestJob({
-    hf: observed.hf,
-    arxiv: observed.arxiv,
+    hf: seenHf,
+    arxiv: seenArxiv,
     digestState: store.digest,
     votes: store.votes,
     archive,
@@ -164,14 +157,7 @@ export function createCore(deps: CoreDeps): Core {
     now,
     log,
   });
-  const watchPoller = createWatchPoller({
-    watches: store.watches,
-    hf: observed.hf,
-    deliverer,
-    now,
-    log,
-    archive,
-  });
+  const watchPoller = createWatchPoller({ watches: store.watches, hf: seenHf, deliverer, now, log, archive });
   const schedules = createSchedules({
     scheduler,
     subscriptions: store.subscriptions,
@@ -196,7 +182,7 @@ export function createCore(deps: CoreDeps): Core {
   const home = createHomeView({ subscriptions: store.subscriptions, votes, papers: archive, now });
 
   const onDemand = createOnDemand({
-    hf: observed.hf,
+    hf: seenHf,
     archive,
     tally: (channel, ids) => votes.tally(channel, ids),
     deliverer,

@@ -16,8 +16,11 @@ import { FOLLOW_WINDOW_MS, signalsOf, type FollowedPaper, type UpdateStore } fro
 const HOUR_MS = 60 * 60_000;
 
 export interface PaperUpdatesDeps {
-  readonly store: UpdateStore;
-  readonly subscriptions: Pick<SubscriptionStore, "forChannel">;
+  /** The store's update operations, and the subscriptions that carry each channel's setting. */
+  readonly store: {
+    readonly updates: UpdateStore;
+    readonly subscriptions: Pick<SubscriptionStore, "forChannel">;
+  };
   /** The week lists that show followed papers again (the same cached requests weekly digests make). */
   readonly hf: Pick<HuggingFaceSource, "week">;
   readonly deliverer: Pick<Deliverer, "deliver">;
@@ -42,7 +45,9 @@ export function updateKey(channel: ChannelRef, at: Date): string {
 const errText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createPaperUpdates(deps: PaperUpdatesDeps): PaperUpdates {
-  const { store, log, now } = deps;
+  const { log, now } = deps;
+  const store = deps.store.updates;
+  const forChannel = (channel: ChannelRef) => deps.store.subscriptions.forChannel(channel);
   const observed = new WeakSet<readonly Paper[]>();
 
   async function observe(result: Pick<SourceResult, "papers" | "stale">): Promise<void> {
@@ -62,7 +67,7 @@ export function createPaperUpdates(deps: PaperUpdatesDeps): PaperUpdates {
   async function deliver(channel: ChannelRef): Promise<DeliveryResult> {
     const key = updateKey(channel, now());
     return deps.deliverer.deliver({ key, channel }, async () => {
-      const setting = channelUpdates(await deps.subscriptions.forChannel(channel));
+      const setting = channelUpdates(await forChannel(channel));
       const updates = await store.take(channel, key);
       const thread = replyThread(updates);
       if (updates.length === 0 || thread === undefined) return { none: "skip", reason: "no updates" };
@@ -88,7 +93,7 @@ export function createPaperUpdates(deps: PaperUpdatesDeps): PaperUpdates {
     async follow(posted) {
       if (posted.kind === "update" || posted.kind === "search" || posted.papers.length === 0) return;
       try {
-        const setting = channelUpdates(await deps.subscriptions.forChannel(posted.channel));
+        const setting = channelUpdates(await forChannel(posted.channel));
         if (!setting.on) return;
         const at = now().getTime();
         const papers = posted.papers.map(({ paper, message, slot }): FollowedPaper => ({
