@@ -112,7 +112,7 @@ export function createDiscordChatPlatform(deps: {
         ...(content !== undefined ? { content } : {}),
         embeds,
         components: payload.components,
-        allowedMentions: { parse: [], repliedUser: false },
+        allowedMentions: message.replyTo !== undefined ? { parse: [], repliedUser: false } : { parse: [] },
         nonce: nonceFor(handle),
         enforceNonce: true,
         // A paper's update replies to the message that showed it (message_reference): Send Messages and Read Message

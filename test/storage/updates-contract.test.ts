@@ -143,7 +143,7 @@ describe.each(engines)("thread updates on the $name store", (engine) => {
 
   it("GIVEN papers followed long ago THEN observe ignores them; weeks lists the weeks of papers followed since", async () => {
     await store.updates.follow([
-      followed(c1, p1, { postedAt: T0 - 30 * DAY, week: "2026-W20" }),
+      followed(c1, p1, { postedAt: T0 - 20 * DAY, week: "2026-W20" }),
       followed(c1, p2, { week: "2026-W24" }),
     ]);
     expect(await store.updates.observe([signals(p1, { repo: "a/b" })], T0 - 14 * DAY, T0)).toBe(0);
