@@ -25,6 +25,7 @@ import {
   type DeliveryStore,
 } from "./delivery-store.js";
 import { notConnected, postMessages, type PostContext } from "./post-messages.js";
+import type { Subscription } from "../subscriptions/subscription.js";
 
 export interface DelivererDeps {
   readonly deliveries: DeliveryStore;
@@ -109,11 +110,13 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
     token: string,
     composition: Composition,
     resumed: boolean,
+    subscription: Subscription | undefined,
   ): Promise<DeliveryResult> {
     const platform = deps.platform(request.channel);
     if (!platform) return Promise.resolve(notConnected(request.channel));
+    const { onRecorded, onPosted } = deps;
     return postMessages(
-      { deliveries, platform, now, log, onRecorded: deps.onRecorded, onPosted: deps.onPosted },
+      { deliveries, platform, now, log, onRecorded, onPosted, subscription },
       request,
       record,
       token,
@@ -132,7 +135,7 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
       const { answer, token } = acquired;
       const record = answer.record;
       if (record.plan !== undefined)
-        return await post(request, record, token, await recompose(record.plan), true);
+        return await post(request, record, token, await recompose(record.plan), true, answer.subscription);
       if (compose === undefined) {
         // Resumed without a plan: it never reached "posting", so nothing was sent.
         await deliveries.release(request.key, token);
@@ -162,7 +165,7 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
         );
         return { status: "empty", reason: composition.reason };
       }
-      return await post(request, record, token, composition, false);
+      return await post(request, record, token, composition, false, answer.subscription);
     } catch (error) {
       if (error instanceof UnrecordedError) {
         log.error(

@@ -11,6 +11,7 @@ import { emojiFromUnicode, keycap, type Emoji } from "../platform/emoji.js";
 import type { Paper } from "../papers/paper.js";
 import type { Layout } from "../platform/chat-platform.js";
 import type { PostKind } from "../votes/post-store.js";
+import type { Subscription } from "../subscriptions/subscription.js";
 import { UnrecordedError, type Composition, type DeliveryRequest, type DeliveryResult } from "./delivery.js";
 import type { DeliveryPlan, DeliveryRecord, DeliveryStore, FinishEffects } from "./delivery-store.js";
 
@@ -25,6 +26,8 @@ export interface PostedPapers {
   /** The delivery's first message (compact digest, cards header, shared card). */
   readonly head: string;
   readonly papers: readonly { readonly paper: Paper; readonly message: string; readonly slot: number }[];
+  /** The subscription a scheduled digest was delivered for (read with its claim). */
+  readonly subscription?: Subscription;
 }
 
 export interface PostContext {
@@ -35,6 +38,8 @@ export interface PostContext {
   readonly onRecorded?: ((ref: MessageRef) => void) | undefined;
   /** Told before a delivery that posted papers finishes (again after a crash: it must be idempotent). */
   readonly onPosted?: ((posted: PostedPapers) => Promise<void>) | undefined;
+  /** The delivery's subscription, when it is a scheduled digest. */
+  readonly subscription?: Subscription | undefined;
 }
 
 /** The keycaps a compact digest's message seeds: one per paper slot it really showed. */
@@ -214,7 +219,10 @@ export async function postMessages(
   }
   await posting.settled();
   const shown = composed.shown;
-  await ctx.onPosted?.(postedPapers(request.channel, plan, posting.sent, composition));
+  if (ctx.onPosted) {
+    const posted = postedPapers(request.channel, plan, posting.sent, composition);
+    await ctx.onPosted(ctx.subscription ? { ...posted, subscription: ctx.subscription } : posted);
+  }
   const finished = await ctx.deliveries
     .finish(
       request.key,

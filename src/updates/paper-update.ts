@@ -53,6 +53,12 @@ export interface FollowedPaper extends PaperPlace {
   readonly week?: string;
 }
 
+/** The place part of a followed paper (what a reply needs), as the stores keep it. */
+export function placeOf(f: FollowedPaper): PaperPlace {
+  const { channel, paper, title, message, head, slot, layout, postedAt } = f;
+  return { channel, paper, title, message, head, slot, layout, postedAt };
+}
+
 /** What happened to a followed paper: "code" (with the repo), "upvotes" (the milestone), "version" (the number). */
 export type UpdateEvent =
   | { readonly kind: "code"; readonly repo: string }

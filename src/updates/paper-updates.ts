@@ -93,7 +93,10 @@ export function createPaperUpdates(deps: PaperUpdatesDeps): PaperUpdates {
     async follow(posted) {
       if (posted.kind === "update" || posted.kind === "search" || posted.papers.length === 0) return;
       try {
-        const setting = channelUpdates(await forChannel(posted.channel));
+        // A scheduled digest's own subscription decides (read with its claim); other posts ask the channel's.
+        const setting = channelUpdates(
+          posted.subscription ? [posted.subscription] : await forChannel(posted.channel),
+        );
         if (!setting.on) return;
         const at = now().getTime();
         const papers = posted.papers.map(({ paper, message, slot }): FollowedPaper => ({

@@ -2,7 +2,7 @@
 // per channel a hash of waiting updates and one of the deliveries that took them; one script per operation.
 import { channelKey, parseChannelKey } from "../../platform/channel-ref.js";
 import type { PaperPlace, PendingUpdate, UpdateEvent, UpdateStore } from "../../updates/paper-update.js";
-import { FOLLOW_WINDOW_MS } from "../../updates/paper-update.js";
+import { FOLLOW_WINDOW_MS, placeOf } from "../../updates/paper-update.js";
 import { list, type RedisConnection } from "./redis-connection.js";
 
 export function createRedisUpdates(redis: RedisConnection): UpdateStore {
@@ -12,29 +12,17 @@ export function createRedisUpdates(redis: RedisConnection): UpdateStore {
       if (papers.length === 0) return;
       await redis.script("UPD_FOLLOW", [
         2 * FOLLOW_WINDOW_MS,
-        ...papers.flatMap((f) => {
-          const place: PaperPlace = {
-            channel: f.channel,
-            paper: f.paper,
-            title: f.title,
-            message: f.message,
-            head: f.head,
-            slot: f.slot,
-            layout: f.layout,
-            postedAt: f.postedAt,
-          };
-          return [
-            f.paper,
-            channelKey(f.channel),
-            JSON.stringify(place),
-            f.hasCode ? 1 : 0,
-            Math.max(0, Math.floor(f.upvotes)),
-            Math.max(0, Math.floor(f.version)),
-            Math.max(0, Math.floor(f.milestone)),
-            f.week ?? "",
-            f.postedAt,
-          ];
-        }),
+        ...papers.flatMap((f) => [
+          f.paper,
+          channelKey(f.channel),
+          JSON.stringify(placeOf(f)),
+          f.hasCode ? 1 : 0,
+          Math.max(0, Math.floor(f.upvotes)),
+          Math.max(0, Math.floor(f.version)),
+          Math.max(0, Math.floor(f.milestone)),
+          f.week ?? "",
+          f.postedAt,
+        ]),
       ]);
     },
 

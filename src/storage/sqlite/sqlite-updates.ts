@@ -4,12 +4,14 @@ import { channelKey, parseChannelKey, type ChannelRef } from "../../platform/cha
 import {
   eventId,
   FOLLOW_WINDOW_MS,
+  type FollowedPaper,
+  placeOf,
   type PaperPlace,
   type PendingUpdate,
   type UpdateEvent,
   type UpdateStore,
 } from "../../updates/paper-update.js";
-import { settle, type Sql } from "./sql.js";
+import { createBatcher, settle, type Sql } from "./sql.js";
 
 interface FollowedRow {
   channel: string;
@@ -44,44 +46,35 @@ export function eventsFor(
   };
 }
 
-export function createSqliteUpdates(sql: Sql): UpdateStore {
+/** A followed paper as the JSON fields the set-based insert reads. */
+function followRow(f: FollowedPaper): Record<string, string | number | null> {
   return {
-    // One set-based statement per call: a digest's papers are followed as it finishes.
-    follow: (papers) =>
-      settle(() => {
-        if (papers.length === 0) return;
-        sql.run(
-          `INSERT INTO followed(paper, channel, place, code, upvotes, version, milestone, week, at)
-           SELECT j.value->>'p', j.value->>'c', j.value->>'pl', j.value->>'k', j.value->>'u', j.value->>'v',
-             j.value->>'m', j.value->>'w', j.value->>'a'
-           FROM json_each(?) j WHERE true ON CONFLICT(paper, channel) DO NOTHING`,
-          JSON.stringify(
-            papers.map((f) => {
-              const place: PaperPlace = {
-                channel: f.channel,
-                paper: f.paper,
-                title: f.title,
-                message: f.message,
-                head: f.head,
-                slot: f.slot,
-                layout: f.layout,
-                postedAt: f.postedAt,
-              };
-              return {
-                p: f.paper,
-                c: channelKey(f.channel),
-                pl: JSON.stringify(place),
-                k: f.hasCode ? 1 : 0,
-                u: Math.max(0, Math.floor(f.upvotes)),
-                v: Math.max(0, Math.floor(f.version)),
-                m: Math.max(0, Math.floor(f.milestone)),
-                w: f.week ?? null,
-                a: f.postedAt,
-              };
-            }),
-          ),
-        );
-      }),
+    p: f.paper,
+    c: channelKey(f.channel),
+    pl: JSON.stringify(placeOf(f)),
+    k: f.hasCode ? 1 : 0,
+    u: Math.max(0, Math.floor(f.upvotes)),
+    v: Math.max(0, Math.floor(f.version)),
+    m: Math.max(0, Math.floor(f.milestone)),
+    w: f.week ?? null,
+    a: f.postedAt,
+  };
+}
+
+export function createSqliteUpdates(sql: Sql): UpdateStore {
+  const followBatch = createBatcher(sql, (items: readonly (readonly FollowedPaper[])[]) => {
+    sql.run(
+      `INSERT INTO followed(paper, channel, place, code, upvotes, version, milestone, week, at)
+       SELECT j.value->>'p', j.value->>'c', j.value->>'pl', j.value->>'k', j.value->>'u', j.value->>'v',
+         j.value->>'m', j.value->>'w', j.value->>'a'
+       FROM json_each(?) j WHERE true ON CONFLICT(paper, channel) DO NOTHING`,
+      JSON.stringify(items.flat().map(followRow)),
+    );
+    return items.map(() => undefined);
+  });
+  return {
+    // One set-based statement per tick: the papers of every delivery finishing in it are followed together.
+    follow: (papers) => (papers.length === 0 ? Promise.resolve() : followBatch(papers)),
 
     observe: (signals, since, at) =>
       settle(() =>
