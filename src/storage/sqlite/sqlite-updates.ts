@@ -46,28 +46,29 @@ export function eventsFor(
   };
 }
 
-/** A followed paper as the JSON fields the set-based insert reads. */
-function followRow(f: FollowedPaper): Record<string, string | number | null> {
-  return {
-    p: f.paper,
-    c: channelKey(f.channel),
-    pl: JSON.stringify(placeOf(f)),
-    k: f.hasCode ? 1 : 0,
-    u: Math.max(0, Math.floor(f.upvotes)),
-    v: Math.max(0, Math.floor(f.version)),
-    m: Math.max(0, Math.floor(f.milestone)),
-    w: f.week ?? null,
-    a: f.postedAt,
-  };
+/** A followed paper as the positional JSON row the set-based insert reads. */
+function followRow(f: FollowedPaper): readonly (string | number | PaperPlace | null)[] {
+  return [
+    f.paper,
+    channelKey(f.channel),
+    placeOf(f),
+    f.hasCode ? 1 : 0,
+    Math.max(0, Math.floor(f.upvotes)),
+    Math.max(0, Math.floor(f.version)),
+    Math.max(0, Math.floor(f.milestone)),
+    f.week ?? null,
+    f.postedAt,
+  ];
 }
 
 export function createSqliteUpdates(sql: Sql): UpdateStore {
   const followBatch = createBatcher(sql, (items: readonly (readonly FollowedPaper[])[]) => {
+    // jsonb_each: each row's fields are read from SQLite's binary JSON, not re-parsed from text per field.
     sql.run(
       `INSERT INTO followed(paper, channel, place, code, upvotes, version, milestone, week, at)
-       SELECT j.value->>'p', j.value->>'c', j.value->>'pl', j.value->>'k', j.value->>'u', j.value->>'v',
-         j.value->>'m', j.value->>'w', j.value->>'a'
-       FROM json_each(?) j WHERE true ON CONFLICT(paper, channel) DO NOTHING`,
+       SELECT j.value->>0, j.value->>1, json(j.value->2), j.value->>3, j.value->>4, j.value->>5, j.value->>6, j.value->>7,
+         j.value->>8
+       FROM jsonb_each(jsonb(?)) j WHERE true ON CONFLICT(paper, channel) DO NOTHING`,
       JSON.stringify(items.flat().map(followRow)),
     );
     return items.map(() => undefined);
