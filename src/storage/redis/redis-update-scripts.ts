@@ -26,13 +26,13 @@ return 1
 `;
 
 /**
- * observe: ARGV prefix, since, at, then per paper: id, repo ('' = none), upvotes, version. Mirrors eventsFor in
+ * observe: ARGV prefix, since, at, ttl ms, then per paper: id, repo ('' = none), upvotes, version. Mirrors eventsFor in
  * sqlite-updates.ts: code once, the milestone once, a version above a known one; the state keeps the newest.
  */
 export const UPD_OBSERVE = `${KEYS}
-local since, at = tonumber(ARGV[2]), ARGV[3]
+local since, at, ttl = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local added = 0
-for i = 4, #ARGV, 4 do
+for i = 5, #ARGV, 4 do
   local paper, repo, up, ver = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
   local states = redis.call('HGETALL', st(paper))
   for j = 1, #states, 2 do
@@ -55,6 +55,8 @@ for i = 4, #ARGV, 4 do
         if redis.call('HSETNX', ev(ch), paper .. ' ' .. e[1], at .. ' ' .. e[2]) == 1 then
           added = added + 1
           redis.call('SADD', P .. ':upd:pending', ch)
+          -- Updates never replied to (a channel gone for good) are forgotten with the papers they are about.
+          redis.call('PEXPIRE', ev(ch), ttl)
         end
       end
     end
@@ -83,6 +85,12 @@ for i = 1, #all, 2 do
     redis.call('HDEL', tk(ch), field)
   end
 end
-if redis.call('HLEN', ev(ch)) == 0 then redis.call('SREM', P .. ':upd:pending', ch) end
+if redis.call('HLEN', ev(ch)) == 0 then
+  redis.call('SREM', P .. ':upd:pending', ch)
+  redis.call('DEL', tk(ch))
+else
+  local left = redis.call('PTTL', ev(ch))
+  if left > 0 then redis.call('PEXPIRE', tk(ch), left) end
+end
 return out
 `;

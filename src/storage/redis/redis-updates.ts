@@ -31,6 +31,7 @@ export function createRedisUpdates(redis: RedisConnection): UpdateStore {
       const added = await redis.script("UPD_OBSERVE", [
         since,
         at,
+        2 * FOLLOW_WINDOW_MS,
         ...signals.flatMap((s) => [
           s.id,
           s.repo ?? "",

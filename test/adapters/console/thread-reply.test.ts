@@ -17,13 +17,7 @@ describe("a paper's update on the console", () => {
     });
     const core: Paperboy = createScriptedPaperboy();
     const adapter = createConsolePlatform(loadConfig({ STORE_URL: "memory://" }), {
-      core: {
-        ...core,
-        handleReaction: (event) => (
-          reactions.push(event),
-          Promise.resolve({ status: "ignored", reason: "test" })
-        ),
-      },
+      core,
       input: new PassThrough(),
       output,
     });
