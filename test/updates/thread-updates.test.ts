@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createFakePlatform, type FakePlatform, type SentMessage } from "../fakes/fake-platform.js";
 import {
   FIXTURES,
+  readFixture,
   RECORDED_BATCH,
   recordedJson,
   startPaperApiServer,
@@ -221,5 +222,26 @@ describe("thread updates on posted papers", () => {
     expect(
       replies().map((r) => [r.message.replyTo, /passed 50 upvotes/.test(r.message.fallbackText)]),
     ).toEqual([[card?.ref.id, true]]);
+  });
+
+  it("GIVEN an arXiv subscription's paper and a later listing with its v2 THEN the reply names the new version", async () => {
+    const day1 = await boot(NOW);
+    await day1.subscribe(`arxiv:cs.LG cron "${EVERY_DAY_1700}" layout cards`);
+    await day1.fire(EVERY_DAY_1700);
+    const card = channels.sent.find((s) => paperIdsOf(s).includes("2606.13677"));
+    expect(card).toBeDefined();
+    await day1.stop();
+    // The next day's listing (what the subscription fetches anyway) shows the paper at version 2.
+    const revised = readFixture(FIXTURES.arxiv).replace(
+      "<id>http://arxiv.org/abs/2606.13677v1</id>",
+      "<id>http://arxiv.org/abs/2606.13677v2</id>",
+    );
+    hf.respond("GET /api/query", { body: revised, headers: { "content-type": "application/atom+xml" } });
+    const day2 = await boot("2026-06-14T15:00:00Z");
+    await day2.fire(EVERY_DAY_1700);
+    await hourly(day2);
+    expect(replies().map((r) => [r.message.replyTo, r.message.fallbackText])).toEqual([
+      [card?.ref.id, expect.stringMatching(/^Update: .+ has a new arXiv version \(v2\)$/)],
+    ]);
   });
 });
