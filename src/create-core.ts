@@ -26,6 +26,7 @@ import { createReactionIntake } from "./votes/reaction-intake.js";
 import { createVoteService, type VoteService } from "./votes/vote-service.js";
 import { channelVoteEmoji } from "./subscriptions/subscription-store.js";
 import { createWatchPoller, type WatchPoller } from "./watches/watch-poller.js";
+import { createPaperUpdates, observingSources, type PaperUpdates } from "./updates/paper-updates.js";
 import { createHomeView } from "./votes/home-view.js";
 import { createLinkCards } from "./links/link-cards.js";
 import type { Paperboy } from "./paperboy.js";
@@ -75,6 +76,7 @@ export interface Core {
   readonly queue: WorkQueue;
   readonly schedules: Schedules;
   readonly watchPoller: WatchPoller;
+  readonly updates: PaperUpdates;
   /** Loads the archive, resumes deliveries a crash left open, schedules every group, posts what was missed. */
   start(): Promise<{ readonly groups: number; readonly caughtUp: number; readonly resumed: number }>;
   /** Stops scheduling new runs and waits (bounded) for the ones in flight. */
@@ -136,10 +138,14 @@ export function createCore(deps: CoreDeps): Core {
     onRecorded: (ref) => {
       votes.recorded(ref);
     },
+    onPosted: (posted) => updates.follow(posted),
   });
+  const updates = createPaperUpdates({ store, hf, deliverer, now, log });
+  // Digests, watches, /papers today|week|month and catch-ups show every list they fetch to the update check.
+  const { hf: seenHf, arxiv: seenArxiv } = observingSources(hf, arxiv, updates);
 
   const trendingFrom = (since: Date) => (signal: AbortSignal) =>
-    trendingSince({ hf, archive }, since, now(), signal);
+    trendingSince({ hf: seenHf, archive }, since, now(), signal);
   const voteCommands = createVoteCommands({
     votes,
     papers: archive,
@@ -152,8 +158,8 @@ export function createCore(deps: CoreDeps): Core {
   const queue =
     deps.queue ?? createLocalQueue({ concurrency: deps.deliveryConcurrency ?? DEFAULT_CONCURRENCY, log });
   const digestJob = createDigestJob({
-    hf,
-    arxiv,
+    hf: seenHf,
+    arxiv: seenArxiv,
     digestState: store.digest,
     votes: store.votes,
     archive,
@@ -162,7 +168,7 @@ export function createCore(deps: CoreDeps): Core {
     now,
     log,
   });
-  const watchPoller = createWatchPoller({ watches: store.watches, hf, deliverer, now, log, archive });
+  const watchPoller = createWatchPoller({ watches: store.watches, hf: seenHf, deliverer, now, log, archive });
   const schedules = createSchedules({
     scheduler,
     subscriptions: store.subscriptions,
@@ -187,7 +193,7 @@ export function createCore(deps: CoreDeps): Core {
   const home = createHomeView({ subscriptions: store.subscriptions, votes, papers: archive, now });
 
   const onDemand = createOnDemand({
-    hf,
+    hf: seenHf,
     archive,
     tally: (channel, ids) => votes.tally(channel, ids),
     deliverer,
@@ -250,6 +256,7 @@ export function createCore(deps: CoreDeps): Core {
     queue,
     schedules,
     watchPoller,
+    updates,
     async start() {
       const loaded = await archive.load();
       log.info({ papers: loaded }, "archive loaded");
@@ -261,6 +268,7 @@ export function createCore(deps: CoreDeps): Core {
           deliverer,
           digestJob,
           watchPoller,
+          updates,
           scheduler,
           now,
           log,

@@ -76,9 +76,13 @@ export function createConsolePlatform(
     send(channelRef, message, handle): Promise<SendOutcome> {
       counter += 1;
       const ref: MessageRef = { channel: channelRef, id: String(counter) };
+      // A thread reply (a paper's update) says which message it answers; it is not a digest to vote on.
+      if (message.replyTo !== undefined) write(`↳ in reply to message ${safeText(message.replyTo)}:`);
       write(renderText(message));
-      lastPosted = ref;
-      lastPostedIsCard = message.blocks.length === 1 && message.blocks[0]?.type === "paper";
+      if (message.replyTo === undefined) {
+        lastPosted = ref;
+        lastPostedIsCard = message.blocks.length === 1 && message.blocks[0]?.type === "paper";
+      }
       posted.set(handle.delivery, [...(posted.get(handle.delivery) ?? []), { index: handle.index, ref }]);
       return Promise.resolve({ status: "sent", message: { ref, slots: slotsOf(message) } });
     },

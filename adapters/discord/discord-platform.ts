@@ -112,9 +112,15 @@ export function createDiscordChatPlatform(deps: {
         ...(content !== undefined ? { content } : {}),
         embeds,
         components: payload.components,
-        allowedMentions: { parse: [] },
+        allowedMentions: message.replyTo !== undefined ? { parse: [], repliedUser: false } : { parse: [] },
         nonce: nonceFor(handle),
         enforceNonce: true,
+        // A paper's update replies to the message that showed it (message_reference): Send Messages and Read Message
+        // History are enough, where starting a thread would need Create Public Threads too. A deleted original makes
+        // it a plain message rather than an error.
+        ...(message.replyTo !== undefined
+          ? { reply: { messageReference: message.replyTo, failIfNotExists: false } }
+          : {}),
       });
       return { status: "sent", message: { ref: { channel: target, id: sent.id }, slots } };
     } catch (error) {

@@ -141,15 +141,20 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
   const platform = createSlackChatPlatform({
     tokenFor,
     api,
-    async history(token, channel, oldest, cursor) {
-      const answer = await app.client.conversations.history({
+    async history(token, channel, oldest, cursor, thread) {
+      // A thread's replies are not in the channel's history: a thread reply is read back with conversations.replies.
+      const common = {
         token,
         channel,
         oldest,
         include_all_metadata: true,
         limit: 200,
         ...(cursor !== undefined ? { cursor } : {}),
-      });
+      };
+      const answer =
+        thread === undefined
+          ? await app.client.conversations.history(common)
+          : await app.client.conversations.replies({ ...common, ts: thread });
       const next = answer.response_metadata?.next_cursor;
       return {
         messages: (answer.messages ?? []).map((m) => ({

@@ -37,8 +37,17 @@ export interface SlackPlatformDeps {
   tokenFor(teamId: string): Promise<string | undefined>;
   /** chat.postMessage and reactions.add go through this (see slack-api-caller.ts). */
   api: SlackApiCaller;
-  /** conversations.history with include_all_metadata (Bolt's WebClient: a read method, form-encoded). */
-  history(token: string, channel: string, oldest: string, cursor: string | undefined): Promise<HistoryPage>;
+  /**
+   * conversations.history with include_all_metadata (Bolt's WebClient: a read method, form-encoded); with `thread`,
+   * conversations.replies of that message (same scopes), since thread replies are not in the channel's history.
+   */
+  history(
+    token: string,
+    channel: string,
+    oldest: string,
+    cursor: string | undefined,
+    thread?: string,
+  ): Promise<HistoryPage>;
   /** reactions.add per workspace per minute (Slack: Tier 3, about 50), with a burst of as many. */
   reactionsPerMinute: number;
   /** "#ml-papers" when known, for fix hints. */
@@ -149,6 +158,8 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
               event_type: POST_METADATA_TYPE,
               event_payload: { delivery: handle.delivery, index: handle.index },
             },
+            // A thread reply (a paper's update): only the thread's followers hear of it, not the whole channel.
+            ...(message.replyTo !== undefined ? { thread_ts: message.replyTo } : {}),
           }),
         );
         const ts = typeof answer.ts === "string" ? answer.ts : undefined;
@@ -192,7 +203,7 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
       }
     },
 
-    async findPosted(ref, delivery, since): Promise<FoundPosts> {
+    async findPosted(ref, delivery, since, thread): Promise<FoundPosts> {
       const auth = await token(ref);
       if (typeof auth !== "string")
         return {
@@ -204,7 +215,7 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
       let cursor: string | undefined;
       try {
         for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-          const answer = await deps.history(auth, ref.channel, oldest, cursor);
+          const answer = await deps.history(auth, ref.channel, oldest, cursor, thread);
           for (const m of answer.messages) {
             const payload =
               m.metadata?.event_type === POST_METADATA_TYPE ? m.metadata.event_payload : undefined;
@@ -218,7 +229,7 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
       } catch (error) {
         return {
           status: "failed",
-          error: `conversations.history failed: ${slackErrorCode(error) ?? String(error)}`,
+          error: `conversations.${thread === undefined ? "history" : "replies"} failed: ${slackErrorCode(error) ?? String(error)}`,
         };
       }
       return { status: "found", messages: found };

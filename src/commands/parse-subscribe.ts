@@ -4,6 +4,7 @@ import { formatTopic, isEmptyTopic, parseTopic } from "../digest/topic-filter.js
 import type { Layout } from "../platform/chat-platform.js";
 import { err, ok, type Result } from "../shared/result.js";
 import type { SubscribeOptions, SubscriptionSource, UsageError } from "./command.js";
+import type { UpdatesSetting } from "../subscriptions/subscription.js";
 import { arxivCategory, integerIn, twelveHourToClock, usage } from "./command-text.js";
 import type { Token } from "../shared/tokenize.js";
 import { CRON_EXAMPLE, cronProblem } from "../subscriptions/cron-syntax.js";
@@ -12,10 +13,11 @@ import { parseTimeOfDay, sourceKey } from "../subscriptions/subscription.js";
 
 export const SUBSCRIBE_EXAMPLE =
   '/papers subscribe daily at 09:30 tz Europe/Berlin topic "world model" top 5';
-const OPTION_NAMES = ["at", "tz", "topic", "top", "min", "layout", "cron"] as const;
+const OPTION_NAMES = ["at", "tz", "topic", "top", "min", "layout", "cron", "updates"] as const;
 type OptionName = (typeof OPTION_NAMES)[number];
 const isOptionName = (word: string): word is OptionName => (OPTION_NAMES as readonly string[]).includes(word);
-const OPTIONS_LIST = "daily|weekly|monthly|recap|arxiv:<category>, at, tz, topic, top, min, layout, cron";
+const OPTIONS_LIST =
+  "daily|weekly|monthly|recap|arxiv:<category>, at, tz, topic, top, min, layout, cron, updates";
 
 const SOURCE_WORDS: ReadonlyMap<string, SubscriptionSource> = new Map<string, SubscriptionSource>([
   ["daily", { kind: "daily" }],
@@ -65,6 +67,7 @@ interface Draft {
   top?: number;
   minUpvotes?: number;
   layout?: Layout;
+  updates?: UpdatesSetting;
 }
 
 function optionValue(name: OptionName, token: Token): Result<Partial<Draft>, UsageError> {
@@ -131,6 +134,19 @@ function optionValue(name: OptionName, token: Token): Result<Partial<Draft>, Usa
             ),
           );
     }
+    case "updates": {
+      const word = raw.toLowerCase();
+      if (word === "on" || word === "off") return ok({ updates: { on: word === "on" } });
+      const milestone = integerIn(raw, 1, 1_000_000);
+      return milestone !== undefined
+        ? ok({ updates: { on: true, milestone } })
+        : err(
+            usage(
+              `"updates ${raw}" must be on, off, or the upvote milestone to report (e.g. updates 100).`,
+              "/papers subscribe daily updates off",
+            ),
+          );
+    }
     case "cron": {
       if (!token.quoted || token.unclosed) {
         return err(
@@ -156,6 +172,7 @@ const VALUE_HINT: Readonly<Record<OptionName, string>> = {
   min: "a number of upvotes, e.g. min 10",
   layout: "compact or cards, e.g. layout cards",
   cron: `a quoted cron expression, e.g. cron "${CRON_EXAMPLE}"`,
+  updates: "on, off or an upvote milestone, e.g. updates off",
 };
 
 /** Reads the tokens after `subscribe`. Every problem names the part that is wrong and shows a correct example. */
@@ -226,5 +243,6 @@ export function parseSubscribeOptions(tokens: readonly Token[]): Result<Subscrib
     ...(draft.top !== undefined ? { top: draft.top } : {}),
     ...(draft.minUpvotes !== undefined ? { minUpvotes: draft.minUpvotes } : {}),
     ...(draft.layout !== undefined ? { layout: draft.layout } : {}),
+    ...(draft.updates !== undefined ? { updates: draft.updates } : {}),
   });
 }

@@ -85,6 +85,11 @@ export const SUBSCRIBE_HELP: readonly { readonly option: string; readonly descri
     description: "compact: one numbered message, vote with 1️⃣…🔟; cards: one message per paper, vote with 👍",
   },
   {
+    option: "updates off",
+    description:
+      "no replies in a posted paper's thread when it releases code, passes 100 upvotes (updates 50: 50) or gets a new arXiv version",
+  },
+  {
     option: `cron "${CRON_EXAMPLE}"`,
     description: "a full schedule instead of at: minute hour day month weekday",
   },

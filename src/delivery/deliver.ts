@@ -24,7 +24,8 @@ import {
   type DeliveryRecord,
   type DeliveryStore,
 } from "./delivery-store.js";
-import { notConnected, postMessages } from "./post-messages.js";
+import { notConnected, postMessages, type PostContext } from "./post-messages.js";
+import type { Subscription } from "../subscriptions/subscription.js";
 
 export interface DelivererDeps {
   readonly deliveries: DeliveryStore;
@@ -37,6 +38,8 @@ export interface DelivererDeps {
   readonly log: Logger;
   /** Told each time a message is recorded as paperboy's, so reactions held for it are applied. */
   readonly onRecorded?: (ref: MessageRef) => void;
+  /** Told which papers a delivery posted where, before it finishes (thread updates follow them). */
+  readonly onPosted?: PostContext["onPosted"];
 }
 
 /** "d" + 16 hex: derived from the ledger key and the claim, short enough for Discord's 25-character nonce. */
@@ -107,11 +110,13 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
     token: string,
     composition: Composition,
     resumed: boolean,
+    subscription: Subscription | undefined,
   ): Promise<DeliveryResult> {
     const platform = deps.platform(request.channel);
     if (!platform) return Promise.resolve(notConnected(request.channel));
+    const { onRecorded, onPosted } = deps;
     return postMessages(
-      { deliveries, platform, now, log, onRecorded: deps.onRecorded },
+      { deliveries, platform, now, log, onRecorded, onPosted, subscription },
       request,
       record,
       token,
@@ -130,7 +135,7 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
       const { answer, token } = acquired;
       const record = answer.record;
       if (record.plan !== undefined)
-        return await post(request, record, token, await recompose(record.plan), true);
+        return await post(request, record, token, await recompose(record.plan), true, answer.subscription);
       if (compose === undefined) {
         // Resumed without a plan: it never reached "posting", so nothing was sent.
         await deliveries.release(request.key, token);
@@ -160,7 +165,7 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
         );
         return { status: "empty", reason: composition.reason };
       }
-      return await post(request, record, token, composition, false);
+      return await post(request, record, token, composition, false, answer.subscription);
     } catch (error) {
       if (error instanceof UnrecordedError) {
         log.error(

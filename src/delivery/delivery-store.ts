@@ -4,6 +4,7 @@ import type { ChannelRef } from "../platform/channel-ref.js";
 import type { Subscription } from "../subscriptions/subscription.js";
 import type { PostKind, PostRecord } from "../votes/post-store.js";
 import type { ComposeOptions } from "../digest/digest-types.js";
+import type { OutboundMessage } from "../messages/outbound-message.js";
 
 /**
  * claimed: a run owns it and nothing was sent yet · posting: message `posting` may be on its way ·
@@ -24,6 +25,8 @@ export interface DeliveryPlan {
   readonly shown: readonly { readonly id: PaperId; readonly score: number; readonly reason?: string }[];
   /** What finishing applies (lastDelivered, seen), so a resumed run applies it too. */
   readonly effects?: FinishEffects;
+  /** Messages composed already (a thread update): posted as they are instead of composing a digest from `shown`. */
+  readonly messages?: readonly OutboundMessage[];
 }
 
 /** A message the ledger knows was posted: its index in the delivery and the platform's id. */

@@ -9,11 +9,27 @@ import type { ChatPlatform } from "../platform/chat-platform.js";
 import type { PostedMessage, SendOutcome } from "../platform/delivery-outcome.js";
 import { emojiFromUnicode, keycap, type Emoji } from "../platform/emoji.js";
 import { wordsOf } from "../platform/platform-words.js";
+import type { Paper } from "../papers/paper.js";
+import type { Layout } from "../platform/chat-platform.js";
+import type { PostKind } from "../votes/post-store.js";
+import type { Subscription } from "../subscriptions/subscription.js";
 import { UnrecordedError, type Composition, type DeliveryRequest, type DeliveryResult } from "./delivery.js";
 import type { DeliveryPlan, DeliveryRecord, DeliveryStore, FinishEffects } from "./delivery-store.js";
 
 /** Read-backs look a little further back than the claim, for clock skew between us and the platform. */
 const READ_BACK_SLACK_MS = 5 * 60_000;
+
+/** The papers a finished delivery put in a channel, and where: what thread updates follow. */
+export interface PostedPapers {
+  readonly channel: ChannelRef;
+  readonly kind: PostKind;
+  readonly layout: Layout;
+  /** The delivery's first message (compact digest, cards header, shared card). */
+  readonly head: string;
+  readonly papers: readonly { readonly paper: Paper; readonly message: string; readonly slot: number }[];
+  /** The subscription a scheduled digest was delivered for (read with its claim). */
+  readonly subscription?: Subscription;
+}
 
 export interface PostContext {
   readonly deliveries: DeliveryStore;
@@ -21,6 +37,10 @@ export interface PostContext {
   readonly now: () => Date;
   readonly log: Logger;
   readonly onRecorded?: ((ref: MessageRef) => void) | undefined;
+  /** Told before a delivery that posted papers finishes (again after a crash: it must be idempotent). */
+  readonly onPosted?: ((posted: PostedPapers) => Promise<void>) | undefined;
+  /** The delivery's subscription, when it is a scheduled digest. */
+  readonly subscription?: Subscription | undefined;
 }
 
 /** The keycaps a compact digest's message seeds: one per paper slot it really showed. */
@@ -108,6 +128,7 @@ async function readBack(
     request.channel,
     record.handle,
     new Date(record.claimedAt - READ_BACK_SLACK_MS),
+    messages[record.posting]?.replyTo,
   );
   if (found.status === "failed") {
     await posting.settled();
@@ -171,11 +192,13 @@ export async function postMessages(
   resumed: boolean,
 ): Promise<DeliveryResult> {
   const { plan } = composition;
-  const composed = composeDigest(
-    composition.ranked,
-    { ...plan.compose, ...(composition.teamVotes ? { teamVotes: composition.teamVotes } : {}) },
-    wordsOf(ctx.platform),
-  );
+  const composed = plan.messages
+    ? { messages: plan.messages, shown: [] }
+    : composeDigest(
+        composition.ranked,
+        { ...plan.compose, ...(composition.teamVotes ? { teamVotes: composition.teamVotes } : {}) },
+        wordsOf(ctx.platform),
+      );
   const posting = new Posting(ctx, request, token, plan, composed.messages, record);
   const read = await readBack(posting, record, ctx);
   if (read !== undefined) return read;
@@ -198,12 +221,17 @@ export async function postMessages(
   }
   await posting.settled();
   const shown = composed.shown;
+  if (ctx.onPosted) {
+    const posted = postedPapers(request.channel, plan, posting.sent, composition);
+    await ctx.onPosted(ctx.subscription ? { ...posted, subscription: ctx.subscription } : posted);
+  }
   const finished = await ctx.deliveries
     .finish(
       request.key,
       token,
       {
-        state: shown.length > 0 ? "posted" : "empty",
+        state:
+          shown.length > 0 || (plan.messages !== undefined && posting.sent.size > 0) ? "posted" : "empty",
         summary: `${String(shown.length)} papers`,
         at: ctx.now().getTime(),
       },
@@ -215,6 +243,29 @@ export async function postMessages(
   if (!finished) return { status: "skipped", reason: `${request.key} was taken over before it finished` };
   const posted = [...posting.sent.entries()].sort(([a], [b]) => a - b).map(([, p]) => p);
   return { status: "posted", messages: posted, shown, resumed };
+}
+
+/** Which paper went into which message of a delivery (its slots), with the papers as composed. */
+function postedPapers(
+  channel: ChannelRef,
+  plan: DeliveryPlan,
+  sent: ReadonlyMap<number, PostedMessage>,
+  composition: Composition,
+): PostedPapers {
+  const byId = new Map(composition.ranked.map((r) => [r.paper.id, r.paper] as const));
+  const ordered = [...sent.entries()].sort(([a], [b]) => a - b);
+  return {
+    channel,
+    kind: plan.kind,
+    layout: plan.compose.layout,
+    head: ordered[0]?.[1].ref.id ?? "",
+    papers: ordered.flatMap(([, posted]) =>
+      [...posted.slots.entries()].flatMap(([slot, id]) => {
+        const paper = byId.get(id);
+        return paper ? [{ paper, message: posted.ref.id, slot }] : [];
+      }),
+    ),
+  };
 }
 
 /** Where a delivery's platform is missing in this process: tried again later (another replica may have it). */

@@ -28,7 +28,7 @@ export function safeHttpUrl(raw: string | undefined): string | undefined {
 }
 
 /** A GitHub repo as a URL: full http(s) URLs as they are, a bare "owner/repo" on github.com. */
-function githubUrl(repo: string | undefined): string | undefined {
+export function githubUrl(repo: string | undefined): string | undefined {
   if (repo === undefined) return undefined;
   const bare = repo.trim();
   if (/^[\w.-]+\/[\w.-]+$/.test(bare)) return `https://github.com/${bare}`;

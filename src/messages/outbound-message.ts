@@ -60,6 +60,11 @@ export interface OutboundMessage {
   /** Plain-text version for notifications and clients that cannot show blocks. */
   readonly fallbackText: string;
   readonly blocks: readonly MessageBlock[];
+  /**
+   * Post as a reply to this message of the same channel (its platform id): in its thread on Slack (thread_ts), as a
+   * message reply on Discord (message_reference). Absent: a message of the channel itself.
+   */
+  readonly replyTo?: string;
 }
 
 export function assertNever(value: never): never {

@@ -28,6 +28,8 @@ export interface Paper {
   readonly githubStars?: number;
   readonly projectPage?: string;
   readonly thumbnail?: string;
+  /** The arXiv version (2 for "v2"), when the source names it (arXiv listings do; Hugging Face lists do not). */
+  readonly version?: number;
   /** arXiv categories, when the paper came from arXiv. */
   readonly categories?: readonly string[];
 }

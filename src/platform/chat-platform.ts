@@ -33,8 +33,11 @@ export interface ChatPlatform {
    * limits. One already there is fine. Never throws: seeding is a convenience, people can react themselves.
    */
   react(message: MessageRef, emoji: readonly Emoji[]): Promise<void>;
-  /** The messages this bot posted in `channel` since `since` whose handle names `delivery`. */
-  findPosted(channel: ChannelRef, delivery: string, since: Date): Promise<FoundPosts>;
+  /**
+   * The messages this bot posted in `channel` since `since` whose handle names `delivery`; with `thread`, among the
+   * replies to that message (Slack keeps thread replies out of the channel's history).
+   */
+  findPosted(channel: ChannelRef, delivery: string, since: Date, thread?: string): Promise<FoundPosts>;
   /** For /healthz: is the platform connection up? */
   isHealthy(): boolean | Promise<boolean>;
 }

@@ -8,6 +8,7 @@ import type { Logger } from "../ops/logger.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { ScheduleGroup, SubscriptionStore } from "../subscriptions/subscription-store.js";
 import type { WatchPoller } from "../watches/watch-poller.js";
+import type { PaperUpdates } from "../updates/paper-updates.js";
 import { periodKeyFor, type DeliverJob, type DigestJob } from "./digest-job.js";
 import type { Scheduler } from "./scheduler.js";
 import { RetryLater, type Job, type JobHandler, type WorkQueue } from "./work-queue.js";
@@ -56,6 +57,8 @@ export interface JobsDeps {
   readonly deliverer: Deliverer;
   readonly digestJob: DigestJob;
   readonly watchPoller: Pick<WatchPoller, "poll">;
+  /** Thread updates ride on the hourly poll (absent: none). */
+  readonly updates?: Pick<PaperUpdates, "poll">;
   readonly scheduler: Pick<Scheduler, "nextRun">;
   readonly now: () => Date;
   readonly log: Logger;
@@ -194,6 +197,7 @@ export function createJobHandler(deps: JobsDeps): JobHandler {
         return resume(job.data, attempt);
       case "watch-poll":
         await deps.watchPoller.poll();
+        await deps.updates?.poll();
         return;
     }
   };

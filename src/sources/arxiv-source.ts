@@ -100,7 +100,9 @@ function attribute(element: XmlElement, name: string): string | undefined {
 }
 
 function entryToPaper(entry: XmlElement): Paper | undefined {
-  const id = toPaperId(textOf(first(entry, ATOM_NS, "id")) ?? "");
+  const rawId = textOf(first(entry, ATOM_NS, "id")) ?? "";
+  const id = toPaperId(rawId);
+  const version = Number(/v(\d+)\s*$/.exec(rawId)?.[1] ?? Number.NaN);
   const title = collapseWhitespace(textOf(first(entry, ATOM_NS, "title")) ?? "");
   if (!id || title === "") return undefined;
   const authors: PaperAuthor[] = [];
@@ -123,6 +125,7 @@ function entryToPaper(entry: XmlElement): Paper | undefined {
     ...(published && !Number.isNaN(Date.parse(published)) && { publishedAt: published }),
     upvotes: 0,
     comments: 0,
+    ...(Number.isInteger(version) && version > 0 ? { version } : {}),
     categories: [...new Set(terms)],
   };
 }

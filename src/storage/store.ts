@@ -4,6 +4,7 @@ import type { DigestStateReader } from "../digest/digest-state.js";
 import type { PaperStore } from "../papers/paper-store.js";
 import type { SubscriptionStore } from "../subscriptions/subscription-store.js";
 import type { PostStore } from "../votes/post-store.js";
+import type { UpdateStore } from "../updates/paper-update.js";
 import type { VoteStore } from "../votes/vote-store.js";
 import type { WatchStore } from "../watches/watch.js";
 
@@ -33,6 +34,8 @@ export interface Store {
   readonly digest: DigestStateReader;
   readonly papers: PaperStore;
   readonly events: EventStore;
+  /** Thread updates: the papers followed per channel and the updates waiting for their reply. */
+  readonly updates: UpdateStore;
   namespace(name: DocumentNamespaceName): DocumentNamespace;
   /** This process's id: delivery claim tokens start with it ("<owner>#<n>"). */
   readonly owner: string;

@@ -29,6 +29,7 @@ import {
   type Subscription,
 } from "./subscription.js";
 import type { CommandReply } from "../platform/command-reply.js";
+import { describeUpdates } from "./updates-setting.js";
 
 export interface SubscriptionCommandsDeps {
   readonly subscriptions: SubscriptionStore;
@@ -115,6 +116,7 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
           `Topic: ${sub.topic ? describeTopic(sub.topic.filter) : "all papers"} · top ${String(sub.top)} · min ${String(sub.minUpvotes)} upvotes · ${sub.layout} layout`,
         ),
       ],
+      [t(describeUpdates(sub.updates))],
     ];
     if (sub.paused) {
       lines.push([
@@ -193,6 +195,7 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
         `/papers subscribe ${kind} cron "0 9 * * 1-5"`,
       );
     const topic = options.topic ?? existing?.topic;
+    const updates = options.updates ?? existing?.updates;
     const base: Subscription = {
       id: subscriptionId(inv.channel, source),
       channel: inv.channel,
@@ -206,6 +209,7 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
       createdAt: existing?.createdAt ?? now().toISOString(),
       emptyNotice: existing?.emptyNotice ?? false,
       ...(topic ? { topic } : {}),
+      ...(updates ? { updates } : {}),
       ...(existing?.lastDelivered ? { lastDelivered: existing.lastDelivered } : {}),
     };
     return base; // re-subscribing drops `paused`: the user says the channel is fixed

@@ -23,6 +23,17 @@ export interface SubscribeOptions {
   readonly top?: number;
   readonly minUpvotes?: number;
   readonly layout?: Layout;
+  readonly updates?: UpdatesSetting;
+}
+
+/**
+ * Thread updates (`updates off|on|<N>`): whether paperboy replies in a posted paper's thread when it releases code,
+ * passes the upvote milestone or gets a new arXiv version. Absent: on, with the default milestone.
+ */
+export interface UpdatesSetting {
+  readonly on: boolean;
+  /** The upvote milestone the channel hears about (default 100). */
+  readonly milestone?: number;
 }
 
 export const DEFAULT_CRON = "0 9 * * 1-5";
@@ -57,6 +68,8 @@ export interface Subscription {
   readonly emptyNotice: boolean;
   /** Set while the current period's delivery is being retried after an upstream failure. */
   readonly retry?: RetryState;
+  /** Thread updates on this channel's posted papers; absent: on. */
+  readonly updates?: UpdatesSetting;
 }
 
 /** A delivery waiting for its next attempt: why, since when, and when it tries again. */

@@ -5,10 +5,11 @@ import type { ChannelRef, MessageRef } from "../platform/channel-ref.js";
 
 /**
  * Why the bot posted a message: a digest, a shared paper (a Share button or `/papers <link>`), a watch alert, a search
- * answer; or `link`: someone else's message whose paper link paperboy unfurled (remembered as a share, never votable).
+ * answer, a thread update; or `link`: someone else's message whose paper link paperboy unfurled (remembered as a
+ * share, never votable).
  */
-export type PostKind = "digest" | "share" | "alert" | "search" | "link";
-export const POST_KINDS: readonly PostKind[] = ["alert", "digest", "link", "search", "share"];
+export type PostKind = "digest" | "share" | "alert" | "search" | "link" | "update";
+export const POST_KINDS: readonly PostKind[] = ["alert", "digest", "link", "search", "share", "update"];
 
 /** One message the bot posted, as the vote service needs it. */
 export interface PostRecord {

@@ -129,7 +129,22 @@ export function createDiscordMessages(options: DiscordMessagesOptions = {}): Dis
         // The same author and nonce within the window: the first message comes back and nothing new is created.
         if (first !== undefined) return { status: 200, body: { ...first, nonce } };
       }
-      const message = store(channelId, body, base);
+      // A reply (message_reference): type 19 pointing at a message of the same channel; an unknown one is refused
+      // unless fail_if_not_exists is false, when the message goes out as a plain one.
+      const { message_reference: reference, ...rest } = body;
+      let replyTo: Record<string, unknown> = {};
+      if (reference !== undefined && reference !== null && typeof reference === "object") {
+        const ref = reference as { message_id?: unknown; fail_if_not_exists?: unknown };
+        const target = typeof ref.message_id === "string" ? map.get(ref.message_id) : undefined;
+        if (target?.channel_id === channelId)
+          replyTo = {
+            type: 19,
+            message_reference: { type: 0, message_id: target.id, channel_id: channelId },
+            referenced_message: target,
+          };
+        else if (ref.fail_if_not_exists !== false) return invalidForm("message_reference", "Unknown message");
+      }
+      const message = store(channelId, { ...rest, ...replyTo }, base);
       if (key !== undefined) nonces.set(key, { id: message.id, at: now() });
       // The nonce is echoed in the create answer (and MESSAGE_CREATE), never in later fetches.
       return { status: 200, body: nonce === undefined ? message : { ...message, nonce } };

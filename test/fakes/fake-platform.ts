@@ -123,12 +123,13 @@ export function createFakePlatform(options: { id?: PlatformId; latencyMs?: numbe
         reactions.set(message.id, list);
       }
     },
-    findPosted(channel, delivery): Promise<FoundPosts> {
+    findPosted(channel, delivery, _since, thread): Promise<FoundPosts> {
+      // Like Slack: a thread reply is found only among that thread's replies.
       return Promise.resolve({
         status: "found",
         messages: platform
           .inChannel(channel)
-          .filter((s) => s.handle.delivery === delivery)
+          .filter((s) => s.handle.delivery === delivery && s.message.replyTo === thread)
           .map((s) => ({ index: s.handle.index, ref: s.ref })),
       });
     },

@@ -426,6 +426,13 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         if ("error" in answer && typeof answer.error === "string") return refused(answer.error);
         return { status: 200, body: answer };
       }
+      case "conversations.replies": {
+        const channel = field(call.args.channel);
+        if (channel === "") return refused("channel_not_found");
+        const answer = channels.replies(ws.teamId, { ...call.args, channel });
+        if ("error" in answer && typeof answer.error === "string") return refused(answer.error);
+        return { status: 200, body: answer };
+      }
       case "reactions.add": {
         // Tier 3, per workspace: every call takes a token, whether or not it adds anything.
         const wait = channels.takeReactionToken(

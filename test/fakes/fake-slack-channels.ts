@@ -19,6 +19,8 @@ export interface SlackMessage {
   readonly text: string;
   readonly blocks: readonly unknown[] | undefined;
   readonly metadata: SlackMetadata | undefined;
+  /** The parent's ts when this is a thread reply (Slack leaves replies out of conversations.history). */
+  readonly thread_ts?: string;
   /** Reaction name → users who added it, in order. */
   readonly reactions: Map<string, string[]>;
 }
@@ -71,6 +73,11 @@ export interface SlackChannels {
   ): SlackMessage | SlackRefusal;
   /** conversations.history: newest first, ts > oldest (≥ with inclusive), at most limit (and pageSize) a page. */
   history(team: string, args: HistoryArgs, pageSize: number): Record<string, unknown> | SlackRefusal;
+  /** conversations.replies: the parent and its replies, oldest first (one page; metadata only when asked for). */
+  replies(
+    team: string,
+    args: HistoryArgs & { readonly ts?: unknown },
+  ): Record<string, unknown> | SlackRefusal;
   /** reactions.add by `user`: message_not_found, already_reacted, or stored. */
   react(team: string, user: string, args: Record<string, unknown>): SlackRefusal | undefined;
   /** Takes one reactions.add token of `team`'s Tier 3 bucket, or says how many seconds until one is there. */
@@ -119,6 +126,7 @@ function historyView(m: SlackMessage, withMetadata: boolean): Record<string, unk
     text: m.text,
     ts: m.ts,
     team: m.team,
+    ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts } : {}),
     ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
     ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
     ...(m.reactions.size > 0
@@ -150,6 +158,9 @@ export function createSlackChannels(clockMs: () => number): SlackChannels {
       if (invalidBlocks(blocks)) return { error: "invalid_blocks" };
       const metadata = metadataOf(args.metadata);
       if (metadata === "invalid") return { error: "invalid_metadata_format" };
+      const threadTs = field(args.thread_ts);
+      if (threadTs !== "" && !list(team, channel).some((m) => m.ts === threadTs && m.thread_ts === undefined))
+        return { error: "thread_not_found" };
       // ts are unique per channel and increase: microseconds of the clock, bumped past the last one handed out.
       const now = BigInt(Math.floor(clockMs())) * 1_000n;
       lastMicros = now > lastMicros ? now : lastMicros + 1n;
@@ -162,6 +173,7 @@ export function createSlackChannels(clockMs: () => number): SlackChannels {
         text,
         blocks: Array.isArray(blocks) ? blocks : undefined,
         metadata,
+        ...(threadTs !== "" ? { thread_ts: threadTs } : {}),
         reactions: new Map(),
       };
       list(team, channel).push(message);
@@ -188,6 +200,7 @@ export function createSlackChannels(clockMs: () => number): SlackChannels {
         if (below === undefined) return { error: "invalid_cursor" };
       }
       const matching = list(team, args.channel)
+        .filter((m) => m.thread_ts === undefined)
         .filter((m) => {
           const t = tsMicros(m.ts) ?? 0n;
           if (inclusive ? t < oldest : t <= oldest) return false;
@@ -207,6 +220,23 @@ export function createSlackChannels(clockMs: () => number): SlackChannels {
         has_more: hasMore,
         pin_count: 0,
         response_metadata: { next_cursor: next },
+      };
+    },
+
+    replies(team, args) {
+      const parent = field(args.ts);
+      const thread = list(team, args.channel).filter((m) => m.ts === parent || m.thread_ts === parent);
+      if (!thread.some((m) => m.ts === parent)) return { error: "thread_not_found" };
+      const oldest = args.oldest === undefined ? 0n : (tsMicros(field(args.oldest)) ?? 0n);
+      const withMetadata = flag(args.include_all_metadata);
+      return {
+        ok: true,
+        // Slack always puts the parent first, then the replies newer than `oldest`.
+        messages: thread
+          .filter((m) => m.ts === parent || (tsMicros(m.ts) ?? 0n) > oldest)
+          .map((m) => historyView(m, withMetadata)),
+        has_more: false,
+        response_metadata: { next_cursor: "" },
       };
     },
 

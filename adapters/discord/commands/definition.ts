@@ -106,6 +106,12 @@ export function papersCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody
             .setName("cron")
             .setDescription('Cron expression instead of "at", e.g. 0 9 * * 1-5')
             .setMaxLength(64),
+        )
+        .addStringOption((o) =>
+          o
+            .setName("updates")
+            .setDescription("Replies in a paper's thread on code, a new version, N upvotes: on, off or N")
+            .setMaxLength(10),
         ),
     )
     .addSubcommand((s) =>

@@ -18,7 +18,7 @@ import {
 import type { OptionValue, TypedCommand } from "./to-text.js";
 
 /** The subscribe options Discord gives by name, in the order `/papers help subscribe` lists them. */
-const SUBSCRIBE_OPTIONS = ["at", "cron", "tz", "topic", "top", "min", "layout"] as const;
+const SUBSCRIBE_OPTIONS = ["at", "cron", "tz", "topic", "top", "min", "layout", "updates"] as const;
 /** Options whose value is free text in the topic grammar, or a cron expression: read as quoted text is. */
 const QUOTED = new Set<string>(["topic", "cron"]);
 

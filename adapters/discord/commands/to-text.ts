@@ -67,6 +67,7 @@ export function commandToText(command: TypedCommand): string {
       add("top", o.top);
       add("min", o.min);
       add("layout", o.layout);
+      add("updates", o.updates);
       break;
     case "unsubscribe":
       parts.push(...source(o));

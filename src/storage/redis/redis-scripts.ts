@@ -3,6 +3,8 @@
 // so no script re-encodes a document (cjson would turn an empty array into an object).
 // @see https://redis.io/docs/latest/develop/interact/programmability/eval-intro/
 
+import { UPD_FOLLOW, UPD_OBSERVE, UPD_TAKE } from "./redis-update-scripts.js";
+
 /** Shared helpers, prepended to every script. */
 const LIB = `
 local P = ARGV[1]
@@ -347,6 +349,9 @@ return redis.call('HMGET', P .. ':watch', unpack(fields))
 `;
 
 export const SCRIPTS = {
+  UPD_FOLLOW: `${LIB}${UPD_FOLLOW}`,
+  UPD_OBSERVE: `${LIB}${UPD_OBSERVE}`,
+  UPD_TAKE: `${LIB}${UPD_TAKE}`,
   CLAIM,
   MARK_POSTING,
   RECORD_SENT,

@@ -16,6 +16,7 @@ import { connectRedis, list, type RedisConnection } from "./redis-connection.js"
 import { createRedisDeliveries } from "./redis-deliveries.js";
 import { createRedisSubscriptions, createRedisWatches } from "./redis-subscriptions.js";
 import { createRedisVotes } from "./redis-votes.js";
+import { createRedisUpdates } from "./redis-updates.js";
 
 /** A replica's heartbeat lives this long; it is renewed three times as often. Claims of a replica without one are taken over. */
 export const HEARTBEAT_TTL_MS = 15_000;
@@ -128,6 +129,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     posts: votes,
     votes,
     digest: votes,
+    updates: createRedisUpdates(redis),
     papers: {
       async getMany(ids) {
         if (ids.length === 0) return [];

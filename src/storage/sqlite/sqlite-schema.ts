@@ -50,6 +50,14 @@ CREATE TABLE IF NOT EXISTS tallies (
 CREATE TABLE IF NOT EXISTS seen (channel TEXT NOT NULL, paper TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (channel, paper));
 CREATE TABLE IF NOT EXISTS papers (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);
+-- Thread updates: papers followed per channel (place, last seen state) and the updates waiting for their reply.
+CREATE TABLE IF NOT EXISTS followed (
+  paper TEXT NOT NULL, channel TEXT NOT NULL, place TEXT NOT NULL, code INTEGER NOT NULL, upvotes INTEGER NOT NULL,
+  version INTEGER NOT NULL, milestone INTEGER NOT NULL, week TEXT, at INTEGER NOT NULL, PRIMARY KEY (paper, channel));
+CREATE INDEX IF NOT EXISTS followed_at ON followed(at);
+CREATE TABLE IF NOT EXISTS paper_updates (
+  channel TEXT NOT NULL, paper TEXT NOT NULL, event TEXT NOT NULL, doc TEXT NOT NULL, at INTEGER NOT NULL, taken TEXT,
+  PRIMARY KEY (channel, paper, event));
 `;
 
 /** Indexes the posts written before paper_posts existed (once per store; later posts are indexed by the triggers). */

@@ -19,6 +19,7 @@ import { BACKFILL_PAPER_POSTS, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema.js
 import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { createSqliteSubscriptions, createSqliteWatches } from "./sqlite-subscriptions.js";
 import { createSqliteVotes } from "./sqlite-votes.js";
+import { createSqliteUpdates } from "./sqlite-updates.js";
 import { createSql, settle, type Sql } from "./sql.js";
 import { checkStoreFile, damagedFileFix, markStoreFile } from "./store-marker.js";
 
@@ -146,6 +147,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     votes,
     digest: votes,
     papers,
+    updates: createSqliteUpdates(sql),
     events: {
       claim: (id, ttlMs) =>
         settle(() => {

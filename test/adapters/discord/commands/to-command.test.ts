@@ -21,6 +21,8 @@ describe("commandFromOptions", () => {
     ],
     ["subscribe", {}],
     ["subscribe", { source: "weekly", topic: "world model" }],
+    ["subscribe", { source: "daily", updates: "off" }],
+    ["subscribe", { layout: "cards", updates: "50" }],
     ["subscribe", { source: "arxiv", category: "cs.lg", cron: "0 9 * * 1-5" }],
     ["unsubscribe", {}],
     ["unsubscribe", { source: "arxiv", category: "CS.cl" }],
