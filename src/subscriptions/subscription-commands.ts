@@ -93,7 +93,8 @@ function sameSettings(current: Subscription, next: Subscription): boolean {
     current.top === next.top &&
     current.minUpvotes === next.minUpvotes &&
     current.layout === next.layout &&
-    current.topic?.text === next.topic?.text
+    current.topic?.text === next.topic?.text &&
+    describeUpdates(current.updates) === describeUpdates(next.updates)
   );
 }
 

@@ -277,6 +277,21 @@ describe("subscription commands", () => {
     expect(replyText(await h.commands.subscribe(invocation(), daily({ top: 4 })))).toContain("Updated");
   });
 
+  it("a subscribe that only changes the thread-update setting is an update, not 'Nothing changed'", async () => {
+    const h = setup();
+    await h.commands.subscribe(invocation(), daily());
+    const off = await h.commands.subscribe(invocation(), daily({ updates: { on: false } }));
+    expect(replyText(off)).toContain("Updated");
+    expect(replyText(off)).toContain("Thread updates: off");
+    expect((await h.subscriptions.get(DAILY_ID))?.updates).toEqual({ on: false });
+    expect(replyText(await h.commands.subscribe(invocation(), daily({ updates: { on: false } })))).toContain(
+      "Nothing changed",
+    );
+    expect(
+      replyText(await h.commands.subscribe(invocation(), daily({ updates: { on: true, milestone: 50 } }))),
+    ).toContain("50 upvotes");
+  });
+
   it("re-subscribing a paused subscription resumes it", async () => {
     const h = setup();
     await h.commands.subscribe(invocation(), daily());
