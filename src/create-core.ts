@@ -4,6 +4,8 @@ import type { Config } from "./config/load-config.js";
 import { createDeliverer } from "./delivery/deliver.js";
 import { createOnDemand } from "./delivery/on-demand.js";
 import { trendingSince } from "./digest/period.js";
+import { BACKFILL_QUIET_MS, createBackgroundBackfill } from "./archive/background-backfill.js";
+import { DEFAULT_BACKFILL_PACE_MS } from "./archive/backfill.js";
 import { createPaperArchive } from "./archive/paper-archive.js";
 import { createSearchCommand } from "./search/search-command.js";
 import { createPaperSearch } from "./search/search-papers.js";
@@ -11,6 +13,7 @@ import { similarityBoosts } from "./digest/similarity.js";
 import { createArxivSource } from "./sources/arxiv-source.js";
 import type { HttpClientOptions } from "./sources/http-client.js";
 import { createHuggingFaceSource } from "./sources/huggingface-source.js";
+import { trackActivity } from "./sources/source-activity.js";
 import { createDigestJob } from "./scheduler/digest-job.js";
 import { createJobHandler, resumeOpenDeliveries, type RetryPolicy } from "./scheduler/jobs.js";
 import { createLocalQueue } from "./scheduler/local-queue.js";
@@ -34,6 +37,9 @@ import { createVoteCommands } from "./votes/vote-commands.js";
 export interface CoreDeps {
   readonly config: Pick<Config, "HF_API_URL" | "ARXIV_API_URL" | "DEFAULT_TIMEZONE"> & {
     readonly HF_TOKEN?: string | undefined;
+    /** Days the archive keeps filled in the background; unset or 0: no background backfill. */
+    readonly ARCHIVE_BACKFILL_DAYS?: number;
+    readonly ARCHIVE_BACKFILL_PACE_MS?: number;
   };
   readonly store: Store;
   readonly log: Logger;
@@ -69,7 +75,10 @@ export interface Core {
   readonly queue: WorkQueue;
   readonly schedules: Schedules;
   readonly watchPoller: WatchPoller;
-  /** Loads the archive, resumes deliveries a crash left open, schedules every group, posts what was missed. */
+  /**
+   * Resumes deliveries a crash left open, schedules every group, posts what was missed; loads the archive and fills
+   * its missing days in the background (searches answer from Hugging Face meanwhile, saying so).
+   */
   start(): Promise<{ readonly groups: number; readonly caughtUp: number; readonly resumed: number }>;
   /** Stops scheduling new runs and waits (bounded) for the ones in flight. */
   stop(timeoutMs?: number): Promise<void>;
@@ -83,7 +92,7 @@ export function createCore(deps: CoreDeps): Core {
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? noopMetrics;
 
-  const hf = createHuggingFaceSource({
+  const upstream = createHuggingFaceSource({
     baseUrl: config.HF_API_URL,
     cache: store.namespace("cache"),
     now,
@@ -92,6 +101,8 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.http !== undefined ? { http: deps.http } : {}),
     ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
   });
+  // Everything but the background backfill asks Hugging Face through `hf`; the backfill waits while it is busy.
+  const { source: hf, activity } = trackActivity(upstream);
   const arxiv = createArxivSource({
     baseUrl: config.ARXIV_API_URL,
     cache: store.namespace("cache"),
@@ -186,6 +197,7 @@ export function createCore(deps: CoreDeps): Core {
   const search = createSearchCommand({
     search: paperSearch,
     tally: (channel, ids) => votes.tally(channel, ids),
+    now,
   });
   const router = createCommandRouter({
     handlers: {
@@ -223,6 +235,18 @@ export function createCore(deps: CoreDeps): Core {
     },
   };
 
+  const backfill = createBackgroundBackfill({
+    hf: upstream,
+    archive,
+    progress: store.backfill,
+    days: config.ARCHIVE_BACKFILL_DAYS ?? 0,
+    paceMs: config.ARCHIVE_BACKFILL_PACE_MS ?? DEFAULT_BACKFILL_PACE_MS,
+    holder: store.owner,
+    now,
+    quiet: (signal) => activity.quiet(BACKFILL_QUIET_MS, signal),
+    log,
+  });
+
   let sweep: NodeJS.Timeout | undefined;
   return {
     paperboy,
@@ -232,8 +256,11 @@ export function createCore(deps: CoreDeps): Core {
     schedules,
     watchPoller,
     async start() {
-      const loaded = await archive.load();
-      log.info({ papers: loaded }, "archive loaded");
+      // Not awaited: commands answer while the index builds (search says the archive is still loading).
+      const loaded = archive.load().catch((error: unknown) => {
+        log.error({ err: error instanceof Error ? error.message : String(error) }, "archive load failed");
+      });
+      void backfill.start(loaded);
       queue.start(
         createJobHandler({
           queue,
@@ -271,8 +298,10 @@ export function createCore(deps: CoreDeps): Core {
     },
     async stop(timeoutMs = 30_000) {
       if (sweep !== undefined) clearInterval(sweep);
+      const backfillStopped = backfill.stop();
       schedules.stop();
       await queue.close(timeoutMs);
+      await Promise.race([backfillStopped, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
       votes.close();
     },
   };

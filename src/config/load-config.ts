@@ -25,6 +25,17 @@ const wholeNumber = (name: string, example: string, fallback: number) =>
     })
     .transform(Number);
 
+/** A whole number from 0 to `max` with a default; the message names the variable and an example. */
+const countOrZero = (name: string, example: string, fallback: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .default(String(fallback))
+    .refine((s) => /^\d+$/.test(s) && Number(s) <= max, {
+      error: `${name} must be a whole number from 0 to ${max}, e.g. ${example}`,
+    })
+    .transform(Number);
+
 export const ConfigSchema = z
   .object({
     SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith("xoxb-"), {
@@ -91,6 +102,13 @@ export const ConfigSchema = z
       50,
     ),
     QUEUE_LOCK_MS: wholeNumber("QUEUE_LOCK_MS", "30000", 30_000),
+    ARCHIVE_BACKFILL_DAYS: countOrZero(
+      "ARCHIVE_BACKFILL_DAYS",
+      "30 (0 turns the background backfill off)",
+      30,
+      3_650,
+    ),
+    ARCHIVE_BACKFILL_PACE_MS: countOrZero("ARCHIVE_BACKFILL_PACE_MS", "1200", 1_200, 600_000),
   })
   .superRefine((c, ctx) => {
     const need = (name: keyof typeof c, why: string) => {

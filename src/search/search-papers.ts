@@ -1,7 +1,7 @@
 // `/papers <query>`: Hugging Face search and the local archive together, merged, with a fallback when HF is slow or down.
 import { matchesQueryFilters, parseQuery } from "../archive/search-index.js";
 import type { ParsedQuery } from "../archive/search-index.js";
-import type { PaperArchive } from "../archive/paper-archive.js";
+import type { ArchiveCoverage, ArchiveLoading, PaperArchive } from "../archive/paper-archive.js";
 import { toPaperId } from "../papers/paper.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import type { ArxivSource, HuggingFaceSource, SourceResult } from "../sources/paper-source.js";
@@ -21,6 +21,8 @@ export interface PaperSearchAnswer {
   readonly results: readonly PaperSearchResult[];
   /** Said above the results when Hugging Face could not help, e.g. "Hugging Face did not answer within 1.5 s — …". */
   readonly notice?: string;
+  /** When nothing matched: how far the archive reaches (so the answer can say how to fill older days). */
+  readonly coverage?: ArchiveCoverage;
 }
 
 export interface PaperSearch {
@@ -29,7 +31,8 @@ export interface PaperSearch {
 
 export interface PaperSearchDeps {
   readonly hf: Pick<HuggingFaceSource, "search">;
-  readonly archive: Pick<PaperArchive, "search" | "upsert">;
+  readonly archive: Pick<PaperArchive, "search" | "upsert"> &
+    Partial<Pick<PaperArchive, "loading" | "coverage">>;
   readonly arxiv?: Pick<ArxivSource, "search">;
   /** How long Hugging Face gets before the archive answers alone (default 1,500 ms). */
   readonly hfTimeoutMs?: number;
@@ -73,6 +76,8 @@ async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise
   }
 }
 
+const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** "1.5 s", "0.1 s", "2 s". */
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
@@ -83,6 +88,12 @@ function hfFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof SourceUnavailableError) return error.message;
   const reason = error instanceof Error ? error.message : String(error);
   return `Hugging Face cannot be reached (${reason})`;
+}
+
+/** "The archive is still loading (40,000 of 100,000 papers)". */
+function loadingText(loading: ArchiveLoading): string {
+  const n = (x: number): string => x.toLocaleString("en-US");
+  return `the archive is still loading (${n(loading.loaded)} of ${n(loading.total)} papers)`;
 }
 
 interface Candidate {
@@ -141,7 +152,9 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
         (result) => ({ ok: true as const, result }),
         (error: unknown) => ({ ok: false as const, error }),
       );
-      const local = await archive.search(query, { limit });
+      // While the archive loads its index is partial: Hugging Face answers alone, and the answer says so.
+      const loading = archive.loading?.();
+      const local = loading === undefined ? await archive.search(query, { limit }) : [];
       const top = local[0]?.score ?? 0;
       for (const hit of local) add(hit.paper, "archive", top > 0 ? hit.score / top : 0);
 
@@ -153,7 +166,12 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
           add(paper, "huggingface", RANK_WEIGHT.huggingface * reciprocalRank(position));
         });
         if (answer.result.stale)
-          notice = "Hugging Face cannot be reached — showing its last saved answer and paperboy's archive.";
+          notice =
+            loading === undefined
+              ? "Hugging Face cannot be reached — showing its last saved answer and paperboy's archive."
+              : `Hugging Face cannot be reached and ${loadingText(loading)} — showing Hugging Face's last saved answer.`;
+        else if (loading !== undefined)
+          notice = `${upperFirst(loadingText(loading))} — showing Hugging Face's results.`;
         await archiveUpsert(papers);
       } else {
         const reason = hfFailure(answer.error, hfTimeoutMs);
@@ -161,7 +179,7 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
           { err: answer.error, query: parsed.text },
           "search: Hugging Face failed, answering from the archive",
         );
-        let sources = "paperboy's archive";
+        let sources = loading === undefined ? "paperboy's archive" : "nowhere else yet";
         if (arxiv && local.length < limit) {
           try {
             const result = await withTimeout(arxivTimeoutMs, (signal) =>
@@ -171,13 +189,16 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
             papers.forEach((paper, position) => {
               add(paper, "arxiv", RANK_WEIGHT.arxiv * reciprocalRank(position));
             });
-            if (papers.length > 0) sources = "paperboy's archive and arXiv";
+            if (papers.length > 0) sources = loading === undefined ? "paperboy's archive and arXiv" : "arXiv";
             await archiveUpsert(papers);
           } catch (error) {
             log.warn({ err: error }, "search: arXiv fallback failed too");
           }
         }
-        notice = `${reason} — showing papers from ${sources}.`;
+        notice =
+          loading === undefined
+            ? `${reason} — showing papers from ${sources}.`
+            : `${reason}, and ${loadingText(loading)} — showing papers from ${sources}.`;
       }
 
       const results = [...merged.values()]
@@ -193,7 +214,12 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
           score: c.score,
           from: ORIGIN_ORDER.filter((o) => c.from.has(o)),
         }));
-      return notice ? { results, notice } : { results };
+      const coverage = results.length === 0 && loading === undefined ? archive.coverage?.() : undefined;
+      return {
+        results,
+        ...(notice !== undefined ? { notice } : {}),
+        ...(coverage !== undefined ? { coverage } : {}),
+      };
     },
   };
 }

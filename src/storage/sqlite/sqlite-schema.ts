@@ -36,6 +36,9 @@ CREATE TABLE IF NOT EXISTS tallies (
 CREATE TABLE IF NOT EXISTS seen (channel TEXT NOT NULL, paper TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (channel, paper));
 CREATE TABLE IF NOT EXISTS papers (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);
+-- The archive backfill: Daily Papers days already filled (so a run resumes), and the lease one process holds to fill.
+CREATE TABLE IF NOT EXISTS archive_days (date TEXT PRIMARY KEY, papers INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires INTEGER NOT NULL);
 `;
 
 /** A post as the JSON fields the set-based statements read (c, m, s, l, n, at). */

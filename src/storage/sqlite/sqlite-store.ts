@@ -16,6 +16,7 @@ import {
   type Store,
 } from "../store.js";
 import { SCHEMA, SCHEMA_VERSION } from "./sqlite-schema.js";
+import { createSqliteBackfill } from "./sqlite-backfill.js";
 import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { createSqliteSubscriptions, createSqliteWatches } from "./sqlite-subscriptions.js";
 import { createSqliteVotes } from "./sqlite-votes.js";
@@ -136,6 +137,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     votes,
     digest: votes,
     papers,
+    backfill: createSqliteBackfill(sql),
     events: {
       claim: (id, ttlMs) =>
         settle(() => {
@@ -262,6 +264,7 @@ function createSqlitePapers(sql: Sql): PaperStore {
       settle(() => {
         sql.run(`DELETE FROM papers WHERE id IN (SELECT value FROM json_each(?))`, JSON.stringify(ids));
       }),
+    count: () => settle(() => sql.get<{ n: number }>(`SELECT count(*) AS n FROM papers`)?.n ?? 0),
   };
 }
 
