@@ -87,11 +87,9 @@ export interface Core {
 const RESYNC_MS = 60_000;
 const DEFAULT_CONCURRENCY = 200;
 
-export function createCore(deps: CoreDeps): Core {
-  const { store, log, config } = deps;
-  const now = deps.now ?? (() => new Date());
-  const metrics = deps.metrics ?? noopMetrics;
-
+/** The paper sources. Every use of Hugging Face is counted (`hf`), so the background backfill (`upstream`) can yield. */
+function createSources(deps: CoreDeps, now: () => Date, metrics: Metrics) {
+  const { config, store, log } = deps;
   const upstream = createHuggingFaceSource({
     baseUrl: config.HF_API_URL,
     cache: store.namespace("cache"),
@@ -101,7 +99,6 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.http !== undefined ? { http: deps.http } : {}),
     ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
   });
-  // Everything but the background backfill asks Hugging Face through `hf`; the backfill waits while it is busy.
   const { source: hf, activity } = trackActivity(upstream);
   const arxiv = createArxivSource({
     baseUrl: config.ARXIV_API_URL,
@@ -112,6 +109,15 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.http !== undefined ? { http: deps.http } : {}),
     ...(deps.arxivMinIntervalMs !== undefined ? { minIntervalMs: deps.arxivMinIntervalMs } : {}),
   });
+  return { upstream, hf, activity, arxiv };
+}
+
+export function createCore(deps: CoreDeps): Core {
+  const { store, log, config } = deps;
+  const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? noopMetrics;
+
+  const { upstream, hf, activity, arxiv } = createSources(deps, now, metrics);
   const archive = createPaperArchive({ papers: store.papers, log });
   const paperSearch = createPaperSearch({
     hf,
@@ -260,7 +266,7 @@ export function createCore(deps: CoreDeps): Core {
       const loaded = archive.load().catch((error: unknown) => {
         log.error({ err: error instanceof Error ? error.message : String(error) }, "archive load failed");
       });
-      void backfill.start(loaded);
+      void backfill.start(loaded); // after the load, at low priority: never in the way of start-up or a digest
       queue.start(
         createJobHandler({
           queue,

@@ -1,6 +1,5 @@
 // The service's own backfill: after start-up, the last N Daily Papers days the archive lacks, in the background, at low
 // priority (paced, and only when Hugging Face has been left alone for a moment), by one process at a time (a lease).
-import type { Logger } from "../ops/logger.js";
 import { addDays, lastCompletedBatchDate } from "../sources/ny-date.js";
 import { runBackfill, planBackfill, type BackfillDeps, type BackfillReport } from "./backfill.js";
 import type { BackfillStore } from "./backfill-store.js";
@@ -38,9 +37,9 @@ export function createBackgroundBackfill(deps: BackgroundBackfillDeps): Backgrou
 
   async function run(ready: Promise<unknown>): Promise<BackfillReport | undefined> {
     // A stop during start-up's load ends the wait at once.
-    const stopped = new Promise((resolve) =>
-      controller.signal.addEventListener("abort", resolve, { once: true }),
-    );
+    const stopped = new Promise((resolve) => {
+      controller.signal.addEventListener("abort", resolve, { once: true });
+    });
     await Promise.race([ready, stopped]);
     if (controller.signal.aborted || deps.days <= 0) return undefined;
     const to = lastCompletedBatchDate(deps.now());

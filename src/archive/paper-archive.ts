@@ -105,6 +105,21 @@ function samePaper(a: Paper, b: Paper): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** The first and last day ("YYYY-MM-DD") among the dates added. */
+function createDaySpan(): { add(date: string | undefined): void; range(): { from?: string; to?: string } } {
+  let from: string | undefined;
+  let to: string | undefined;
+  return {
+    add(date) {
+      const day = date?.slice(0, 10);
+      if (day === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
+      if (from === undefined || day < from) from = day;
+      if (to === undefined || day > to) to = day;
+    },
+    range: () => (from !== undefined && to !== undefined ? { from, to } : {}),
+  };
+}
+
 /** Papers indexed between two turns of the event loop while loading (about 50 ms of work on a busy machine). */
 const LOAD_SLICE = 100;
 
@@ -125,8 +140,7 @@ export function createPaperArchive(deps: {
   let progress: { loaded: number; total: number } | undefined;
   /** Ids upserted while loading: their fresher copy is already indexed, the scan must not put an older one back. */
   const touched = new Set<PaperId>();
-  let oldest: string | undefined;
-  let newest: string | undefined;
+  const span = createDaySpan();
   const index = createSearchIndex({ lookup: () => undefined });
   // Many papers share a batch date: one string per distinct date instead of one per paper.
   const dates = new Map<string, string>();
@@ -146,11 +160,7 @@ export function createPaperArchive(deps: {
 
   function remember(paper: Paper): void {
     if (!indexed) return;
-    const day = (paper.dailyDate ?? paper.publishedAt)?.slice(0, 10);
-    if (day !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(day)) {
-      if (oldest === undefined || day < oldest) oldest = day;
-      if (newest === undefined || day > newest) newest = day;
-    }
+    span.add(paper.dailyDate ?? paper.publishedAt);
     meta.set(paper.id, {
       title: paper.title,
       dailyDate: intern(paper.dailyDate),
@@ -231,11 +241,7 @@ export function createPaperArchive(deps: {
 
     loading: () => (progress === undefined ? undefined : { ...progress }),
 
-    coverage: () => ({
-      papers: meta.size,
-      ...(oldest !== undefined ? { from: oldest } : {}),
-      ...(newest !== undefined ? { to: newest } : {}),
-    }),
+    coverage: () => ({ papers: meta.size, ...span.range() }),
 
     async upsert(incoming) {
       const papers = new Map<PaperId, Paper>();
