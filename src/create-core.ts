@@ -79,7 +79,13 @@ export interface Core {
    * Resumes deliveries a crash left open, schedules every group, posts what was missed; loads the archive and fills
    * its missing days in the background (searches answer from Hugging Face meanwhile, saying so).
    */
-  start(): Promise<{ readonly groups: number; readonly caughtUp: number; readonly resumed: number }>;
+  start(): Promise<{
+    readonly groups: number;
+    readonly caughtUp: number;
+    readonly resumed: number;
+    /** Settles when the archive is loaded, then when the background backfill has finished (or had nothing to do). */
+    readonly background: { readonly archive: Promise<unknown>; readonly backfill: Promise<unknown> };
+  }>;
   /** Stops scheduling new runs and waits (bounded) for the ones in flight. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -266,7 +272,7 @@ export function createCore(deps: CoreDeps): Core {
       const loaded = archive.load().catch((error: unknown) => {
         log.error({ err: error instanceof Error ? error.message : String(error) }, "archive load failed");
       });
-      void backfill.start(loaded); // after the load, at low priority: never in the way of start-up or a digest
+      const filled = backfill.start(loaded); // after the load, at low priority: never in the way of start-up or a digest
       queue.start(
         createJobHandler({
           queue,
@@ -300,7 +306,7 @@ export function createCore(deps: CoreDeps): Core {
         sweep.unref();
       }
       log.info({ groups, caughtUp, resumed }, "subscriptions started");
-      return { groups, caughtUp, resumed };
+      return { groups, caughtUp, resumed, background: { archive: loaded, backfill: filled } };
     },
     async stop(timeoutMs = 30_000) {
       if (sweep !== undefined) clearInterval(sweep);
