@@ -77,10 +77,11 @@ function resumeCommand(range: BackfillRange, toGiven: boolean): string {
 }
 
 /** First Ctrl-C: stop after the day in progress. A second one: quit at once (that day is fetched again next time). */
-function onInterrupt(io: CliIo, controller: AbortController): () => void {
+function onInterrupt(io: CliIo, controller: AbortController, onTerminal: boolean): () => void {
   const handler = (): void => {
     if (controller.signal.aborted) process.exit(INTERRUPTED);
-    io.err("Stopping after the day in progress… (Ctrl-C again to quit at once)");
+    // On a terminal the bar holds the line: start a new one.
+    io.err(`${onTerminal ? "\n" : ""}Stopping after the day in progress… (Ctrl-C again to quit at once)`);
     controller.abort();
   };
   process.on("SIGINT", handler);
@@ -110,8 +111,8 @@ export async function archiveCommand(args: readonly string[], io: CliIo): Promis
   const config = loadConfig(io.env);
   const store = await createStore(config.STORE_URL);
   const controller = new AbortController();
-  const dispose = onInterrupt(io, controller);
   const terminal = io.terminal === undefined ? (process.stdout.isTTY ? process.stdout : null) : io.terminal;
+  const dispose = onInterrupt(io, controller, terminal !== null);
   const view = terminal !== null ? barView(terminal) : lineView(io);
   const resume = resumeCommand(range, values.to !== undefined);
   try {
