@@ -98,6 +98,12 @@ try {
   await store.close();
   line("index build (archive.load, in process)", s(buildMs));
 
+  // The floor: the same process over an empty archive (Node, tsx, the store, the core, the console).
+  const empty = await restart(`sqlite://${join(dir, "empty.sqlite")}`, hf.url);
+  line(
+    "restart over an empty archive: first answer",
+    `${s(empty.help)} (what start-up costs without any archive)`,
+  );
   const runs: Restart[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await restart(storeUrl, hf.url));
   runs.forEach((r, i) => {
