@@ -79,13 +79,9 @@ export interface Core {
    * Resumes deliveries a crash left open, schedules every group, posts what was missed; loads the archive and fills
    * its missing days in the background (searches answer from Hugging Face meanwhile, saying so).
    */
-  start(): Promise<{
-    readonly groups: number;
-    readonly caughtUp: number;
-    readonly resumed: number;
-    /** Settles when the archive is loaded, then when the background backfill has finished (or had nothing to do). */
-    readonly background: { readonly archive: Promise<unknown>; readonly backfill: Promise<unknown> };
-  }>;
+  start(): Promise<{ readonly groups: number; readonly caughtUp: number; readonly resumed: number }>;
+  /** After start(): settle when the archive is loaded, and when the background backfill has finished (or had nothing to do). */
+  readonly background: { readonly archive: Promise<unknown>; readonly backfill: Promise<unknown> };
   /** Stops scheduling new runs and waits (bounded) for the ones in flight. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -260,6 +256,10 @@ export function createCore(deps: CoreDeps): Core {
   });
 
   let sweep: NodeJS.Timeout | undefined;
+  let background = {
+    archive: Promise.resolve<unknown>(undefined),
+    backfill: Promise.resolve<unknown>(undefined),
+  };
   return {
     paperboy,
     platforms,
@@ -267,12 +267,16 @@ export function createCore(deps: CoreDeps): Core {
     queue,
     schedules,
     watchPoller,
+    get background() {
+      return background;
+    },
     async start() {
       // Not awaited: commands answer while the index builds (search says the archive is still loading).
       const loaded = archive.load().catch((error: unknown) => {
         log.error({ err: error instanceof Error ? error.message : String(error) }, "archive load failed");
       });
-      const filled = backfill.start(loaded); // after the load, at low priority: never in the way of start-up or a digest
+      // After the load, at low priority: never in the way of start-up or a digest.
+      background = { archive: loaded, backfill: backfill.start(loaded) };
       queue.start(
         createJobHandler({
           queue,
@@ -306,7 +310,7 @@ export function createCore(deps: CoreDeps): Core {
         sweep.unref();
       }
       log.info({ groups, caughtUp, resumed }, "subscriptions started");
-      return { groups, caughtUp, resumed, background: { archive: loaded, backfill: filled } };
+      return { groups, caughtUp, resumed };
     },
     async stop(timeoutMs = 30_000) {
       if (sweep !== undefined) clearInterval(sweep);

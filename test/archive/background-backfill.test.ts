@@ -64,8 +64,8 @@ describe("the background backfill", () => {
           return (await createTestCore(hf, () => NOW, { store, config: config(5) })).core;
         }),
       );
-      const started = await Promise.all(cores.map((core) => core.start()));
-      const reports = await Promise.all(started.map((s) => s.background.backfill));
+      await Promise.all(cores.map((core) => core.start()));
+      const reports = await Promise.all(cores.map((core) => core.background.backfill));
       expect(reports.filter((r) => r !== undefined)).toHaveLength(1);
       expect(askedDates()).toEqual(datesFrom(FROM, TO));
       expect([...(await stores[0]!.backfill.doneDays(FROM, TO)).keys()]).toEqual(datesFrom(FROM, TO));
@@ -75,7 +75,8 @@ describe("the background backfill", () => {
 
       // Restarted: every day is filled, so nobody asks again (and nobody needs the lease).
       const later = (await createTestCore(hf, () => NOW, { store: stores[2]!, config: config(5) })).core;
-      expect(await (await later.start()).background.backfill).toBeUndefined();
+      await later.start();
+      expect(await later.background.backfill).toBeUndefined();
       await later.stop();
       expect(askedDates()).toEqual(datesFrom(FROM, TO));
     } finally {
@@ -101,9 +102,9 @@ describe("the background backfill", () => {
         canManage: false,
       });
       await new Promise((r) => setTimeout(r, 20));
-      const started = await core.start();
+      await core.start();
       await search;
-      expect(await started.background.backfill).toMatchObject({ filled: 2 });
+      expect(await core.background.backfill).toMatchObject({ filled: 2 });
       const [asked] = hf.requestsTo("/api/papers/search");
       const [firstDay] = hf.requestsTo("/api/daily_papers");
       expect(firstDay!.time - asked!.time).toBeGreaterThanOrEqual(200 + BACKFILL_QUIET_MS - 50);

@@ -118,8 +118,8 @@ describe("an empty answer says how far back the archive reaches", () => {
     stores.push(store);
     await store.papers.putMany(hfFixturePapers());
     const { core } = await createTestCore(hf, () => new Date("2026-06-13T15:00:00Z"), { store });
-    const started = await core.start();
-    await started.background.archive;
+    await core.start();
+    await core.background.archive;
     try {
       const reply = await core.paperboy.handleCommand({
         channel: channelRef("slack", "T1", "C1"),
