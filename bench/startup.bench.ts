@@ -107,14 +107,18 @@ try {
   const runs: Restart[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await restart(storeUrl, hf.url));
   runs.forEach((r, i) => {
+    const ratio =
+      r.help !== undefined && r.loaded !== undefined ? ` → ${(r.help / r.loaded).toFixed(3)}x` : "";
     line(
       `restart ${i + 1}: first answer / search / archive loaded`,
-      `${s(r.help)} / ${s(r.search)} / ${s(r.loaded)}`,
+      `${s(r.help)} / ${s(r.search)} / ${s(r.loaded)}${ratio}`,
     );
   });
   const median = (xs: (number | undefined)[]): number | undefined => {
     const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-    return v[Math.floor((v.length - 1) / 2)];
+    if (v.length === 0) return undefined;
+    const mid = Math.floor(v.length / 2);
+    return v.length % 2 === 1 ? v[mid] : ((v[mid - 1] ?? 0) + (v[mid] ?? 0)) / 2;
   };
   const first = median(runs.map((r) => r.help));
   const loaded = median(runs.map((r) => r.loaded));
