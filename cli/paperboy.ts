@@ -4,7 +4,9 @@ import { parseArgs } from "node:util";
 import { renderText } from "../adapters/console/render-text.js";
 import { loadConfig } from "../src/config/load-config.js";
 import { AppError } from "../src/shared/app-error.js";
-import { composeDigest } from "../src/digest/compose-digest.js";
+import { composeDigest, composePaperList } from "../src/digest/compose-digest.js";
+import { cardLinks } from "../src/digest/paper-card.js";
+import { coverageNote } from "../src/search/archive-coverage.js";
 import {
   fetchPeriod,
   periodEmptyText,
@@ -24,6 +26,7 @@ import { createHuggingFaceSource } from "../src/sources/huggingface-source.js";
 import { isoWeek, lastCompletedBatchDate, monthOf } from "../src/sources/ny-date.js";
 import { silentLogger } from "../src/ops/logger.js";
 import { createStore } from "../src/storage/create-store.js";
+import { archiveCommand } from "./archive-backfill.js";
 import { renderForFormat, FORMATS, type Format } from "./formats.js";
 
 export interface CliIo {
@@ -31,12 +34,15 @@ export interface CliIo {
   readonly err: (text: string) => void;
   readonly env: Record<string, string | undefined>;
   readonly now: () => Date;
+  /** Where a progress bar may draw: stdout when it is a terminal (the default), null for plain lines. */
+  readonly terminal?: NodeJS.WriteStream | null;
 }
 
 const USAGE = `usage:
   paperboy digest [--date YYYY-MM-DD | --week YYYY-Www | --month YYYY-MM] [--top N] [--topic "…"]
                   [--layout compact|cards] [--format text|slack|discord|json] [--source-file FILE]
-  paperboy search "<query>" [--archive FILE] [--limit N] [--json]`;
+  paperboy search "<query>" [--archive FILE] [--limit N] [--json]
+  paperboy archive backfill --from YYYY-MM-DD [--to YYYY-MM-DD]`;
 
 /** A bad argument: printed with the usage text, exit code 2. */
 const usageError = (message: string): AppError => new AppError("usage", message);
@@ -214,7 +220,19 @@ async function search(args: string[], io: CliIo): Promise<number> {
         ),
       );
     } else if (hits.length === 0) {
-      io.out(`No papers match “${query}” among ${archive.size} archived papers.`);
+      const title = `Papers matching “${query}”`;
+      io.out(
+        renderText(
+          values.archive !== undefined
+            ? composePaperList([], { title, query, shareButtons: false })
+            : composePaperList([], {
+                title,
+                query,
+                shareButtons: false,
+                emptyNote: coverageNote(archive.coverage(), io.now()),
+              }),
+        ),
+      );
     } else {
       const message: OutboundMessage = {
         fallbackText: "",
@@ -231,7 +249,7 @@ async function search(args: string[], io: CliIo): Promise<number> {
               .map((a) => a.name)
               .join(", "),
             upvotes: h.paper.upvotes,
-            links: [],
+            links: cardLinks(h.paper),
           },
         })),
       };
@@ -249,6 +267,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     if (command === "digest") return await digest(rest, io);
     if (command === "search") return await search(rest, io);
+    if (command === "archive") return await archiveCommand(rest, io);
     if (command === undefined || command === "help" || command === "--help") {
       io.out(USAGE);
       return command === undefined ? 2 : 0;

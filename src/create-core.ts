@@ -1,10 +1,12 @@
 // Builds the whole platform-neutral core over one store: sources, archive, search, votes, delivery, queue, schedules.
-import { createCommandRouter } from "./commands/router.js";
+import { createCommandRouter, type CommandHandlers } from "./commands/router.js";
 import type { Config } from "./config/load-config.js";
 import { createDeliverer } from "./delivery/deliver.js";
-import { createOnDemand, DEFAULT_COMMAND_DEADLINE_MS } from "./delivery/on-demand.js";
+import { createOnDemand, DEFAULT_COMMAND_DEADLINE_MS, type OnDemand } from "./delivery/on-demand.js";
 import { trendingSince } from "./digest/period.js";
-import { createPaperArchive } from "./archive/paper-archive.js";
+import { BACKFILL_QUIET_MS, createBackgroundBackfill } from "./archive/background-backfill.js";
+import { DEFAULT_BACKFILL_PACE_MS } from "./archive/backfill.js";
+import { createPaperArchive, type PaperArchive } from "./archive/paper-archive.js";
 import { createSearchCommand } from "./search/search-command.js";
 import { createPaperSearch } from "./search/search-papers.js";
 import { similarityBoosts } from "./digest/similarity.js";
@@ -12,6 +14,7 @@ import { createArxivSource } from "./sources/arxiv-source.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClientOptions } from "./sources/http-client.js";
 import { createHuggingFaceSource } from "./sources/huggingface-source.js";
 import { withSourceDeadline } from "./sources/paper-source.js";
+import { trackActivity } from "./sources/source-activity.js";
 import { createDigestJob } from "./scheduler/digest-job.js";
 import { createJobHandler, resumeOpenDeliveries, type RetryPolicy } from "./scheduler/jobs.js";
 import { createLocalQueue } from "./scheduler/local-queue.js";
@@ -28,12 +31,15 @@ import { channelVoteEmoji } from "./subscriptions/subscription-store.js";
 import { createWatchPoller, type WatchPoller } from "./watches/watch-poller.js";
 import { createPaperUpdates, observingSources, type PaperUpdates } from "./updates/paper-updates.js";
 import { createHomeView } from "./votes/home-view.js";
-import { createLinkCards } from "./links/link-cards.js";
+import { createLinkCards, type LinkCards } from "./links/link-cards.js";
 import type { Paperboy } from "./paperboy.js";
 import { createPlatformRegistry, type PlatformRegistry } from "./platform/platform-registry.js";
 import { wordsOf } from "./platform/platform-words.js";
-import { createSubscriptionCommands } from "./subscriptions/subscription-commands.js";
-import { createVoteCommands } from "./votes/vote-commands.js";
+import {
+  createSubscriptionCommands,
+  type SubscriptionCommands,
+} from "./subscriptions/subscription-commands.js";
+import { createVoteCommands, type VoteCommands } from "./votes/vote-commands.js";
 
 export interface CoreDeps {
   readonly config: Pick<Config, "HF_API_URL" | "ARXIV_API_URL" | "DEFAULT_TIMEZONE"> & {
@@ -41,6 +47,9 @@ export interface CoreDeps {
     /** Defaults as in the config schema (8 MiB, 3 s). */
     readonly HF_MAX_RESPONSE_BYTES?: number;
     readonly HF_COMMAND_DEADLINE_MS?: number;
+    /** Days the archive keeps filled in the background; unset or 0: no background backfill. */
+    readonly ARCHIVE_BACKFILL_DAYS?: number;
+    readonly ARCHIVE_BACKFILL_PACE_MS?: number;
   };
   readonly store: Store;
   readonly log: Logger;
@@ -77,8 +86,13 @@ export interface Core {
   readonly schedules: Schedules;
   readonly watchPoller: WatchPoller;
   readonly updates: PaperUpdates;
-  /** Loads the archive, resumes deliveries a crash left open, schedules every group, posts what was missed. */
+  /**
+   * Resumes deliveries a crash left open, schedules every group, posts what was missed; loads the archive and fills
+   * its missing days in the background (searches answer from Hugging Face meanwhile, saying so).
+   */
   start(): Promise<{ readonly groups: number; readonly caughtUp: number; readonly resumed: number }>;
+  /** After start(): settle when the archive is loaded, and when the background backfill has finished (or had nothing to do). */
+  readonly background: { readonly archive: Promise<unknown>; readonly backfill: Promise<unknown> };
   /** Stops scheduling new runs and waits (bounded) for the ones in flight. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -86,13 +100,10 @@ export interface Core {
 const RESYNC_MS = 60_000;
 const DEFAULT_CONCURRENCY = 200;
 
-export function createCore(deps: CoreDeps): Core {
-  const { store, log, config } = deps;
-  const now = deps.now ?? (() => new Date());
-  const metrics = deps.metrics ?? noopMetrics;
-  const commandDeadlineMs = config.HF_COMMAND_DEADLINE_MS ?? DEFAULT_COMMAND_DEADLINE_MS;
-
-  const hf = createHuggingFaceSource({
+/** The paper sources. Every use of Hugging Face is counted (`hf`), so the background backfill (`upstream`) can yield. */
+function createSources(deps: CoreDeps, now: () => Date, metrics: Metrics) {
+  const { config, store, log } = deps;
+  const upstream = createHuggingFaceSource({
     baseUrl: config.HF_API_URL,
     cache: store.namespace("cache"),
     now,
@@ -101,6 +112,7 @@ export function createCore(deps: CoreDeps): Core {
     http: { ...deps.http, maxResponseBytes: config.HF_MAX_RESPONSE_BYTES ?? DEFAULT_MAX_RESPONSE_BYTES },
     ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
   });
+  const { source: hf, activity } = trackActivity(upstream);
   const arxiv = createArxivSource({
     baseUrl: config.ARXIV_API_URL,
     cache: store.namespace("cache"),
@@ -110,6 +122,63 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.http !== undefined ? { http: deps.http } : {}),
     ...(deps.arxivMinIntervalMs !== undefined ? { minIntervalMs: deps.arxivMinIntervalMs } : {}),
   });
+  return { upstream, hf, activity, arxiv };
+}
+
+/** The archive's background backfill of the latest days, yielding to every other use of Hugging Face. */
+function archiveBackfill(
+  deps: CoreDeps,
+  sources: ReturnType<typeof createSources>,
+  archive: PaperArchive,
+  now: () => Date,
+) {
+  const { config, store, log } = deps;
+  return createBackgroundBackfill({
+    hf: sources.upstream,
+    archive,
+    progress: store.backfill,
+    days: config.ARCHIVE_BACKFILL_DAYS ?? 0,
+    paceMs: config.ARCHIVE_BACKFILL_PACE_MS ?? DEFAULT_BACKFILL_PACE_MS,
+    holder: store.owner,
+    now,
+    quiet: (signal) => sources.activity.quiet(BACKFILL_QUIET_MS, signal),
+    log,
+  });
+}
+
+/** Each command of the grammar to the part of the core that answers it. */
+function commandHandlers(parts: {
+  readonly onDemand: OnDemand;
+  readonly search: ReturnType<typeof createSearchCommand>;
+  readonly linkCards: LinkCards;
+  readonly subscriptionCommands: SubscriptionCommands;
+  readonly voteCommands: VoteCommands;
+}): CommandHandlers {
+  const { onDemand, search, linkCards, subscriptionCommands, voteCommands } = parts;
+  return {
+    today: (inv) => onDemand.periodDigest(inv, "today"),
+    week: (inv) => onDemand.periodDigest(inv, "week"),
+    month: (inv) => onDemand.periodDigest(inv, "month"),
+    search: (inv, command) => search(inv, command.query),
+    paper: (inv, command) => linkCards.command(inv, command.id),
+    subscribe: (inv, command) => subscriptionCommands.subscribe(inv, command.options),
+    unsubscribe: (inv, command) => subscriptionCommands.unsubscribe(inv, command.source),
+    settings: (inv) => subscriptionCommands.settings(inv),
+    watch: (inv, command) => subscriptionCommands.watch(inv, command.topic, command.threshold),
+    unwatch: (inv, command) => subscriptionCommands.unwatch(inv, command.topic),
+    top: (inv, command) => voteCommands.top(inv, command.period),
+    catchup: (inv, command) => voteCommands.catchup(inv, command.days),
+  };
+}
+
+export function createCore(deps: CoreDeps): Core {
+  const { store, log, config } = deps;
+  const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? noopMetrics;
+  const commandDeadlineMs = config.HF_COMMAND_DEADLINE_MS ?? DEFAULT_COMMAND_DEADLINE_MS;
+
+  const sources = createSources(deps, now, metrics);
+  const { hf, arxiv } = sources;
   const archive = createPaperArchive({ papers: store.papers, log });
   const paperSearch = createPaperSearch({
     hf,
@@ -209,22 +278,10 @@ export function createCore(deps: CoreDeps): Core {
   const search = createSearchCommand({
     search: paperSearch,
     tally: (channel, ids) => votes.tally(channel, ids),
+    now,
   });
   const router = createCommandRouter({
-    handlers: {
-      today: (inv) => onDemand.periodDigest(inv, "today"),
-      week: (inv) => onDemand.periodDigest(inv, "week"),
-      month: (inv) => onDemand.periodDigest(inv, "month"),
-      search: (inv, command) => search(inv, command.query),
-      paper: (inv, command) => linkCards.command(inv, command.id),
-      subscribe: (inv, command) => subscriptionCommands.subscribe(inv, command.options),
-      unsubscribe: (inv, command) => subscriptionCommands.unsubscribe(inv, command.source),
-      settings: (inv) => subscriptionCommands.settings(inv),
-      watch: (inv, command) => subscriptionCommands.watch(inv, command.topic, command.threshold),
-      unwatch: (inv, command) => subscriptionCommands.unwatch(inv, command.topic),
-      top: (inv, command) => voteCommands.top(inv, command.period),
-      catchup: (inv, command) => voteCommands.catchup(inv, command.days),
-    },
+    handlers: commandHandlers({ onDemand, search, linkCards, subscriptionCommands, voteCommands }),
     metrics,
     log,
   });
@@ -248,7 +305,13 @@ export function createCore(deps: CoreDeps): Core {
     },
   };
 
+  const backfill = archiveBackfill(deps, sources, archive, now);
+
   let sweep: NodeJS.Timeout | undefined;
+  let background = {
+    archive: Promise.resolve<unknown>(undefined),
+    backfill: Promise.resolve<unknown>(undefined),
+  };
   return {
     paperboy,
     platforms,
@@ -257,9 +320,16 @@ export function createCore(deps: CoreDeps): Core {
     schedules,
     watchPoller,
     updates,
+    get background() {
+      return background;
+    },
     async start() {
-      const loaded = await archive.load();
-      log.info({ papers: loaded }, "archive loaded");
+      // Not awaited: commands answer while the index builds (search says the archive is still loading).
+      const loaded = archive.load().catch((error: unknown) => {
+        log.error({ err: error instanceof Error ? error.message : String(error) }, "archive load failed");
+      });
+      // After the load, at low priority: never in the way of start-up or a digest.
+      background = { archive: loaded, backfill: backfill.start(loaded) };
       queue.start(
         createJobHandler({
           queue,
@@ -298,8 +368,10 @@ export function createCore(deps: CoreDeps): Core {
     },
     async stop(timeoutMs = 30_000) {
       if (sweep !== undefined) clearInterval(sweep);
+      const backfillStopped = backfill.stop();
       schedules.stop();
       await queue.close(timeoutMs);
+      await Promise.race([backfillStopped, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
       votes.close();
     },
   };

@@ -22,9 +22,30 @@ export interface TitleSuggestion {
   readonly title: string;
 }
 
+/** How far the archive reaches: its size and the first and last Daily Papers day it holds. */
+export interface ArchiveCoverage {
+  readonly papers: number;
+  /** "YYYY-MM-DD" (a paper's Daily Papers day, else its arXiv date); absent when the archive is empty. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** A load in progress: `loaded` of the `total` stored papers are searchable so far. */
+export interface ArchiveLoading {
+  readonly loaded: number;
+  readonly total: number;
+}
+
 export interface PaperArchive {
-  /** Reads every stored paper and builds the index; call once at start-up. Resolves to the count. */
+  /**
+   * Reads every stored paper and builds the index; call once at start-up. Resolves to the count. It yields to the
+   * event loop as it goes, so a process can answer (from Hugging Face) while it runs: see `loading()`.
+   */
   load(): Promise<number>;
+  /** While load() runs, how far it got; undefined before and after (search is then complete). */
+  loading(): ArchiveLoading | undefined;
+  /** The archive's size and the Daily Papers days it spans. */
+  coverage(): ArchiveCoverage;
   /**
    * Stores papers keyed by canonical id, merged with the copy already archived (newest counts and
    * fields win; an AI summary or keywords are never lost to a copy without them), and re-indexes them.
@@ -84,10 +105,42 @@ function samePaper(a: Paper, b: Paper): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Creates the archive over the store's "papers" namespace. */
-export function createPaperArchive(deps: { papers: PaperStore; log: Logger }): PaperArchive {
+/** The first and last day ("YYYY-MM-DD") among the dates added. */
+function createDaySpan(): { add(date: string | undefined): void; range(): { from?: string; to?: string } } {
+  let from: string | undefined;
+  let to: string | undefined;
+  return {
+    add(date) {
+      const day = date?.slice(0, 10);
+      if (day === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
+      if (from === undefined || day < from) from = day;
+      if (to === undefined || day > to) to = day;
+    },
+    range: () => (from !== undefined && to !== undefined ? { from, to } : {}),
+  };
+}
+
+/** Papers indexed between two turns of the event loop while loading (about 50 ms of work on a busy machine). */
+const LOAD_SLICE = 100;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Creates the archive over the store's "papers" namespace. `indexed: false` makes an archive that only writes (the
+ * CLI's backfill): nothing is kept in memory, and every merge reads the stored copy.
+ */
+export function createPaperArchive(deps: {
+  papers: PaperStore;
+  log: Logger;
+  indexed?: boolean;
+}): PaperArchive {
   const { papers: store, log } = deps;
+  const indexed = deps.indexed ?? true;
   const meta = new Map<PaperId, PaperMeta>();
+  let progress: { loaded: number; total: number } | undefined;
+  /** Ids upserted while loading: their fresher copy is already indexed, the scan must not put an older one back. */
+  const touched = new Set<PaperId>();
+  const span = createDaySpan();
   const index = createSearchIndex({ lookup: () => undefined });
   // Many papers share a batch date: one string per distinct date instead of one per paper.
   const dates = new Map<string, string>();
@@ -106,6 +159,8 @@ export function createPaperArchive(deps: { papers: PaperStore; log: Logger }): P
   }
 
   function remember(paper: Paper): void {
+    if (!indexed) return;
+    span.add(paper.dailyDate ?? paper.publishedAt);
     meta.set(paper.id, {
       title: paper.title,
       dailyDate: intern(paper.dailyDate),
@@ -151,31 +206,42 @@ export function createPaperArchive(deps: { papers: PaperStore; log: Logger }): P
   return {
     async load() {
       let skipped = 0;
-      // Papers stored under a legacy key ("2401.01234v2"): merged into the canonical entry afterwards.
-      const legacy: { key: string; paper: Paper }[] = [];
-      for await (const batch of store.scan(1_000)) {
-        for (const [key, value] of batch) {
-          const paper = parseStoredPaper(value);
-          if (!paper) {
-            skipped++;
-            log.warn({ key }, "archive: skipping a stored paper that does not parse");
-            continue;
+      progress = { loaded: 0, total: await store.count() };
+      try {
+        // Papers stored under a legacy key ("2401.01234v2"): merged into the canonical entry afterwards.
+        const legacy: { key: string; paper: Paper }[] = [];
+        for await (const batch of store.scan(1_000)) {
+          for (const [key, value] of batch) {
+            if (++progress.loaded % LOAD_SLICE === 0) await yieldToEventLoop();
+            const paper = parseStoredPaper(value);
+            if (!paper) {
+              skipped++;
+              log.warn({ key }, "archive: skipping a stored paper that does not parse");
+              continue;
+            }
+            if (key !== paper.id) legacy.push({ key, paper });
+            else if (!touched.has(paper.id)) remember(paper);
           }
-          if (key === paper.id) remember(paper);
-          else legacy.push({ key, paper });
         }
+        for (const { key, paper: old } of legacy) {
+          const [current] = await getMany([old.id]);
+          const merged = mergePaper(old, current ?? old);
+          if (!current || !samePaper(current, merged)) await store.putMany([merged]);
+          await store.delete([key]);
+          remember(merged);
+        }
+        index.compact();
+      } finally {
+        progress = undefined;
+        touched.clear();
       }
-      for (const { key, paper: old } of legacy) {
-        const [current] = await getMany([old.id]);
-        const merged = mergePaper(old, current ?? old);
-        if (!current || !samePaper(current, merged)) await store.putMany([merged]);
-        await store.delete([key]);
-        remember(merged);
-      }
-      index.compact();
       log.info({ papers: meta.size, skipped }, "archive loaded");
       return meta.size;
     },
+
+    loading: () => (progress === undefined ? undefined : { ...progress }),
+
+    coverage: () => ({ papers: meta.size, ...span.range() }),
 
     async upsert(incoming) {
       const papers = new Map<PaperId, Paper>();
@@ -187,7 +253,9 @@ export function createPaperArchive(deps: { papers: PaperStore; log: Logger }): P
         }
         papers.set(paper.id, mergePaper(papers.get(paper.id), paper));
       }
-      const known = [...papers.keys()].filter((id) => meta.has(id));
+      // While loading (or with no index) the map does not know every stored paper yet: read them all back.
+      const complete = indexed && progress === undefined;
+      const known = [...papers.keys()].filter((id) => !complete || meta.has(id));
       const current = new Map((await getMany(known)).map((p) => [p.id, p] as const));
       const changed: Paper[] = [];
       for (const [id, paper] of papers) {
@@ -198,7 +266,10 @@ export function createPaperArchive(deps: { papers: PaperStore; log: Logger }): P
       }
       // One write for the batch. Two replicas merging the same paper at once may keep either copy: both are fresh.
       await store.putMany(changed);
-      for (const paper of changed) remember(paper);
+      for (const paper of changed) {
+        remember(paper);
+        if (progress !== undefined) touched.add(paper.id);
+      }
     },
 
     async get(id) {

@@ -28,6 +28,17 @@ const wholeNumber = (name: string, example: string, fallback: number) =>
 /** Discord ids are snowflakes: 64-bit numbers, 17–20 decimal digits for any id made since 2015. */
 const SNOWFLAKE = /^\d{17,20}$/;
 
+/** A whole number from 0 to `max` with a default; the message names the variable and an example. */
+const countOrZero = (name: string, example: string, fallback: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .default(String(fallback))
+    .refine((s) => /^\d+$/.test(s) && Number(s) <= max, {
+      error: `${name} must be a whole number from 0 to ${max}, e.g. ${example}`,
+    })
+    .transform(Number);
+
 export const ConfigSchema = z
   .object({
     SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith("xoxb-"), {
@@ -102,6 +113,13 @@ export const ConfigSchema = z
       50,
     ),
     QUEUE_LOCK_MS: wholeNumber("QUEUE_LOCK_MS", "30000", 30_000),
+    ARCHIVE_BACKFILL_DAYS: countOrZero(
+      "ARCHIVE_BACKFILL_DAYS",
+      "30 (0 turns the background backfill off)",
+      30,
+      3_650,
+    ),
+    ARCHIVE_BACKFILL_PACE_MS: countOrZero("ARCHIVE_BACKFILL_PACE_MS", "1200", 1_200, 600_000),
   })
   .superRefine((c, ctx) => {
     const need = (name: keyof typeof c, why: string) => {

@@ -34,6 +34,8 @@ export interface PaperListOptions {
   readonly teamVotes?: ReadonlyMap<PaperId, number>;
   /** At most this many papers (default 10); the rest become an "+K more" line. */
   readonly limit?: number;
+  /** Said under "No papers match …" when nothing matched (e.g. how far back the archive reaches). */
+  readonly emptyNote?: readonly Inline[];
 }
 
 const context = (...content: Inline[]): MessageBlock => ({ type: "context", content });
@@ -225,9 +227,13 @@ export function composePaperList(
         code("/papers week"),
         text("."),
       ),
+      ...(options.emptyNote !== undefined && options.emptyNote.length > 0
+        ? [context(...options.emptyNote)]
+        : []),
     ];
+    const note = options.emptyNote?.map((run) => run.text).join("");
     return {
-      fallbackText: [options.title, options.notice, what]
+      fallbackText: [options.title, options.notice, what, note]
         .filter((s) => s !== undefined && s !== "")
         .join("\n"),
       blocks,

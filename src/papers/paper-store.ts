@@ -9,4 +9,6 @@ export interface PaperStore {
   /** Every stored document with its key, a batch at a time (start-up only). */
   scan(batchSize: number): AsyncIterable<readonly (readonly [string, unknown])[]>;
   delete(ids: readonly string[]): Promise<void>;
+  /** How many documents are stored (what a loading archive counts towards). */
+  count(): Promise<number>;
 }

@@ -1,7 +1,7 @@
 // `/papers <query>`: Hugging Face search and the local archive together, merged, with a fallback when HF is slow or down.
 import { matchesQueryFilters, parseQuery } from "../archive/search-index.js";
 import type { ParsedQuery } from "../archive/search-index.js";
-import type { PaperArchive } from "../archive/paper-archive.js";
+import type { ArchiveCoverage, ArchiveLoading, PaperArchive } from "../archive/paper-archive.js";
 import { toPaperId } from "../papers/paper.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import type { ArxivSource, HuggingFaceSource, SourceResult } from "../sources/paper-source.js";
@@ -23,6 +23,8 @@ export interface PaperSearchAnswer {
   readonly results: readonly PaperSearchResult[];
   /** Said above the results when Hugging Face could not help, e.g. "Hugging Face did not answer within 1.5 s — …". */
   readonly notice?: string;
+  /** When nothing matched: how far the archive reaches (so the answer can say how to fill older days). */
+  readonly coverage?: ArchiveCoverage;
 }
 
 export interface PaperSearch {
@@ -31,7 +33,8 @@ export interface PaperSearch {
 
 export interface PaperSearchDeps {
   readonly hf: Pick<HuggingFaceSource, "search">;
-  readonly archive: Pick<PaperArchive, "search" | "upsert">;
+  readonly archive: Pick<PaperArchive, "search" | "upsert"> &
+    Partial<Pick<PaperArchive, "loading" | "coverage">>;
   readonly arxiv?: Pick<ArxivSource, "search">;
   /** How long Hugging Face gets before the archive answers alone (default 1,500 ms). */
   readonly hfTimeoutMs?: number;
@@ -46,6 +49,8 @@ const RANK_WEIGHT = { huggingface: 1, arxiv: 0.6 } as const;
 const reciprocalRank = (position: number): number => 2 / (2 + position);
 const popularity = (upvotes: number): number => 0.05 * Math.log10(1 + Math.max(0, upvotes));
 const ORIGIN_ORDER: readonly SearchOrigin[] = ["huggingface", "archive", "arxiv"];
+
+const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** What went wrong with Hugging Face, said as what happened: no answer in time, an HTTP error, a 429, no connection. */
 function hfFailure(error: unknown, timeoutMs: number): string {
@@ -71,6 +76,12 @@ function hfFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof SourceUnavailableError) return error.message;
   const reason = error instanceof Error ? error.message : String(error);
   return `Hugging Face cannot be reached (${reason})`;
+}
+
+/** "The archive is still loading (40,000 of 100,000 papers)". */
+function loadingText(loading: ArchiveLoading): string {
+  const n = (x: number): string => x.toLocaleString("en-US");
+  return `the archive is still loading (${n(loading.loaded)} of ${n(loading.total)} papers)`;
 }
 
 interface Candidate {
@@ -129,7 +140,9 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
         (result) => ({ ok: true as const, result }),
         (error: unknown) => ({ ok: false as const, error }),
       );
-      const local = await archive.search(query, { limit });
+      // While the archive loads its index is partial: Hugging Face answers alone, and the answer says so.
+      const loading = archive.loading?.();
+      const local = loading === undefined ? await archive.search(query, { limit }) : [];
       const top = local[0]?.score ?? 0;
       for (const hit of local) add(hit.paper, "archive", top > 0 ? hit.score / top : 0);
 
@@ -141,7 +154,12 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
           add(paper, "huggingface", RANK_WEIGHT.huggingface * reciprocalRank(position));
         });
         if (answer.result.stale)
-          notice = "Hugging Face cannot be reached — showing its last saved answer and paperboy's archive.";
+          notice =
+            loading === undefined
+              ? "Hugging Face cannot be reached — showing its last saved answer and paperboy's archive."
+              : `Hugging Face cannot be reached and ${loadingText(loading)} — showing Hugging Face's last saved answer.`;
+        else if (loading !== undefined)
+          notice = `${upperFirst(loadingText(loading))} — showing Hugging Face's results.`;
         await archiveUpsert(papers);
       } else {
         const reason = hfFailure(answer.error, hfTimeoutMs);
@@ -149,7 +167,7 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
           { err: answer.error, query: parsed.text },
           "search: Hugging Face failed, answering from the archive",
         );
-        let sources = "paperboy's archive";
+        let sources = loading === undefined ? "paperboy's archive" : "nowhere else yet";
         if (arxiv && local.length < limit) {
           try {
             const result = await withTimeout(arxivTimeoutMs, (signal) =>
@@ -159,13 +177,16 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
             papers.forEach((paper, position) => {
               add(paper, "arxiv", RANK_WEIGHT.arxiv * reciprocalRank(position));
             });
-            if (papers.length > 0) sources = "paperboy's archive and arXiv";
+            if (papers.length > 0) sources = loading === undefined ? "paperboy's archive and arXiv" : "arXiv";
             await archiveUpsert(papers);
           } catch (error) {
             log.warn({ err: error }, "search: arXiv fallback failed too");
           }
         }
-        notice = `${reason} — showing papers from ${sources}.`;
+        notice =
+          loading === undefined
+            ? `${reason} — showing papers from ${sources}.`
+            : `${reason}, and ${loadingText(loading)} — showing papers from ${sources}.`;
       }
 
       const results = [...merged.values()]
@@ -181,7 +202,12 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
           score: c.score,
           from: ORIGIN_ORDER.filter((o) => c.from.has(o)),
         }));
-      return notice ? { results, notice } : { results };
+      const coverage = results.length === 0 && loading === undefined ? archive.coverage?.() : undefined;
+      return {
+        results,
+        ...(notice !== undefined ? { notice } : {}),
+        ...(coverage !== undefined ? { coverage } : {}),
+      };
     },
   };
 }

@@ -1,4 +1,5 @@
 // The store port: the operations the domain needs, each one atomic on its engine (a SQLite transaction, a Redis script).
+import type { BackfillStore } from "../archive/backfill-store.js";
 import type { DeliveryStore } from "../delivery/delivery-store.js";
 import type { DigestStateReader } from "../digest/digest-state.js";
 import type { PaperStore } from "../papers/paper-store.js";
@@ -33,6 +34,8 @@ export interface Store {
   readonly votes: VoteStore;
   readonly digest: DigestStateReader;
   readonly papers: PaperStore;
+  /** Which Daily Papers days the archive holds in full, and the lease one process holds to fill the rest. */
+  readonly backfill: BackfillStore;
   readonly events: EventStore;
   /** Thread updates: the papers followed per channel and the updates waiting for their reply. */
   readonly updates: UpdateStore;

@@ -47,6 +47,16 @@ describe("loadConfig", () => {
     expect(message).toContain("STORE_URL: must be sqlite://");
   });
 
+  it("reads the archive backfill's days (0 turns it off) and pace, and names a bad one with an example", () => {
+    expect(loadConfig({})).toMatchObject({ ARCHIVE_BACKFILL_DAYS: 30, ARCHIVE_BACKFILL_PACE_MS: 1200 });
+    expect(loadConfig({ ARCHIVE_BACKFILL_DAYS: "0" }).ARCHIVE_BACKFILL_DAYS).toBe(0);
+    const message = problems({ ARCHIVE_BACKFILL_DAYS: "-1", ARCHIVE_BACKFILL_PACE_MS: "1.5s" });
+    expect(message).toContain(
+      "ARCHIVE_BACKFILL_DAYS: ARCHIVE_BACKFILL_DAYS must be a whole number from 0 to 3650",
+    );
+    expect(message).toContain("ARCHIVE_BACKFILL_PACE_MS: ARCHIVE_BACKFILL_PACE_MS must be a whole number");
+  });
+
   it("asks for the signing secret with a Slack token, and never echoes the token", () => {
     const message = problems({ SLACK_BOT_TOKEN: "xoxb-secret-value-123" });
     expect(message).toContain("SLACK_SIGNING_SECRET: is needed with Slack");

@@ -348,6 +348,22 @@ if #fields == 0 then return {} end
 return redis.call('HMGET', P .. ':watch', unpack(fields))
 `;
 
+/** lease: ARGV prefix, name, holder, ttl ms. Takes the lease when free or already holder's (extending it); 1 when held. */
+export const LEASE = `${LIB}
+local k = P .. ':lease:' .. ARGV[2]
+local h = redis.call('GET', k)
+if h and h ~= ARGV[3] then return 0 end
+redis.call('SET', k, ARGV[3], 'PX', ARGV[4])
+return 1
+`;
+
+/** leaseRelease: ARGV prefix, name, holder. Deletes the lease only when holder has it. */
+export const LEASE_RELEASE = `${LIB}
+local k = P .. ':lease:' .. ARGV[2]
+if redis.call('GET', k) == ARGV[3] then redis.call('DEL', k) end
+return 1
+`;
+
 export const SCRIPTS = {
   UPD_FOLLOW: `${LIB}${UPD_FOLLOW}`,
   UPD_OBSERVE: `${LIB}${UPD_OBSERVE}`,
@@ -368,6 +384,8 @@ export const SCRIPTS = {
   PATCH_SUBSCRIPTION,
   PUT_WATCH,
   GET_WATCHES,
+  LEASE,
+  LEASE_RELEASE,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

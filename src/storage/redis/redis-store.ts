@@ -13,6 +13,7 @@ import {
   type Store,
 } from "../store.js";
 import { connectRedis, list, type RedisConnection } from "./redis-connection.js";
+import { createRedisBackfill } from "./redis-backfill.js";
 import { createRedisDeliveries } from "./redis-deliveries.js";
 import { createRedisSubscriptions, createRedisWatches } from "./redis-subscriptions.js";
 import { createRedisVotes } from "./redis-votes.js";
@@ -158,7 +159,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       async delete(ids) {
         if (ids.length > 0) await live().command(["HDEL", `${P}:papers`, ...ids]);
       },
+      count: async () => Number(await live().command(["HLEN", `${P}:papers`])),
     },
+    backfill: createRedisBackfill(live),
     events: {
       claim: async (id, ttlMs) =>
         (await live().command(["SET", `${P}:ev:${id}`, "1", "NX", "PX", ttlMs])) !== null,

@@ -58,6 +58,9 @@ CREATE INDEX IF NOT EXISTS followed_at ON followed(at);
 CREATE TABLE IF NOT EXISTS paper_updates (
   channel TEXT NOT NULL, paper TEXT NOT NULL, event TEXT NOT NULL, doc TEXT NOT NULL, at INTEGER NOT NULL, taken TEXT,
   PRIMARY KEY (channel, paper, event));
+-- The archive backfill: Daily Papers days already filled (so a run resumes), and the lease one process holds to fill.
+CREATE TABLE IF NOT EXISTS archive_days (date TEXT PRIMARY KEY, papers INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires INTEGER NOT NULL);
 `;
 
 /** Indexes the posts written before paper_posts existed (once per store; later posts are indexed by the triggers). */

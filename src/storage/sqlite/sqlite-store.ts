@@ -16,6 +16,7 @@ import {
   type Store,
 } from "../store.js";
 import { BACKFILL_PAPER_POSTS, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema.js";
+import { createSqliteBackfill } from "./sqlite-backfill.js";
 import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { createSqliteSubscriptions, createSqliteWatches } from "./sqlite-subscriptions.js";
 import { createSqliteVotes } from "./sqlite-votes.js";
@@ -148,6 +149,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     digest: votes,
     papers,
     updates: createSqliteUpdates(sql),
+    backfill: createSqliteBackfill(sql),
     events: {
       claim: (id, ttlMs) =>
         settle(() => {
@@ -274,6 +276,7 @@ function createSqlitePapers(sql: Sql): PaperStore {
       settle(() => {
         sql.run(`DELETE FROM papers WHERE id IN (SELECT value FROM json_each(?))`, JSON.stringify(ids));
       }),
+    count: () => settle(() => sql.get<{ n: number }>(`SELECT count(*) AS n FROM papers`)?.n ?? 0),
   };
 }
 
