@@ -24,7 +24,7 @@ import { createSchedules, type Schedules } from "./scheduler/schedules.js";
 import type { WorkQueue } from "./scheduler/work-queue.js";
 import type { Logger } from "./ops/logger.js";
 import { noopMetrics, type Metrics } from "./ops/metrics.js";
-import type { Store } from "./storage/store.js";
+import { StoreDamagedError, type Store } from "./storage/store.js";
 import { createReactionIntake } from "./votes/reaction-intake.js";
 import { createVoteService, type VoteService } from "./votes/vote-service.js";
 import { channelVoteEmoji } from "./subscriptions/subscription-store.js";
@@ -325,7 +325,9 @@ export function createCore(deps: CoreDeps): Core {
     },
     async start() {
       // Not awaited: commands answer while the index builds (search says the archive is still loading).
+      // A damaged store stops paperboy (background.archive rejects); any other failure leaves the archive empty.
       const loaded = archive.load().catch((error: unknown) => {
+        if (error instanceof StoreDamagedError) throw error;
         log.error({ err: error instanceof Error ? error.message : String(error) }, "archive load failed");
       });
       // After the load, at low priority: never in the way of start-up or a digest.

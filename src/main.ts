@@ -138,10 +138,12 @@ async function main(): Promise<number> {
 
   const report = await core.start();
   coreStarted();
+  // A damaged store found while the archive loads in the background stops paperboy as one found at start-up does.
+  const damaged = core.background.archive.then(() => new Promise<never>(() => undefined));
   // The console ends by itself (end of input): stop the core and the store, and let the process exit.
   const ending = adapters.flatMap((adapter) => (adapter.ended === undefined ? [] : [adapter.ended]));
   if (ending.length > 0) {
-    await Promise.race(ending);
+    await Promise.race([...ending, damaged]);
     shutdown.dispose();
     for (const adapter of adapters) await adapter.stop();
     await core.stop();
@@ -157,7 +159,7 @@ async function main(): Promise<number> {
     },
     "paperboy is running",
   );
-  return new Promise<number>(() => undefined); // runs until a signal; shutdown exits the process
+  return damaged; // runs until a signal (shutdown exits the process) or a damaged store
 }
 
 main().then(

@@ -26,8 +26,9 @@ export function trackActivity(
     };
   };
   return {
+    // Spread first: whatever else the source offers (its base URL, when it last failed) stays as it is.
     source: {
-      baseUrl: source.baseUrl,
+      ...source,
       daily: counted(source.daily.bind(source)),
       week: counted(source.week.bind(source)),
       month: counted(source.month.bind(source)),

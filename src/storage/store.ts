@@ -66,3 +66,11 @@ export class StoreOpenError extends Error {
 export class StoreClosedError extends Error {
   override name = "StoreClosedError";
 }
+
+/**
+ * The store's data is damaged (SQLite: SQLITE_CORRUPT / SQLITE_NOTADB, found when a damaged page is read); the message
+ * names the file and the fix. Nothing can be trusted after it: paperboy stops.
+ */
+export class StoreDamagedError extends Error {
+  override name = "StoreDamagedError";
+}

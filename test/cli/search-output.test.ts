@@ -50,7 +50,7 @@ describe("paperboy search (text)", () => {
     const out = io.stdout.join("\n");
     expect(out).toContain("No papers match “zyxwvut”.");
     expect(out).toContain(
-      "The archive holds 30 papers from 2026-06-12; `paperboy archive backfill --from 2025-06-12` fills older days.",
+      "The archive holds 30 papers from 2026-06-12; paperboy archive backfill --from 2025-06-12 fills older days.",
     );
   });
 });

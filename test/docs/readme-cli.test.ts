@@ -56,6 +56,8 @@ describe("README CLI examples", () => {
         STORE_URL: "memory://",
         HF_API_URL: hf.url,
         ARXIV_API_URL: hf.arxivUrl,
+        // The backfill examples ask for every day since 2025: unpaced here, the loopback server has no rate limit.
+        ARCHIVE_BACKFILL_PACE_MS: "0",
       });
       expect(run.code, run.err).toBe(0);
       expect(run.out.trim()).not.toBe("");

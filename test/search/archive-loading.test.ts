@@ -136,7 +136,8 @@ describe("an empty answer says how far back the archive reaches", () => {
       expect(discord).toContain(expected);
       expect(discord).toContain(`\`${command}\``);
       const console = renderText(reply.message);
-      expect(console).toContain(`${expected}; \`${command}\` fills older days.`);
+      // The console prints code plainly (no backticks: its own words, not Slack's).
+      expect(console).toContain(`${expected}; ${command} fills older days.`);
       expect(reply.message.fallbackText).toContain(`${expected}; ${command} fills older days.`);
     } finally {
       await core.stop();

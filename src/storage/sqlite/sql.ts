@@ -1,7 +1,7 @@
 // better-sqlite3 helpers: statements prepared once per process and counted, and per-tick batches run as one transaction.
 // @see https://github.com/WiseLibs/better-sqlite3/blob/master/docs/api.md
 import type Database from "better-sqlite3";
-import { StoreClosedError } from "../store.js";
+import { StoreClosedError, StoreDamagedError } from "../store.js";
 
 type Value = string | number | bigint | null | Buffer;
 /** Positional values, or one object of named values (`@name` in the SQL). */
@@ -23,10 +23,6 @@ export interface Sql {
   close(): void;
 }
 
-/** The file's pages are damaged (SQLITE_CORRUPT…, SQLITE_NOTADB): the message says what to do about the file. */
-export class StoreDamagedError extends Error {
-  override name = "StoreDamagedError";
-}
 
 const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
 
