@@ -19,6 +19,8 @@ export interface QueryTerm {
   readonly prefix: boolean | "unknown";
   /** Maximum edit distance (0 = no typo tolerance). */
   readonly fuzzy: number;
+  /** Other exact terms that count as this one (a joined compound, the abbreviation a phrase spells out), weighted. */
+  readonly alternatives?: readonly { readonly term: string; readonly weight: number }[];
 }
 
 export interface RawHit {
@@ -27,7 +29,10 @@ export interface RawHit {
 }
 
 export interface RankOptions {
-  /** Require every query term (AND); when no document has them all, OR is used instead. */
+  /**
+   * true: only documents with every query term (strict AND). false: every document with any term, those
+   * with more of the terms first, by score within the same number of terms.
+   */
   readonly all: boolean;
   /** How many of the best documents to return. */
   readonly window: number;
@@ -42,7 +47,7 @@ export interface Ranking {
   readonly hits: RawHit[];
   /** How many documents matched in all (so the caller knows whether a wider window finds more). */
   readonly matched: number;
-  /** False when AND was asked for but nothing had every term, so OR was used. */
+  /** True when the best document has every query term. */
   readonly all: boolean;
 }
 
@@ -56,6 +61,8 @@ const POSTINGS_BUDGET = 0.6;
 /** A word in at least this many documents is taken as meant, not as a typo. */
 const KNOWN_WORD_DF = 3;
 const PREFIX_WEIGHT = 0.55;
+/** Ranking key: documents with more query terms first, then by score (scores stay far below this). */
+const PER_TERM = 1e7;
 const FUZZY_WEIGHT = [1, 0.4, 0.2] as const;
 const MAX_DOCS = 1 << 23;
 /**
@@ -165,8 +172,14 @@ export function createInvertedIndex(): InvertedIndex {
     const out: [Term, number][] = [];
     const exact = dict.get(q.term);
     if (exact !== undefined && df(exact) > 0) out.push([exact, 1]);
-    let budget = Math.max(10_000, POSTINGS_BUDGET * docNoOf.size);
     const seen = new Set<string>([q.term]);
+    for (const { term, weight } of q.alternatives ?? []) {
+      const no = dict.get(term);
+      if (no === undefined || seen.has(term) || df(no) === 0) continue;
+      seen.add(term);
+      out.push([no, weight]);
+    }
+    let budget = Math.max(10_000, POSTINGS_BUDGET * docNoOf.size);
     const known = exact !== undefined && df(exact) >= KNOWN_WORD_DF;
     let completions = 0;
     if (q.prefix === true || (q.prefix === "unknown" && !known)) {
@@ -351,10 +364,13 @@ export function createInvertedIndex(): InvertedIndex {
     }
   }
 
-  /** True when document a ranks before b: higher score, then indexed earlier (deterministic ties, no string compares). */
+  /** The ranking key of a touched document: how many query terms it has, then its score. */
+  const keyOf = (doc: number): number => (hits[doc] as number) * PER_TERM + (total[doc] as number);
+
+  /** True when document a ranks before b: more terms, higher score, then indexed earlier (deterministic ties). */
   function before(a: number, b: number): boolean {
-    const sa = total[a] as number;
-    const sb = total[b] as number;
+    const sa = keyOf(a);
+    const sb = keyOf(b);
     return sa !== sb ? sa > sb : a < b;
   }
 
@@ -379,11 +395,11 @@ export function createInvertedIndex(): InvertedIndex {
       if (heap.length < k) {
         heap.push(doc);
         siftUp(heap, heap.length - 1);
-        if (heap.length === k) floor = total[heap[0] as number] as number;
-      } else if (k > 0 && (total[doc] as number) >= floor && before(doc, heap[0] as number)) {
+        if (heap.length === k) floor = keyOf(heap[0] as number);
+      } else if (k > 0 && keyOf(doc) >= floor && before(doc, heap[0] as number)) {
         heap[0] = doc;
         siftDown(heap, 0);
-        floor = total[heap[0]] as number;
+        floor = keyOf(heap[0]);
       }
     }
     return { docs: heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)), matched };
@@ -468,16 +484,12 @@ export function createInvertedIndex(): InvertedIndex {
       const used = terms.slice(0, 255);
       used.forEach((q, i) => (count = scoreTerm(q, i + 1, qn, count)));
       markExcluded(exclude, qn);
-      let top = topK(count, all ? used.length : 1, qn, window, accept);
-      let usedAll = all;
-      if (all && top.matched === 0 && used.length > 1) {
-        top = topK(count, 1, qn, window, accept);
-        usedAll = false;
-      }
+      const top = topK(count, all ? used.length : 1, qn, window, accept);
+      const first = top.docs[0];
       return {
         hits: top.docs.map((doc) => ({ key: keys[doc] as string, score: total[doc] as number })),
         matched: top.matched,
-        all: usedAll,
+        all: first !== undefined && hits[first] === used.length,
       };
     },
 

@@ -4,6 +4,7 @@ import { queryTokens } from "../shared/tokenize.js";
 import { createInvertedIndex } from "./inverted-index.js";
 import type { QueryTerm, RawHit } from "./inverted-index.js";
 import { mayContain, phraseProbe, phraseSignature, phraseWords } from "./phrase-signature.js";
+import { COMPOUND_FIRST_WORDS, spelledOut, stem } from "./vocabulary.js";
 
 /** Field boosts: a title hit outranks a keyword hit, which outranks an author or abstract hit. */
 export const FIELD_BOOSTS = { title: 4, aiKeywords: 2.5, authors: 1.5, abstract: 1 } as const;
@@ -45,34 +46,96 @@ function splitWords(text: string): string[] {
 const ASCII_WORD = /[A-Za-z0-9'-]+/g;
 const JOINERS = /['’-]/;
 
-/** Index-side terms of one folded token: "self-supervised" → self, supervised, selfsupervised. */
-function indexTerms(token: string): string[] | null {
-  if (!JOINERS.test(token)) return STOPWORDS.has(token) ? null : [token];
-  const parts = token.split(/['’-]+/).filter((p) => p.length > 0);
-  if (parts.length === 0) return null;
-  if (parts.length === 1) return STOPWORDS.has(parts[0] ?? "") ? null : parts;
-  const kept = parts.filter((p) => !STOPWORDS.has(p));
-  kept.push(parts.join(""));
-  return kept;
+const JOINERS_SPLIT = /['’-]+/;
+
+/** A folded token's words, split at hyphens and apostrophes ("self-supervised" → self, supervised). */
+function tokenWords(token: string): string[] {
+  return JOINERS.test(token) ? token.split(JOINERS_SPLIT).filter((p) => p.length > 0) : [token];
 }
 
-/** Query-side terms of one token: "self-supervised" → self, supervised (both must match). */
-function queryTerms(token: string): string[] | null {
-  const parts = foldText(token)
-    .split(/['’-]+/)
-    .filter((p) => p.length > 0 && !STOPWORDS.has(p));
-  return parts.length > 0 ? parts : null;
+/**
+ * Index-side terms of a text, one entry per occurrence (for term frequencies): every word stemmed, stop words
+ * dropped; a hyphenated token also as one joined word ("selfsupervised"); a spaced compound after a
+ * {@link COMPOUND_FIRST_WORDS} word joined too ("fine tuning" → "finetuning"); and the abbreviation of every
+ * expansion spelled out ("large language models" → "llm").
+ */
+function indexTerms(text: string): string[] {
+  const out: string[] = [];
+  const sequence: string[] = [];
+  let previous = "";
+  for (const token of splitWords(foldText(text))) {
+    const words = tokenWords(token);
+    if (words.length === 0) continue;
+    const first = words[0] as string;
+    if (COMPOUND_FIRST_WORDS.has(previous) && !STOPWORDS.has(first)) out.push(stem(previous + first));
+    for (const word of words) {
+      const stemmed = stem(word);
+      sequence.push(stemmed);
+      if (!STOPWORDS.has(word)) out.push(stemmed);
+    }
+    if (words.length > 1) out.push(stem(words.join("")));
+    previous = words[words.length - 1] as string;
+  }
+  for (const { key } of spelledOut(sequence)) out.push(stem(key));
+  return out;
 }
 
-/** The searchable terms of a text, folded, stop words dropped (the same terms a query is split into). */
+/** The searchable words of a text, folded, split at hyphens, stemmed, stop words dropped. */
 export function textTerms(text: string): string[] {
-  return splitWords(text).flatMap((t) => queryTerms(t) ?? []);
+  return splitWords(foldText(text)).flatMap((token) =>
+    tokenWords(token)
+      .filter((w) => !STOPWORDS.has(w))
+      .map(stem),
+  );
+}
+
+/**
+ * A query's words, each with the other terms that count as it: the joined form of a hyphenated or spaced
+ * pair ("self supervised" → "selfsupervised") and the abbreviation of an expansion the query spells out.
+ */
+function queryWords(text: string): { terms: string[]; alternatives: string[][] } {
+  const terms: string[] = [];
+  const alternatives: Set<string>[] = [];
+  const sequence: string[] = [];
+  /** For each word of `sequence`, its position in `terms` (-1 for a stop word). */
+  const position: number[] = [];
+  let previous: { word: string; at: number } | undefined;
+  for (const token of splitWords(foldText(text))) {
+    const words = tokenWords(token);
+    const joined = words.length > 1 ? stem(words.join("")) : undefined;
+    words.forEach((word, i) => {
+      sequence.push(stem(word));
+      if (STOPWORDS.has(word)) {
+        position.push(-1);
+        previous = undefined;
+        return;
+      }
+      position.push(terms.length);
+      terms.push(stem(word));
+      const own = new Set<string>(joined ? [joined] : []);
+      alternatives.push(own);
+      if (i === 0 && previous) {
+        const pair = stem(previous.word + word);
+        own.add(pair);
+        alternatives[previous.at]?.add(pair);
+      }
+      previous = { word, at: terms.length - 1 };
+    });
+  }
+  for (const { key, start, end } of spelledOut(sequence))
+    for (let i = start; i < end; i++) alternatives[position[i] as number]?.add(stem(key));
+  return {
+    terms,
+    alternatives: alternatives.map((set, i) => [...set].filter((t) => t !== terms[i])),
+  };
 }
 
 /** A `/papers` query split into its parts. */
 export interface ParsedQuery {
-  /** Words to search for (including the words of the phrases), folded. */
+  /** Words to search for (including the words of the phrases), folded and stemmed. */
   readonly terms: readonly string[];
+  /** Per word of `terms`, the other index terms that count as it (joined compounds, abbreviations). */
+  readonly alternatives: readonly (readonly string[])[];
   /** `"quoted phrases"`, folded and whitespace-normalised; each must appear in title, abstract or keywords. */
   readonly phrases: readonly string[];
   /** `-excluded` words, folded; a paper mentioning one is dropped. */
@@ -109,7 +172,7 @@ export function parseQuery(query: string): ParsedQuery {
     }
   }
   const text = plain.filter((p) => p.length > 0).join(" ");
-  return { terms: textTerms(text), phrases, excluded, text };
+  return { ...queryWords(text), phrases, excluded, text };
 }
 
 /** True when the paper satisfies the query's phrases and exclusions (the parts MiniSearch cannot express). */
@@ -121,7 +184,7 @@ export function matchesQueryFilters(paper: Paper, parsed: ParsedQuery): boolean 
     if (!parsed.phrases.every((p) => haystack.includes(` ${p} `))) return false;
   }
   if (parsed.excluded.length > 0) {
-    const words = new Set(textTerms(`${body} ${paper.authors.map((a) => a.name).join(" ")}`));
+    const words = new Set(indexTerms(`${body} ; ${paper.authors.map((a) => a.name).join(" ; ")}`));
     if (parsed.excluded.some((w) => words.has(w))) return false;
   }
   return true;
@@ -143,7 +206,7 @@ export interface IndexRanking {
   readonly hits: readonly IndexHit[];
   /** How many papers matched in all; more than `hits.length` means a wider window finds more. */
   readonly matched: number;
-  /** False when the query asked for every word (AND) but no paper had them all, so OR was used. */
+  /** True when the best paper has every word of the query. */
   readonly all: boolean;
 }
 
@@ -152,14 +215,15 @@ export interface SearchIndex {
   add(papers: Iterable<Paper>): void;
   /** Upsert: the old copy of this paper leaves the index, the new one enters it. */
   replace(paper: Paper): void;
-  /** Best matches first; AND of all words, falling back to OR when AND finds nothing. */
+  /** Best matches first: papers with every word, then papers with most of the words (see {@link rank}). */
   search(query: string, options: IndexSearchOptions): IndexHit[];
   /**
    * The `window` best papers for the parsed query's words and exclusions, without checking its phrases
    * (the index keeps no text): for callers that load papers themselves and apply
-   * {@link matchesQueryFilters}. `all: false` asks for OR directly.
+   * {@link matchesQueryFilters}. Papers with every word come first, then those with most of the words,
+   * by score (field boosts, BM25 saturation) within each; exclusions are strict.
    */
-  rank(parsed: ParsedQuery, options: { window: number; all?: boolean }): IndexRanking;
+  rank(parsed: ParsedQuery, options: { window: number }): IndexRanking;
   /** Papers whose title has a word starting with every word of `prefix`, best first (autocomplete). */
   searchTitles(prefix: string, limit: number): IndexHit[];
   has(id: PaperId): boolean;
@@ -185,6 +249,11 @@ export const MAX_CHECKED_CANDIDATES = 2_000;
 const AVERAGE_LENGTH: Record<Field, number> = { title: 9, abstract: 130, aiKeywords: 16, authors: 10 };
 const K1 = 1.2;
 const B = 0.7;
+/**
+ * A joined compound or an abbreviation matched for a query word, against the word itself (1): more, because it
+ * shows the words standing together ("self-supervised" beats "self-recover … supervised").
+ */
+const ALTERNATIVE_WEIGHT = 1.5;
 /** Impact units per score point: the best possible paper (all four fields) stays under 255. */
 const IMPACT_SCALE = 12;
 
@@ -207,11 +276,9 @@ function docTerms(paper: Paper, fields: readonly Field[]): Map<string, number> {
   for (const field of fields) {
     const tf = new Map<string, number>();
     let length = 0;
-    for (const token of splitWords(foldText(fieldText(paper, field)))) {
-      for (const term of indexTerms(token) ?? []) {
-        tf.set(term, (tf.get(term) ?? 0) + 1);
-        length++;
-      }
+    for (const term of indexTerms(fieldText(paper, field))) {
+      tf.set(term, (tf.get(term) ?? 0) + 1);
+      length++;
     }
     const norm = K1 * (1 - B + (B * length) / AVERAGE_LENGTH[field]);
     for (const [term, f] of tf) {
@@ -226,11 +293,18 @@ function docTerms(paper: Paper, fields: readonly Field[]): Map<string, number> {
 // Prefix for the word being typed (the last one), and for any other word of 3+ letters the index
 // does not know; typo tolerance (one edit per 5 letters, at most 2) only for words of 4+ letters,
 // where a typo is likelier than a word.
-function toQueryTerms(terms: readonly string[], prefixAll: boolean): QueryTerm[] {
+function toQueryTerms(
+  terms: readonly string[],
+  prefixAll: boolean,
+  alternatives: readonly (readonly string[])[] = [],
+): QueryTerm[] {
   return terms.map((term, i) => ({
     term,
     prefix: prefixAll || i === terms.length - 1 ? true : term.length >= 3 ? "unknown" : false,
     fuzzy: term.length >= 4 ? Math.min(2, Math.round(term.length * 0.2)) : 0,
+    ...(alternatives[i]?.length
+      ? { alternatives: alternatives[i].map((t) => ({ term: t, weight: ALTERNATIVE_WEIGHT })) }
+      : {}),
   }));
 }
 
@@ -250,18 +324,15 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
   const toHits = (raw: readonly RawHit[]): IndexHit[] =>
     raw.map((r) => ({ id: r.key as PaperId, score: r.score }));
 
-  function rank(
-    parsed: ParsedQuery,
-    { window, all = true }: { window: number; all?: boolean },
-  ): IndexRanking {
-    if (parsed.terms.length === 0 || window <= 0) return { hits: [], matched: 0, all };
+  function rank(parsed: ParsedQuery, { window }: { window: number }): IndexRanking {
+    if (parsed.terms.length === 0 || window <= 0) return { hits: [], matched: 0, all: false };
     const probe = phraseProbe(parsed.phrases);
     const accept =
       probe.length > 0
         ? (filters: Uint8Array, start: number, bytes: number) => mayContain(filters, start, bytes, probe)
         : undefined;
-    const ranking = full.rank(toQueryTerms(parsed.terms, false), {
-      all,
+    const ranking = full.rank(toQueryTerms(parsed.terms, false, parsed.alternatives), {
+      all: false,
       window,
       exclude: parsed.excluded,
       ...(accept ? { accept } : {}),
@@ -286,7 +357,7 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
         const paper = lookup(id);
         return !!paper && matchesQueryFilters(paper, parsed) && (!filter || filter(paper));
       };
-      return filteredSearch(parsed, limit, (window, all) => rank(parsed, { window, all }), keep);
+      return filteredSearch(limit, (window) => rank(parsed, { window }), keep);
     },
     searchTitles(prefix, limit) {
       const terms = textTerms(prefix);
@@ -308,28 +379,22 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
 
 /**
  * Phrase and caller filters over a ranking: widens the window until `limit` papers pass, the
- * candidates run out or MAX_CHECKED_CANDIDATES were checked; when AND leaves nothing, tries OR.
+ * candidates run out or MAX_CHECKED_CANDIDATES were checked.
  */
 function filteredSearch(
-  parsed: ParsedQuery,
   limit: number,
-  rankWith: (window: number, all: boolean) => IndexRanking,
+  rankWith: (window: number) => IndexRanking,
   keep: (id: PaperId) => boolean,
 ): IndexHit[] {
-  for (const all of parsed.terms.length > 1 ? [true, false] : [true]) {
-    const out: IndexHit[] = [];
-    let checked = 0;
-    for (let window = limit * 4; ; window *= 4) {
-      const ranking = rankWith(Math.min(window, MAX_CHECKED_CANDIDATES), all);
-      if (all && !ranking.all) break; // AND found nothing; the OR pass follows
-      for (; checked < ranking.hits.length && out.length < limit; checked++) {
-        const hit = ranking.hits[checked] as IndexHit;
-        if (keep(hit.id)) out.push(hit);
-      }
-      if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES)
-        break;
+  const out: IndexHit[] = [];
+  let checked = 0;
+  for (let window = limit * 4; ; window *= 4) {
+    const ranking = rankWith(Math.min(window, MAX_CHECKED_CANDIDATES));
+    for (; checked < ranking.hits.length && out.length < limit; checked++) {
+      const hit = ranking.hits[checked] as IndexHit;
+      if (keep(hit.id)) out.push(hit);
     }
-    if (out.length > 0) return out;
+    if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES)
+      return out;
   }
-  return [];
 }
