@@ -22,6 +22,7 @@ const BASE_FILES = [
   "src/archive/inverted-index.ts",
   "src/archive/phrase-signature.ts",
   "src/archive/vocabulary.ts",
+  "src/archive/text-terms.ts",
   "src/shared/tokenize.ts",
 ];
 

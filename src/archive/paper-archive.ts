@@ -6,11 +6,10 @@ import type { Paper, PaperId } from "../papers/paper.js";
 import {
   MAX_CHECKED_CANDIDATES,
   createSearchIndex,
-  foldText,
   matchesQueryFilters,
   parseQuery,
-  textTerms,
 } from "./search-index.js";
+import { foldText, textTerms } from "./text-terms.js";
 
 export interface ArchiveHit {
   readonly paper: Paper;

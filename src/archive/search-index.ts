@@ -1,134 +1,16 @@
-// The archive's full-text index over papers: tokenising, query syntax ("phrases", -exclusions), ranking.
+// The archive's full-text index over papers: query syntax ("phrases", -exclusions), field boosts, ranking.
 import type { Paper, PaperId } from "../papers/paper.js";
 import { queryTokens } from "../shared/tokenize.js";
 import { createInvertedIndex } from "./inverted-index.js";
 import type { QueryTerm, RawHit } from "./inverted-index.js";
 import { mayContain, phraseProbe, phraseSignature, phraseWords } from "./phrase-signature.js";
-import { COMPOUND_FIRST_WORDS, spelledOut, stem } from "./vocabulary.js";
+import { foldText, indexTerms, queryWords, textTerms } from "./text-terms.js";
 
 /** Field boosts: a title hit outranks a keyword hit, which outranks an author or abstract hit. */
 export const FIELD_BOOSTS = { title: 4, aiKeywords: 2.5, authors: 1.5, abstract: 1 } as const;
 
 const FIELDS = ["title", "abstract", "aiKeywords", "authors"] as const;
 type Field = (typeof FIELDS)[number];
-
-/**
- * Words too common to help ranking. Dropping them at index and query time keeps the index small
- * (they would sit in almost every abstract's posting list) and "a survey of the ..." fast.
- */
-const STOPWORDS = new Set(
-  (
-    "a an and are as at be been but by can do does for from had has have how in into is it its of on or our " +
-    "so such than that the their them these they this those to via was we were what when where which while who " +
-    "why will with without you your"
-  ).split(" "),
-);
-
-const COMBINING_MARKS = /\p{M}+/gu;
-/** Separators between words; hyphens and apostrophes stay inside a token so processTerm can see them. */
-const SEPARATOR = /[^\p{L}\p{N}'’-]+/u;
-
-/** Lower-cases and strips diacritics: "Schrödinger" → "schrodinger". */
-export function foldText(text: string): string {
-  // Most text is ASCII; NFKD normalisation is by far the slowest step, so skip it when it cannot matter.
-  return ASCII.test(text)
-    ? text.toLowerCase()
-    : text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
-}
-const ASCII = /^[\t\n\r\x20-\x7e]*$/;
-
-/** Splits text into raw tokens (hyphenated words and contractions still whole, not yet folded). */
-function splitWords(text: string): string[] {
-  // Plain ASCII (most titles and abstracts) takes a cheaper regex than the Unicode-aware split.
-  if (ASCII.test(text)) return text.match(ASCII_WORD) ?? [];
-  return text.split(SEPARATOR).filter((t) => t.length > 0);
-}
-const ASCII_WORD = /[A-Za-z0-9'-]+/g;
-const JOINERS = /['’-]/;
-
-const JOINERS_SPLIT = /['’-]+/;
-
-/** A folded token's words, split at hyphens and apostrophes ("self-supervised" → self, supervised). */
-function tokenWords(token: string): string[] {
-  return JOINERS.test(token) ? token.split(JOINERS_SPLIT).filter((p) => p.length > 0) : [token];
-}
-
-/**
- * Index-side terms of a text, one entry per occurrence (for term frequencies): every word stemmed, stop words
- * dropped; a hyphenated token also as one joined word ("selfsupervised"); a spaced compound after a
- * {@link COMPOUND_FIRST_WORDS} word joined too ("fine tuning" → "finetuning"); and the abbreviation of every
- * expansion spelled out ("large language models" → "llm").
- */
-function indexTerms(text: string): string[] {
-  const out: string[] = [];
-  const sequence: string[] = [];
-  let previous = "";
-  for (const token of splitWords(foldText(text))) {
-    const words = tokenWords(token);
-    if (words.length === 0) continue;
-    const first = words[0] as string;
-    if (COMPOUND_FIRST_WORDS.has(previous) && !STOPWORDS.has(first)) out.push(stem(previous + first));
-    for (const word of words) {
-      const stemmed = stem(word);
-      sequence.push(stemmed);
-      if (!STOPWORDS.has(word)) out.push(stemmed);
-    }
-    if (words.length > 1) out.push(stem(words.join("")));
-    previous = words[words.length - 1] as string;
-  }
-  for (const { key } of spelledOut(sequence)) out.push(stem(key));
-  return out;
-}
-
-/** The searchable words of a text, folded, split at hyphens, stemmed, stop words dropped. */
-export function textTerms(text: string): string[] {
-  return splitWords(foldText(text)).flatMap((token) =>
-    tokenWords(token)
-      .filter((w) => !STOPWORDS.has(w))
-      .map(stem),
-  );
-}
-
-/**
- * A query's words, each with the other terms that count as it: the joined form of a hyphenated or spaced
- * pair ("self supervised" → "selfsupervised") and the abbreviation of an expansion the query spells out.
- */
-function queryWords(text: string): { terms: string[]; alternatives: string[][] } {
-  const terms: string[] = [];
-  const alternatives: Set<string>[] = [];
-  const sequence: string[] = [];
-  /** For each word of `sequence`, its position in `terms` (-1 for a stop word). */
-  const position: number[] = [];
-  let previous: { word: string; at: number } | undefined;
-  for (const token of splitWords(foldText(text))) {
-    const words = tokenWords(token);
-    const joined = words.length > 1 ? stem(words.join("")) : undefined;
-    words.forEach((word, i) => {
-      sequence.push(stem(word));
-      if (STOPWORDS.has(word)) {
-        position.push(-1);
-        previous = undefined;
-        return;
-      }
-      position.push(terms.length);
-      terms.push(stem(word));
-      const own = new Set<string>(joined ? [joined] : []);
-      alternatives.push(own);
-      if (i === 0 && previous) {
-        const pair = stem(previous.word + word);
-        own.add(pair);
-        alternatives[previous.at]?.add(pair);
-      }
-      previous = { word, at: terms.length - 1 };
-    });
-  }
-  for (const { key, start, end } of spelledOut(sequence))
-    for (let i = start; i < end; i++) alternatives[position[i] as number]?.add(stem(key));
-  return {
-    terms,
-    alternatives: alternatives.map((set, i) => [...set].filter((t) => t !== terms[i])),
-  };
-}
 
 /** A `/papers` query split into its parts. */
 export interface ParsedQuery {
