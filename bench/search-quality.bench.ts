@@ -93,3 +93,16 @@ for (const kind of kinds) {
     `${kind.padEnd(12)}${String(set.queries.filter((q) => q.kind === kind).length).padStart(3)}  ${cells.join("")}`,
   );
 }
+
+// The queries ours ranks worst, beside the others' figure for the same query.
+console.log("\nworst queries for ours (ours / others):");
+const [, oursResult] = results[0] as (typeof results)[number];
+[...oursResult.perCase]
+  .map((c, i) => ({ ...c, i }))
+  .sort((a, b) => a.ndcg - b.ndcg)
+  .slice(0, 8)
+  .forEach((c) =>
+    console.log(
+      `  ${c.query.padEnd(36)} ${results.map(([, r]) => (r.perCase[c.i]?.ndcg ?? 0).toFixed(3)).join(" / ")}`,
+    ),
+  );

@@ -1,7 +1,7 @@
 // The archive's full-text index over papers: query syntax ("phrases", -exclusions), field boosts, ranking.
 import type { Paper, PaperId } from "../papers/paper.js";
 import { queryTokens } from "../shared/tokenize.js";
-import { createInvertedIndex } from "./inverted-index.js";
+import { IN_TITLE, createInvertedIndex } from "./inverted-index.js";
 import type { QueryTerm, RawHit } from "./inverted-index.js";
 import { mayContain, phraseProbe, phraseSignature, phraseWords } from "./phrase-signature.js";
 import { foldText, indexTerms, queryWords, textTerms } from "./text-terms.js";
@@ -152,10 +152,14 @@ function fieldText(paper: Paper, field: Field): string {
   }
 }
 
-/** A paper's index terms with their impact: Σ over fields of boost × saturated term frequency. */
-function docTerms(paper: Paper, fields: readonly Field[]): Map<string, number> {
+/**
+ * A paper's index terms with their impact: Σ over fields of boost × saturated term frequency (at most 255),
+ * plus IN_TITLE for the title's terms (autocomplete ranks by those alone).
+ */
+function docTerms(paper: Paper): Map<string, number> {
   const impact = new Map<string, number>();
-  for (const field of fields) {
+  const inTitle = new Set<string>();
+  for (const field of FIELDS) {
     const tf = new Map<string, number>();
     let length = 0;
     for (const term of indexTerms(fieldText(paper, field))) {
@@ -164,11 +168,13 @@ function docTerms(paper: Paper, fields: readonly Field[]): Map<string, number> {
     }
     const norm = K1 * (1 - B + (B * length) / AVERAGE_LENGTH[field]);
     for (const [term, f] of tf) {
+      if (field === "title") inTitle.add(term);
       const score = (FIELD_BOOSTS[field] * f * (K1 + 1)) / (f + norm);
       impact.set(term, (impact.get(term) ?? 0) + score * IMPACT_SCALE);
     }
   }
-  for (const [term, v] of impact) impact.set(term, Math.round(v));
+  for (const [term, v] of impact)
+    impact.set(term, Math.min(255, Math.round(v)) | (inTitle.has(term) ? IN_TITLE : 0));
   return impact;
 }
 
@@ -195,11 +201,9 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
   const own = options.lookup ? undefined : new Map<PaperId, Paper>();
   const lookup = options.lookup ?? ((id: PaperId) => own?.get(id));
   const full = createInvertedIndex();
-  const titles = createInvertedIndex();
 
   function upsert(paper: Paper): void {
-    full.set(paper.id, docTerms(paper, FIELDS), phraseSignature(phraseWords(foldText(phraseBody(paper)))));
-    titles.set(paper.id, docTerms(paper, ["title"]));
+    full.set(paper.id, docTerms(paper), phraseSignature(phraseWords(foldText(phraseBody(paper)))));
     own?.set(paper.id, paper);
   }
 
@@ -213,8 +217,15 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
       probe.length > 0
         ? (filters: Uint8Array, start: number, bytes: number) => mayContain(filters, start, bytes, probe)
         : undefined;
+    // The words of a phrase are required: a paper without one cannot hold the phrase.
+    const phraseTerms = new Set(parsed.phrases.flatMap(textTerms));
+    const required = parsed.terms.reduce(
+      (bits, t, i) => (i < 32 && phraseTerms.has(t) ? bits | (1 << i) : bits),
+      0,
+    );
     const ranking = full.rank(toQueryTerms(parsed.terms, false, parsed.alternatives), {
       all: false,
+      required,
       window,
       exclude: parsed.excluded,
       ...(accept ? { accept } : {}),
@@ -226,7 +237,6 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
     add(papers) {
       for (const paper of papers) upsert(paper);
       full.compact();
-      titles.compact();
     },
     replace: upsert,
     rank,
@@ -245,7 +255,7 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
       const terms = textTerms(prefix);
       if (terms.length === 0 || limit <= 0) return [];
       const query = toQueryTerms(terms, true).map((q) => ({ ...q, fuzzy: 0 }));
-      const ranking = titles.rank(query, { all: true, window: limit });
+      const ranking = full.rank(query, { all: true, window: limit, titleOnly: true });
       return ranking.all ? toHits(ranking.hits) : [];
     },
     has: (id) => full.has(id),
@@ -254,7 +264,6 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
     },
     compact() {
       full.compact();
-      titles.compact();
     },
   };
 }

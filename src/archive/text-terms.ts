@@ -44,7 +44,8 @@ export function tokenWords(token: string): string[] {
 
 /**
  * Index-side terms of a text, one entry per occurrence (for term frequencies): every word stemmed, stop words
- * dropped; a hyphenated token also as one joined word ("selfsupervised"); a spaced compound after a
+ * dropped; a two-word hyphenated token also as one joined word ("selfsupervised"; longer ones such as
+ * "state-of-the-art" are not joined: nobody types "stateoftheart"); a spaced compound after a
  * {@link COMPOUND_FIRST_WORDS} word joined too ("fine tuning" → "finetuning"); and the abbreviation of every
  * expansion spelled out ("large language models" → "llm").
  */
@@ -62,7 +63,7 @@ export function indexTerms(text: string): string[] {
       sequence.push(stemmed);
       if (!STOPWORDS.has(word)) out.push(stemmed);
     }
-    if (words.length > 1) out.push(stem(words.join("")));
+    if (words.length === 2) out.push(stem(words.join("")));
     previous = words[words.length - 1] as string;
   }
   for (const { key } of spelledOut(sequence)) out.push(stem(key));
@@ -91,7 +92,7 @@ export function queryWords(text: string): { terms: string[]; alternatives: strin
   let previous: { word: string; at: number } | undefined;
   for (const token of splitWords(foldText(text))) {
     const words = tokenWords(token);
-    const joined = words.length > 1 ? stem(words.join("")) : undefined;
+    const joined = words.length === 2 ? stem(words.join("")) : undefined;
     words.forEach((word, i) => {
       sequence.push(stem(word));
       if (STOPWORDS.has(word)) {
@@ -140,7 +141,7 @@ export function termSpans(text: string): TermSpan[] {
   for (const match of text.matchAll(WORD)) {
     const words = tokenWords(foldText(match[0]));
     const terms = words.map(stem);
-    if (words.length > 1) terms.push(stem(words.join("")));
+    if (words.length === 2) terms.push(stem(words.join("")));
     for (const word of words) {
       sequence.push(stem(word));
       owner.push(spans.length);
