@@ -1,6 +1,6 @@
 // A compact inverted index: sorted terms for prefix and typo lookup, int32 postings, bounded top-k scoring.
 /* eslint-disable max-lines -- listed exemption (README, ADR 0011): the index is one closure over its typed arrays; see createInvertedIndex. */
-import { termsWithin } from "./fuzzy-terms.js";
+import { headLengthOrder, termsWithin, typoCandidates } from "./fuzzy-terms.js";
 
 // Why not MiniSearch's own document index: it keeps a Map<doc, freq> per term and field and builds a
 // result object per matching document, which at 100,000 papers costs ~800 MB and 100+ ms for a common
@@ -107,6 +107,8 @@ export function createInvertedIndex(): InvertedIndex {
   // added since the last compaction, scanned. Cheaper than walking the radix tree's subtree.
   let sortedTerms: string[] = [];
   let recentTerms: string[] = [];
+  /** sortedTerms by first letter and length, for typo candidates. */
+  let typoOrder: Int32Array = new Int32Array(0);
   /** Compacted postings of every term, sorted by term then docNo. */
   let postings = new Int32Array(0);
   /** offsets[t] .. offsets[t + 1] is term t's range in `postings` (terms up to the last compaction). */
@@ -210,8 +212,8 @@ export function createInvertedIndex(): InvertedIndex {
     if (q.fuzzy > 0 && !known && completions === 0) {
       // Typos after the first letter, and a swap of the first two: the terms starting with either of the
       // word's first two letters are scanned (a radix tree would find first-letter typos too, at 30 MB).
-      const heads = [...new Set([q.term.slice(0, 1), q.term.slice(1, 2)])].filter((h) => h !== "");
-      const found = termsWithin(q.term, heads.flatMap(withPrefix), q.fuzzy)
+      const candidates = typoCandidates(sortedTerms, typoOrder, q.term, q.fuzzy);
+      const found = termsWithin(q.term, candidates.concat(recentTerms), q.fuzzy)
         .filter(({ term }) => !seen.has(term))
         .map(({ term, distance }) => [term, dict.get(term) as Term, distance] as const)
         .filter(([, no]) => df(no) > 0);
@@ -257,6 +259,7 @@ export function createInvertedIndex(): InvertedIndex {
     }
     sortedTerms = merged;
     recentTerms = [];
+    typoOrder = headLengthOrder(sortedTerms);
   }
 
   /** Packs pending postings into the one array, drops deleted documents and renumbers the live ones. */
