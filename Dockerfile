@@ -4,12 +4,13 @@ WORKDIR /app
 # sqlite3 compiles from source: python3, make and g++ are needed here and only here.
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# `npm ci` runs `prepare` (bin/prepare.js), which skips the build here: the sources are copied below.
+COPY bin ./bin
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY cli ./cli
-COPY bin ./bin
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim

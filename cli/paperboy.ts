@@ -1,17 +1,19 @@
 // The `paperboy` command line: `digest` prints the digest that would be posted, `search` searches papers.
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { renderText } from "../adapters/console/index.js";
+import { renderText } from "../adapters/console/render-text.js";
 import { loadConfig } from "../src/config/load-config.js";
 import { AppError } from "../src/shared/app-error.js";
 import { composeDigest } from "../src/digest/compose-digest.js";
 import {
   fetchPeriod,
-  periodMoreCommand,
+  periodEmptyText,
+  periodMoreLinks,
   periodTitle,
   type Period,
   type PeriodPapers,
 } from "../src/digest/period.js";
+import type { ComposeOptions } from "../src/digest/digest-types.js";
 import { rankPapers } from "../src/digest/rank-papers.js";
 import { parseTopic } from "../src/digest/topic-filter.js";
 import type { OutboundMessage } from "../src/messages/outbound-message.js";
@@ -148,7 +150,7 @@ async function digest(args: string[], io: CliIo): Promise<number> {
 
   let papers: readonly Paper[];
   let title: string;
-  let moreCommand: string | undefined;
+  let more: Pick<ComposeOptions, "moreLinks" | "empty"> = {};
   let notice: string | undefined;
   if (values["source-file"] !== undefined) {
     const file = await readPapersFile(values["source-file"]);
@@ -158,7 +160,10 @@ async function digest(args: string[], io: CliIo): Promise<number> {
       batch !== undefined
         ? periodTitle({ kind: "daily", dates: [batch] })
         : `Trending on Hugging Face — ${values["source-file"]}`;
-    moreCommand = "/papers week";
+    if (batch !== undefined) {
+      const period = { kind: "daily", dates: [batch] } as const;
+      more = { moreLinks: periodMoreLinks(period), empty: periodEmptyText(period) };
+    }
     if (file.dropped > 0)
       io.err(`warning: ${file.dropped} malformed item(s) in ${values["source-file"]} were skipped`);
   } else {
@@ -166,7 +171,7 @@ async function digest(args: string[], io: CliIo): Promise<number> {
     const fetched = await networkPapers(io, period);
     papers = fetched.papers;
     title = periodTitle(period);
-    moreCommand = periodMoreCommand(period);
+    more = { moreLinks: periodMoreLinks(period), empty: periodEmptyText(period) };
     if (fetched.stale)
       notice = "Hugging Face could not be reached; these are the last cached papers and may be stale.";
   }
@@ -178,10 +183,10 @@ async function digest(args: string[], io: CliIo): Promise<number> {
     title,
     top,
     layout,
-    ...(moreCommand !== undefined ? { moreCommand } : {}),
+    ...more,
     ...(notice !== undefined ? { notice } : {}),
   });
-  io.out(renderForFormat(format, composed.messages));
+  io.out(await renderForFormat(format, composed.messages));
   return 0;
 }
 

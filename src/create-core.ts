@@ -26,8 +26,10 @@ import { createVoteService, type VoteService } from "./votes/vote-service.js";
 import { channelVoteEmoji } from "./subscriptions/subscription-store.js";
 import { createWatchPoller, type WatchPoller } from "./watches/watch-poller.js";
 import { createHomeView } from "./votes/home-view.js";
+import { createLinkCards } from "./links/link-cards.js";
 import type { Paperboy } from "./paperboy.js";
 import { createPlatformRegistry, type PlatformRegistry } from "./platform/platform-registry.js";
+import { wordsOf } from "./platform/platform-words.js";
 import { createSubscriptionCommands } from "./subscriptions/subscription-commands.js";
 import { createVoteCommands } from "./votes/vote-commands.js";
 
@@ -136,6 +138,7 @@ export function createCore(deps: CoreDeps): Core {
     papers: archive,
     trending: (since) => trendingSince({ hf, archive }, since, now()),
     now,
+    wordsFor: (channel) => wordsOf(platforms.get(channel.platform)),
   });
   const scheduler = deps.scheduler ?? createNodeCronScheduler({ log });
   const queue =
@@ -183,6 +186,11 @@ export function createCore(deps: CoreDeps): Core {
     platform: (id) => platforms.get(id),
     now,
   });
+  const linkCards = createLinkCards({
+    ...{ archive, hf, arxiv, posts: store.posts, timeZone: config.DEFAULT_TIMEZONE, now },
+    tally: (channel, ids) => votes.tally(channel, ids),
+    sharePaper: (channel, paper, notice) => onDemand.sharePaper(channel, paper, notice),
+  });
   const search = createSearchCommand({
     search: paperSearch,
     tally: (channel, ids) => votes.tally(channel, ids),
@@ -193,6 +201,7 @@ export function createCore(deps: CoreDeps): Core {
       week: (inv) => onDemand.periodDigest(inv, "week"),
       month: (inv) => onDemand.periodDigest(inv, "month"),
       search: (inv, command) => search(inv, command.query),
+      paper: (inv, command) => linkCards.command(inv, command.id),
       subscribe: (inv, command) => subscriptionCommands.subscribe(inv, command.options),
       unsubscribe: (inv, command) => subscriptionCommands.unsubscribe(inv, command.source),
       settings: (inv) => subscriptionCommands.settings(inv),
@@ -212,6 +221,7 @@ export function createCore(deps: CoreDeps): Core {
       onDemand
         .share(action)
         .catch((error: unknown) => router.failureReply(error, `action:${action.actionId}`)),
+    unfurl: (links) => linkCards.unfurl(links),
     suggest: (query, limit) => Promise.resolve(archive.suggest(query, limit)),
     home,
     forgetWorkspace: async (platform, workspace) => {

@@ -1,6 +1,7 @@
 // The core's public surface: what the adapters and the CLI import, and nothing more (an architecture test keeps it so).
 export type { Config } from "./config/load-config.js";
 export { loadConfig } from "./config/load-config.js";
+export { withEnvFile } from "./config/env-file.js";
 export type { PaperId } from "./papers/paper.js";
 export type {
   ButtonSpec,
@@ -15,7 +16,9 @@ export type { ChannelRef, MessageRef } from "./platform/channel-ref.js";
 export { channelKey, channelRef } from "./platform/channel-ref.js";
 export type { Emoji } from "./platform/emoji.js";
 export { emojiFromUnicode, keycap } from "./platform/emoji.js";
-export type { CommandInvocation, ReactionChanged } from "./platform/events.js";
+export type { CommandInvocation, LinksShared, ReactionChanged, VoteResult } from "./platform/events.js";
+export type { PlatformWords } from "./platform/platform-words.js";
+export { plural } from "./messages/plural.js";
 export type { FoundPosts, SendOutcome } from "./platform/delivery-outcome.js";
 export type { ChatPlatform, PostHandle } from "./platform/chat-platform.js";
 export { createChannelPacer } from "./platform/channel-pacer.js";
@@ -30,6 +33,7 @@ export type { Token } from "./shared/tokenize.js";
 export { normalizeWhitespace, straightenQuotes } from "./commands/command-text.js";
 export {
   parseCatchup,
+  parsePaperMessage,
   parseSearch,
   parseTop,
   parseUnsubscribe,
@@ -39,4 +43,5 @@ export {
 export { parseSubscribeOptions } from "./commands/parse-subscribe.js";
 export type { CommandReply } from "./platform/command-reply.js";
 export type { Logger } from "./ops/logger.js";
-export { AppError } from "./shared/app-error.js";
+export { AppError, UnreachableError } from "./shared/app-error.js";
+export { networkFailure } from "./shared/network-failure.js";

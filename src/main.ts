@@ -1,14 +1,13 @@
 // The composition root: config, store, core, the enabled chat platforms (or the console), ops endpoints, shutdown.
-import { createConsolePlatform } from "../adapters/console/index.js";
-import { createDiscordPlatform } from "../adapters/discord/index.js";
-import { createSlackPlatform } from "../adapters/slack/index.js";
 import { createCore } from "./create-core.js";
+import { CONNECT_HINT, describeEnvFile, withEnvFile } from "./config/env-file.js";
 import { ConfigError, discordEnabled, loadConfig, slackEnabled, type Config } from "./config/load-config.js";
 import { createLogger } from "./ops/logger.js";
 import { createPrometheusMetrics } from "./ops/metrics.js";
 import { createOpsHandler, startOpsServer } from "./ops/ops-server.js";
 import { createShutdown, type SignalSource } from "./ops/shutdown.js";
 import type { PlatformAdapter, PlatformAdapterDeps } from "./paperboy.js";
+import { startWithRetry } from "./ops/start-retry.js";
 import { createWorkQueue } from "./scheduler/create-work-queue.js";
 import { createStore } from "./storage/create-store.js";
 import type { Store } from "./storage/store.js";
@@ -34,10 +33,42 @@ async function openStore(config: Config, log: ReturnType<typeof createLogger>): 
   }
 }
 
+/**
+ * The adapters, each loaded (dynamic import) only when enabled: the console does not pay for two chat SDKs.
+ * `name` is what start-up retries and logs name.
+ */
+function enabledAdapters(config: Config, chat: boolean) {
+  return [
+    {
+      name: "Slack",
+      enabled: slackEnabled(config),
+      load: async (deps: PlatformAdapterDeps) =>
+        (await import("../adapters/slack/index.js")).createSlackPlatform(config, deps),
+    },
+    {
+      name: "Discord",
+      enabled: discordEnabled(config),
+      load: async (deps: PlatformAdapterDeps) =>
+        (await import("../adapters/discord/index.js")).createDiscordPlatform(config, deps),
+    },
+    {
+      name: "console",
+      enabled: !chat,
+      load: async (deps: PlatformAdapterDeps) =>
+        (await import("../adapters/console/index.js")).createConsolePlatform(config, {
+          ...deps,
+          input: process.stdin,
+          output: process.stdout,
+        }),
+    },
+  ].filter((a) => a.enabled);
+}
+
 async function main(): Promise<number> {
   let config: Config;
+  const envFile = withEnvFile();
   try {
-    config = loadConfig();
+    config = loadConfig(envFile.env);
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message);
     throw error;
@@ -48,6 +79,9 @@ async function main(): Promise<number> {
     level: chat ? config.LOG_LEVEL : config.LOG_LEVEL === "info" ? "error" : config.LOG_LEVEL,
     ...(chat ? {} : { destination: process.stderr }),
   });
+  // The console's first line says how to connect a chat platform; with one, the log says where settings came from.
+  if (chat) log.info({ envFile: envFile.file }, describeEnvFile(envFile));
+  else process.stdout.write(`${CONNECT_HINT}\n(${describeEnvFile(envFile)})\n`);
   const opened = await openStore(config, log);
   if (typeof opened === "string") return fail(opened);
   const store = opened;
@@ -84,15 +118,13 @@ async function main(): Promise<number> {
     coreStarted: new Promise<void>((resolve) => (coreStarted = resolve)),
   };
   const adapters: PlatformAdapter[] = [];
-  if (slackEnabled(config)) adapters.push(createSlackPlatform(config, deps));
-  if (discordEnabled(config)) adapters.push(createDiscordPlatform(config, deps));
-  if (!chat)
-    adapters.push(createConsolePlatform(config, { ...deps, input: process.stdin, output: process.stdout }));
-
-  // Registered and started before the core starts, so deliveries it resumes at start-up can post.
-  for (const adapter of adapters) {
+  // Registered and started before the core starts, so deliveries it resumes at start-up can post. An unreachable
+  // platform is tried again with backoff; a refused token stops start-up with its fix.
+  for (const { name, load } of enabledAdapters(config, chat)) {
+    const adapter = await load(deps);
+    adapters.push(adapter);
     core.paperboy.registerPlatform(adapter.platform);
-    await adapter.start();
+    await startWithRetry(() => adapter.start(), { log, what: name });
     shutdown.onClose(adapter.platform.id, () => adapter.stop());
   }
   // Slack's HTTP mode owns PORT and mounts /healthz and /metrics; otherwise a small server of our own does (not in the console).

@@ -9,7 +9,7 @@ import type { PaperId } from "./papers/paper.js";
 import type { PlatformId } from "./platform/channel-ref.js";
 import type { ChatPlatform } from "./platform/chat-platform.js";
 import type { CommandReply } from "./platform/command-reply.js";
-import type { ActionInvocation, ReactionChanged, VoteResult } from "./platform/events.js";
+import type { ActionInvocation, LinksShared, ReactionChanged, VoteResult } from "./platform/events.js";
 import type { Store } from "./storage/store.js";
 
 export interface Paperboy {
@@ -26,6 +26,11 @@ export interface Paperboy {
   ): Promise<VoteResult>;
   /** A button press, e.g. "share" (posts the paper publicly as a votable card). */
   handleAction(action: ActionInvocation): Promise<CommandReply>;
+  /**
+   * Paper links someone posted (Slack link_shared): a card per paper link, keyed by the URL exactly as given, with
+   * what the channel knows of the paper; the message is remembered as a share. Throws only when the store fails.
+   */
+  unfurl(links: LinksShared): Promise<ReadonlyMap<string, OutboundMessage>>;
   /** Autocomplete: archive titles matching a prefix. */
   suggest(query: string, limit: number): Promise<readonly { readonly id: PaperId; readonly title: string }[]>;
   /** Slack App Home: subscribed channels, this week's top papers, the user's own votes. */

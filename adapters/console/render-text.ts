@@ -1,6 +1,6 @@
 // OutboundMessage → plain terminal text; untrusted text loses control characters so no title can drive the terminal.
 import { assertNever } from "../../src/index.js";
-import type { Inline, MessageBlock, OutboundMessage, PaperCard } from "../../src/index.js";
+import type { ButtonSpec, Inline, MessageBlock, OutboundMessage, PaperCard } from "../../src/index.js";
 
 // C0/C1 controls (incl. ESC, so no ANSI sequences), bidi overrides and isolates; newlines become spaces.
 // eslint-disable-next-line no-control-regex
@@ -23,12 +23,12 @@ export function inlineToText(runs: readonly Inline[]): string {
   return runs
     .map((run) => {
       switch (run.type) {
+        // A terminal shows no marks: code (a command to type) is as plain as the rest.
         case "text":
         case "bold":
         case "italic":
-          return safeText(run.text);
         case "code":
-          return `\`${safeText(run.text)}\``;
+          return safeText(run.text);
         case "link": {
           const url = safeUrl(run.url);
           return url === undefined ? safeText(run.text) : `${safeText(run.text)} <${url}>`;
@@ -60,7 +60,19 @@ function paperLines(slot: number, paper: PaperCard): string[] {
   return lines;
 }
 
-function blockLines(block: MessageBlock): string[] {
+/** What the console types for a button: `share 2` shares result 2 of the last search (console-platform.ts). */
+function actionLine(button: ButtonSpec, slot: number | undefined): string[] {
+  if (button.kind !== "action") return []; // links are printed with the paper
+  switch (button.actionId) {
+    case "share":
+      return slot === undefined ? [] : [`   share ${String(slot)} — post it here for votes`];
+    default:
+      return assertNever(button.actionId);
+  }
+}
+
+/** `slot`: the paper the block follows (a paper's actions come right after it). */
+function blockLines(block: MessageBlock, slot: number | undefined): string[] {
   switch (block.type) {
     case "header":
       return [`== ${safeText(block.text)} ==`];
@@ -71,10 +83,7 @@ function blockLines(block: MessageBlock): string[] {
     case "context":
       return [`  ${inlineToText(block.content)}`];
     case "actions":
-      return block.buttons.flatMap((b) => {
-        if (b.kind === "action") return [`   [${safeText(b.text)}: ${b.actionId} ${safeText(b.value)}]`];
-        return [];
-      });
+      return block.buttons.flatMap((b) => actionLine(b, slot));
     case "divider":
       return [""];
     default:
@@ -84,5 +93,24 @@ function blockLines(block: MessageBlock): string[] {
 
 /** The whole message as terminal lines. */
 export function renderText(message: OutboundMessage): string {
-  return message.blocks.flatMap(blockLines).join("\n");
+  let slot: number | undefined;
+  return message.blocks
+    .flatMap((block) => {
+      if (block.type === "paper") slot = block.slot;
+      return blockLines(block, slot);
+    })
+    .join("\n");
+}
+
+/** Slot → paper id of a message's "share" actions: what `share N` presses. */
+export function shareTargets(message: OutboundMessage): Map<number, string> {
+  const targets = new Map<number, string>();
+  let slot: number | undefined;
+  for (const block of message.blocks) {
+    if (block.type === "paper") slot = block.slot;
+    if (block.type !== "actions" || slot === undefined) continue;
+    for (const b of block.buttons)
+      if (b.kind === "action" && b.actionId === "share") targets.set(slot, b.value);
+  }
+  return targets;
 }

@@ -1,7 +1,8 @@
 // Discord API errors on posting → SendOutcome values whose hints tell the channel what to fix.
 // @see https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
 import { DiscordAPIError, HTTPError } from "discord.js";
-import type { SendOutcome } from "../../src/index.js";
+import { AppError, networkFailure, UnreachableError, type SendOutcome } from "../../src/index.js";
+import { DEFAULT_DISCORD_API_URL } from "./client.js";
 
 /** JSON error codes paperboy treats as "this channel cannot take our posts" rather than a failure. */
 export const DISCORD_ERROR_CODES = {
@@ -43,4 +44,36 @@ export function outcomeFromDiscordError(error: unknown, channelLabel: string): S
   // 4xx other than the above means the payload itself was refused: trying again will not help.
   const retryable = status === undefined || status === 429 || status >= 500;
   return { status: "failed", error: `Discord post failed: ${message}`, retryable };
+}
+
+/** Set in the environment the bot runs with; the fix for a refused token. */
+const TOKEN_FIX =
+  "reset the bot token (Developer Portal → your app → Bot → Reset Token) and set DISCORD_TOKEN to it";
+
+/**
+ * A failed start-up or script call (login, gateway, command registration) → an UnreachableError when Discord at
+ * `apiUrl` could not be reached (worth trying again), else an AppError naming the fix.
+ */
+export function discordStartFailure(error: unknown, apiUrl: string, doing: string): AppError {
+  const status = error instanceof DiscordAPIError || error instanceof HTTPError ? error.status : undefined;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (status === 401 || code === "TokenInvalid")
+    return new AppError("discord-auth", `Discord refused DISCORD_TOKEN while ${doing} (401): ${TOKEN_FIX}`, {
+      cause: error,
+    });
+  const network = networkFailure(error);
+  if (network !== undefined)
+    return new UnreachableError(
+      "discord-unreachable",
+      `Discord at ${apiUrl} cannot be reached while ${doing} (${network}): check the network, or DISCORD_API_URL if you set it (unset it for ${DEFAULT_DISCORD_API_URL})`,
+      { cause: error },
+    );
+  const message = error instanceof Error ? error.message : String(error);
+  if (status === 404 || status === 403)
+    return new AppError(
+      "discord-start",
+      `Discord answered ${String(status)} while ${doing} (${message}): check DISCORD_APPLICATION_ID (Developer Portal → General Information → Application ID) and DISCORD_GUILD_ID (the bot must be in that server)`,
+      { cause: error },
+    );
+  return new AppError("discord-start", `Discord failed while ${doing}: ${message}`, { cause: error });
 }

@@ -8,8 +8,9 @@ import {
   type PlatformAdapterDeps,
   type PlatformAdapterFactory,
 } from "../../src/index.js";
-import { createDiscordClient } from "./client.js";
+import { createDiscordClient, DEFAULT_DISCORD_API_URL } from "./client.js";
 import { createDiscordChatPlatform } from "./discord-platform.js";
+import { discordStartFailure } from "./errors.js";
 import { createInteractionHandler } from "./interactions.js";
 import { createReactionHandler } from "./reactions.js";
 
@@ -53,9 +54,7 @@ export function createDiscordPlatform(
     } catch (error) {
       client = undefined;
       await next.destroy();
-      throw new AppError("discord-login", "Discord login failed: check DISCORD_TOKEN and the bot's intents", {
-        cause: error,
-      });
+      throw discordStartFailure(error, config.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL, "logging in");
     }
     log.info({ user: next.user?.tag }, "discord gateway ready");
   }

@@ -1,4 +1,4 @@
-// INTERACTION_CREATE → the core: /papers (defer first, then edit), autocomplete, and the Share button.
+// INTERACTION_CREATE → the core: /papers (defer first, then edit), autocomplete, "Paper card" on a message, Share.
 // @see https://discord.com/developers/docs/interactions/receiving-and-responding
 import {
   MessageFlags,
@@ -9,16 +9,18 @@ import {
   type CommandInteractionOption,
   type Interaction,
   type InteractionEditReplyOptions,
+  type MessageContextMenuCommandInteraction,
 } from "discord.js";
 import {
   channelRef,
   MANAGING_COMMANDS,
+  parsePaperMessage,
   truncate,
   type CommandReply,
   type Logger,
   type Paperboy,
 } from "../../src/index.js";
-import { COMMAND_NAME } from "./commands/definition.js";
+import { COMMAND_NAME, PAPER_CARD_COMMAND } from "./commands/definition.js";
 import { commandFromOptions } from "./commands/to-command.js";
 import { EPHEMERAL_SUBCOMMANDS, commandToText, type OptionValue } from "./commands/to-text.js";
 import { DISCORD_LIMITS } from "./limits.js";
@@ -74,6 +76,23 @@ export function createInteractionHandler(deps: {
     );
   }
 
+  /**
+   * "Paper card" on a message: the target message's content is in the interaction (resolved.messages), even without
+   * the Message Content intent. Its first paper link is looked up like `/papers <link>`; nothing else of it is read.
+   */
+  async function onPaperCard(interaction: MessageContextMenuCommandInteraction): Promise<void> {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const reply = await core.handleCommand({
+      channel: channelRef("discord", interaction.guildId ?? "@me", interaction.channelId),
+      userId: interaction.user.id,
+      text: PAPER_CARD_COMMAND,
+      parsed: parsePaperMessage(interaction.targetMessage.content),
+      canManage: false,
+      managersHint: MANAGERS_HINT,
+    });
+    await answer(interaction, reply, true);
+  }
+
   async function onButton(interaction: ButtonInteraction): Promise<void> {
     const paperId = interaction.customId.slice(SHARE_PREFIX.length);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -92,6 +111,8 @@ export function createInteractionHandler(deps: {
         await onCommand(interaction);
       else if (interaction.isAutocomplete() && interaction.commandName === COMMAND_NAME)
         await onAutocomplete(interaction);
+      else if (interaction.isMessageContextMenuCommand() && interaction.commandName === PAPER_CARD_COMMAND)
+        await onPaperCard(interaction);
       else if (interaction.isButton() && interaction.customId.startsWith(SHARE_PREFIX))
         await onButton(interaction);
     } catch (error) {
@@ -113,7 +134,7 @@ function subcommandOptions(data: readonly CommandInteractionOption[]): readonly 
  * asker, and a digest paperboy could not post itself still reaches the channel.
  */
 async function answer(
-  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction | MessageContextMenuCommandInteraction,
   reply: CommandReply,
   deferredEphemeral: boolean,
 ): Promise<void> {

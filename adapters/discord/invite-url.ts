@@ -2,7 +2,7 @@
 // @see https://discord.com/developers/docs/topics/oauth2#bot-authorization-flow
 import { pathToFileURL } from "node:url";
 import { PermissionFlagsBits } from "discord.js";
-import { loadConfig } from "../../src/index.js";
+import { loadConfig, withEnvFile } from "../../src/index.js";
 
 /** View Channel, Send Messages, Embed Links, Add Reactions (seeding keycaps), Read Message History (fetching old digests). */
 export const BOT_PERMISSIONS: bigint =
@@ -17,7 +17,7 @@ export function inviteUrl(applicationId: string): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const appId = loadConfig().DISCORD_APPLICATION_ID;
+  const appId = loadConfig(withEnvFile().env).DISCORD_APPLICATION_ID;
   if (appId === undefined) {
     console.error("Set DISCORD_APPLICATION_ID (Developer Portal → General Information → Application ID).");
     process.exit(1);

@@ -3,7 +3,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ShardingManager } from "discord.js";
-import { loadConfig } from "../../src/index.js";
+import { loadConfig, withEnvFile } from "../../src/index.js";
 
 /**
  * Each child process runs the whole paperboy (`dist/src/main.js`); discord.js passes SHARDS / SHARD_COUNT in
@@ -26,7 +26,7 @@ export function createShardManager(options: {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const token = loadConfig().DISCORD_TOKEN;
+  const token = loadConfig(withEnvFile().env).DISCORD_TOKEN;
   if (token === undefined) {
     console.error("Set DISCORD_TOKEN to run the shard manager.");
     process.exit(1);

@@ -16,6 +16,8 @@ export interface CommandDeps {
   now: () => Date;
   /** Remembers channel names from payloads, for fix hints when a post fails later. */
   rememberChannel(teamId: string, channelId: string, name: string): void;
+  /** A line to add under the answer to the command `word` in this channel (membership.ts), if any. */
+  noteFor?(word: string, teamId: string, channelId: string, canManage: boolean): Promise<string | undefined>;
 }
 
 export const APOLOGY = "Sorry, paperboy hit a problem answering that. Please try again in a minute.";
@@ -66,6 +68,18 @@ export function createManagerCheck(deps: Pick<CommandDeps, "adminUsers" | "log" 
     cache.set(key, { value, at });
     if (cache.size > 5_000) cache.delete(cache.keys().next().value ?? key);
     return value;
+  };
+}
+
+/** The reply with one more context line under it. */
+function withNote(reply: CommandReply, note: string): CommandReply {
+  return {
+    ...reply,
+    message: {
+      ...reply.message,
+      fallbackText: `${reply.message.fallbackText}\n${note}`,
+      blocks: [...reply.message.blocks, { type: "context", content: [{ type: "text", text: note }] }],
+    },
   };
 }
 
@@ -132,7 +146,11 @@ export function registerCommands(app: App, deps: CommandDeps): void {
       };
       let body;
       try {
-        body = replyBody(await deps.core.handleCommand(invocation));
+        const reply = await deps.core.handleCommand(invocation);
+        const note = await deps
+          .noteFor?.(firstWord(command.text), command.team_id, command.channel_id, invocation.canManage)
+          .catch(() => undefined);
+        body = replyBody(note === undefined ? reply : withNote(reply, note));
       } catch (error) {
         log.error({ err: String(error) }, "/papers failed in the core");
         body = { response_type: "ephemeral" as const, text: APOLOGY };

@@ -1,7 +1,7 @@
 // Slack Web API failures → SendOutcome values whose hints tell the operator what to do next.
 // @see https://docs.slack.dev/reference/methods/chat.postMessage#errors
 import { webApi } from "@slack/bolt";
-import type { SendOutcome } from "../../src/index.js";
+import { AppError, networkFailure, UnreachableError, type SendOutcome } from "../../src/index.js";
 import { SlackTransportError } from "./slack-api-caller.js";
 
 /** Slack error codes that say "not now" rather than "not this": the delivery is tried again later. */
@@ -87,4 +87,51 @@ export function postFailureOutcome(error: unknown, label: ChannelLabel): SendOut
     default:
       return { status: "failed", error: `Slack said "${code}"`, retryable: TRANSIENT.has(code) };
   }
+}
+
+/** Codes with which Slack refuses the token itself: start-up stops, since trying again cannot help. */
+const TOKEN_REFUSED = new Set([
+  "invalid_auth",
+  "not_authed",
+  "token_revoked",
+  "token_expired",
+  "account_inactive",
+]);
+
+const CREDENTIAL_FIX = {
+  SLACK_BOT_TOKEN: "copy the Bot User OAuth Token again from your Slack app → OAuth & Permissions",
+  SLACK_APP_TOKEN: "generate an app-level token with connections:write again (Slack app → Basic Information)",
+  SLACK_CLIENT_ID: "check SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Slack app → Basic Information)",
+} as const;
+
+/**
+ * A failed start-up call (auth.test, app init, Socket Mode connect) → an UnreachableError (network, timeout, 5xx,
+ * rate limit: start-up tries again) or an AppError that stops start-up with the fix.
+ */
+export function startFailure(
+  error: unknown,
+  apiUrl: string,
+  credential: keyof typeof CREDENTIAL_FIX,
+): AppError {
+  const code = slackErrorCode(error);
+  if (code !== undefined && TOKEN_REFUSED.has(code))
+    return new AppError(
+      "slack-auth",
+      `Slack refused ${credential} (${code}): ${CREDENTIAL_FIX[credential]}`,
+      {
+        cause: error,
+      },
+    );
+  const network = networkFailure(error);
+  if (network !== undefined || (code !== undefined && TRANSIENT.has(code)))
+    return new UnreachableError(
+      "slack-unreachable",
+      `Slack's Web API at ${apiUrl} cannot be reached (${network ?? code ?? "no answer"})`,
+      { cause: error },
+    );
+  return new AppError(
+    "slack-start",
+    `Slack start-up failed (${code ?? (error instanceof Error ? error.message : String(error))})`,
+    { cause: error },
+  );
 }

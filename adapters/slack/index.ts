@@ -8,20 +8,22 @@ import type {
   PlatformAdapterDeps,
   PlatformAdapterFactory,
 } from "../../src/index.js";
-import { AppError } from "../../src/index.js";
 import { registerActions } from "./actions.js";
 import { registerAppHome } from "./app-home.js";
 import { registerCommands } from "./commands.js";
-import { slackErrorCode } from "./errors.js";
+import { startFailure } from "./errors.js";
 import { registerEvents } from "./events.js";
 import { createSlackInstallationStore } from "./installation-store.js";
 import { SLACK_POST_INTERVAL_MS } from "./limits.js";
 import { createSlackApiCaller } from "./slack-api-caller.js";
 import { boltLogger, createSlackApp } from "./slack-app.js";
+import { createMembership } from "./membership.js";
 import { createSlackChatPlatform } from "./slack-platform.js";
+import { registerUnfurls } from "./unfurls.js";
 
 export { renderSlackMessage, type SlackBlock } from "./render/block-kit.js";
 export { SLACK_BOT_SCOPES } from "./slack-app.js";
+export { SLACK_UNFURL_DOMAINS } from "./unfurls.js";
 
 /** Slack's extras beside the common adapter deps (all optional; tests set them). */
 export interface SlackPlatformDeps extends PlatformAdapterDeps {
@@ -70,8 +72,9 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
   const botNames = new Map<string, string>();
   const channelNames = new Map<string, string>();
   // Posting and seeding bypass WebClient (see slack-api-caller.ts); everything else uses Bolt's clients.
+  const apiBase = clientOptions.slackApiUrl ?? "https://slack.com/api/";
   const api = createSlackApiCaller({
-    apiUrl: clientOptions.slackApiUrl ?? "https://slack.com/api/",
+    apiUrl: apiBase,
     retries: 2,
     minTimeoutMs: 200,
     maxTimeoutMs: 2_000,
@@ -100,11 +103,26 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
       await installations.forget(teamId);
     },
   });
+  const membership = createMembership({
+    client: app.client,
+    log,
+    botName: (teamId) => `@${botNames.get(teamId) ?? "paperboy"}`,
+    sleep,
+  });
   registerCommands(app, {
     core: deps.core,
     adminUsers: config.SLACK_ADMIN_USERS,
     log,
     now,
+    async noteFor(word, teamId, channelId, canManage) {
+      const token = await tokenFor(teamId);
+      if (token === undefined) return undefined;
+      if (word === "subscribe" && canManage) {
+        const joined = await membership.join(teamId, channelId, token);
+        return joined.status === "cannot-join" ? joined.note : undefined;
+      }
+      return word === "settings" ? membership.settingsNote(teamId, channelId, token) : undefined;
+    },
     rememberChannel(teamId, channelId, name) {
       const key = `slack:channel-name:${teamId}:${channelId}`;
       if (channelNames.get(key) === name) return;
@@ -115,6 +133,7 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
     },
   });
   registerActions(app, { core: deps.core, log });
+  registerUnfurls(app, { core: deps.core, log });
   registerAppHome(app, { core: deps.core, log });
 
   const platform = createSlackChatPlatform({
@@ -145,6 +164,10 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
       return channelNames.get(key) ?? (await cache.get<string>(key));
     },
     botName: (teamId) => `@${botNames.get(teamId) ?? "paperboy"}`,
+    // Votes arrive only from channels the bot is in: after a post, join the channel (once) if it has not yet.
+    posted: (ref, token) => {
+      membership.joinSoon(ref.workspace, ref.channel, token);
+    },
     isHealthy: () => started && authOk,
     log,
     now,
@@ -161,23 +184,22 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
       return port;
     },
     async start() {
-      if (handle.auth === "token") {
-        try {
+      try {
+        if (handle.auth === "token") {
           const me = await app.client.auth.test();
           if (me.team_id !== undefined && me.user !== undefined) botNames.set(me.team_id, me.user);
-        } catch (error) {
-          const code = slackErrorCode(error) ?? String(error);
-          throw new AppError(
-            "slack-auth",
-            `Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from your Slack app → OAuth & Permissions`,
-            { cause: error },
-          );
         }
+        await app.init();
+      } catch (error) {
+        throw startFailure(error, apiBase, handle.auth === "token" ? "SLACK_BOT_TOKEN" : "SLACK_CLIENT_ID");
       }
-      await app.init();
       authOk = true;
       if (handle.mode === "socket") {
-        await app.start();
+        try {
+          await app.start();
+        } catch (error) {
+          throw startFailure(error, apiBase, "SLACK_APP_TOKEN");
+        }
         started = true;
         log.info({ mode: "socket", auth: handle.auth }, "Slack connected over Socket Mode");
         return;
@@ -193,6 +215,7 @@ export function createSlackPlatform(config: Config, deps: SlackPlatformDeps): Sl
     async stop() {
       if (!started) return;
       started = false;
+      membership.close();
       await app.stop();
       api.close();
     },

@@ -17,6 +17,9 @@ export const SLACK_LIMITS = {
   buttonText: 75,
   buttonValue: 2_000,
   buttonUrl: 3_000,
+  /** An image element's `image_url` and `alt_text`. */
+  imageUrl: 3_000,
+  altText: 2_000,
   /**
    * Cumulative text of all blocks: Slack rejects a message with `msg_blocks_too_long` somewhere
    * around 12–13k characters (undocumented, bolt-js#2509); we stay below with a margin.

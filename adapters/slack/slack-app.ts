@@ -17,11 +17,16 @@ export const SLACK_BOT_SCOPES = [
   "commands", // /papers
   "chat:write", // post digests, shared papers
   "chat:write.public", // post in public channels without being invited first
+  "channels:join", // join a public channel when it subscribes or gets a post: reactions (votes) arrive only from members' channels
+  "channels:read", // conversations.info: /papers settings says whether paperboy is a member of the channel
+  "groups:read", // the same for private channels
   "channels:history", // after a crash, read a public channel back to find a digest already posted (message metadata)
   "groups:history", // the same in private channels paperboy was invited to
   "reactions:read", // reaction_added / reaction_removed → votes
   "reactions:write", // seed 1️⃣…🔟 under compact digests
   "users:read", // users.info: is this user a workspace admin/owner (subscribe/unsubscribe)?
+  "links:read", // link_shared: a paper link was posted in a channel (only for the unfurl domains in the manifest)
+  "links:write", // chat.unfurl: show that paper's card under the message
 ] as const;
 
 export interface SlackAppOptions {

@@ -45,6 +45,8 @@ export interface SlackPlatformDeps {
   channelName(ref: ChannelRef): Promise<string | undefined>;
   /** The bot's @name in a workspace, for fix hints ("@paperboy"). */
   botName(teamId: string): string;
+  /** Called after each message posted (membership: join the channel so its votes arrive). */
+  posted?(ref: ChannelRef, token: string): void;
   isHealthy(): boolean;
   log: Logger;
   now: () => Date;
@@ -152,6 +154,7 @@ export function createSlackChatPlatform(deps: SlackPlatformDeps): SlackChatPlatf
         const ts = typeof answer.ts === "string" ? answer.ts : undefined;
         if (ts === undefined)
           return { status: "failed", error: "chat.postMessage answered without a ts", retryable: true };
+        deps.posted?.(ref, auth);
         return { status: "sent", message: { ref: { channel: ref, id: ts }, slots: rendered.slots } };
       } catch (error) {
         const outcome = postFailureOutcome(error, await label(ref));

@@ -1,4 +1,5 @@
 // The `/papers` grammar as data: what the parser produces and the use cases consume.
+import type { PaperId } from "../papers/paper.js";
 import type { SubscribeOptions, SubscriptionSource } from "../subscriptions/subscription.js";
 import type { LeaderboardPeriod } from "../votes/leaderboard.js";
 
@@ -10,6 +11,8 @@ export type Command =
   | { readonly name: "week" }
   | { readonly name: "month" }
   | { readonly name: "search"; readonly query: string }
+  /** An arXiv id or a paper link as the whole argument: that paper's card, not a search. */
+  | { readonly name: "paper"; readonly id: PaperId }
   | { readonly name: "subscribe"; readonly options: SubscribeOptions }
   | { readonly name: "unsubscribe"; readonly source?: SubscriptionSource }
   | { readonly name: "settings" }

@@ -12,6 +12,7 @@ import {
 } from "./command-text.js";
 import { tokenize, type Token } from "../shared/tokenize.js";
 import { parseSource, parseSubscribeOptions } from "./parse-subscribe.js";
+import { findPaperLinks, paperReference } from "../papers/paper-link.js";
 
 const SEARCH_EXAMPLE = '/papers diffusion "world model" -survey';
 const NO_ARGUMENT = new Set(["today", "week", "month", "settings"]);
@@ -34,7 +35,10 @@ function textAfter(text: string, tokens: readonly Token[], count: number): strin
   return next === undefined ? "" : straightenQuotes(text.slice(next.start)).trim();
 }
 
+/** Search words, or (an arXiv id or paper link as the whole query) that paper's card. */
 export function parseSearch(query: string): Result<Command, UsageError> {
+  const id = paperReference(query);
+  if (id !== undefined) return ok({ name: "paper", id });
   const filter = parseTopic(query);
   if (filter.words.length === 0 && filter.phrases.length === 0) {
     const problem =
@@ -44,6 +48,21 @@ export function parseSearch(query: string): Result<Command, UsageError> {
     return err(usage(problem, SEARCH_EXAMPLE));
   }
   return ok({ name: "search", query });
+}
+
+/**
+ * The paper a chat message links to, as a card lookup (Discord's "Paper card" on a message): its first paper link, or
+ * the whole message when it is an arXiv id. The rest of the message is never read or repeated.
+ */
+export function parsePaperMessage(content: string): Result<Command, UsageError> {
+  const id = findPaperLinks(content)[0]?.id ?? paperReference(content);
+  if (id !== undefined) return ok({ name: "paper", id });
+  return err(
+    usage(
+      "That message has no paper link paperboy reads (arxiv.org, huggingface.co/papers, alphaxiv.org, ar5iv, semanticscholar.org/arxiv) and is not an arXiv id.",
+      "/papers https://arxiv.org/abs/2406.12345",
+    ),
+  );
 }
 
 function parseWatch(name: "watch" | "unwatch", rest: string): Result<Command, UsageError> {

@@ -25,6 +25,12 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     description: 'search papers: all the words first, then most of them; every "quoted phrase"; no -excluded',
   },
   {
+    name: "paper",
+    example: "/papers https://arxiv.org/abs/2406.12345",
+    description:
+      "that paper's card for the channel, with what the team already knows of it (an arXiv id works too)",
+  },
+  {
     name: "top",
     example: "/papers top month",
     description: "the papers this channel voted for most (week, month or all)",

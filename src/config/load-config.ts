@@ -25,6 +25,9 @@ const wholeNumber = (name: string, example: string, fallback: number) =>
     })
     .transform(Number);
 
+/** Discord ids are snowflakes: 64-bit numbers, 17–20 decimal digits for any id made since 2015. */
+const SNOWFLAKE = /^\d{17,20}$/;
+
 export const ConfigSchema = z
   .object({
     SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith("xoxb-"), {
@@ -50,11 +53,13 @@ export const ConfigSchema = z
           .filter((u) => u !== ""),
       ),
     DISCORD_TOKEN: optionalString,
-    DISCORD_APPLICATION_ID: optionalString.refine((s) => s === undefined || /^\d{15,22}$/.test(s), {
-      error: "must be the numeric application id (Discord Developer Portal → General Information)",
+    DISCORD_APPLICATION_ID: optionalString.refine((s) => s === undefined || SNOWFLAKE.test(s), {
+      error:
+        "must be the application id, a Discord snowflake of 17–20 digits such as 1278000000000000003 (Developer Portal → your app → General Information → Application ID)",
     }),
-    DISCORD_GUILD_ID: optionalString.refine((s) => s === undefined || /^\d{15,22}$/.test(s), {
-      error: "must be a numeric server id (Discord: right-click the server → Copy Server ID)",
+    DISCORD_GUILD_ID: optionalString.refine((s) => s === undefined || SNOWFLAKE.test(s), {
+      error:
+        "must be a server id, a Discord snowflake of 17–20 digits (Discord: turn on Developer Mode, right-click the server → Copy Server ID)",
     }),
     DISCORD_API_URL: url("DISCORD_API_URL", "https://discord.com/api").optional(),
     HF_API_URL: url("HF_API_URL", "https://huggingface.co").default("https://huggingface.co"),

@@ -5,7 +5,8 @@ import type { ComposeOptions, RankedPaper } from "../digest/digest-types.js";
 import {
   fetchPeriod,
   latestBatchDate,
-  periodMoreCommand,
+  periodEmptyText,
+  periodMoreLinks,
   periodTitle,
   type Period,
   type PeriodPapers,
@@ -15,7 +16,8 @@ import { plainMessage, text, type OutboundMessage } from "../messages/outbound-m
 import { toPaperId, type Paper, type PaperId } from "../papers/paper.js";
 import { channelKey, type ChannelRef, type PlatformId } from "../platform/channel-ref.js";
 import type { ChatPlatform } from "../platform/chat-platform.js";
-import { DEFAULT_VOTE_EMOJI, KEYCAPS } from "../platform/emoji.js";
+import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
+import { wordsOf, type PlatformWords } from "../platform/platform-words.js";
 import type { ActionInvocation, CommandInvocation } from "../platform/events.js";
 import { ephemeral, type CommandReply } from "../platform/command-reply.js";
 import { isoWeek, monthOf, nyDate } from "../sources/ny-date.js";
@@ -43,6 +45,8 @@ export interface OnDemand {
   periodDigest(inv: CommandInvocation, name: PeriodName): Promise<CommandReply>;
   /** "Share to channel" on a search hit: the paper as a votable card. */
   share(action: ActionInvocation): Promise<CommandReply>;
+  /** Posts one paper as a votable card (a share) with `notice` under it; what the sharer is told. */
+  sharePaper(channel: ChannelRef, paper: Paper, notice?: string): Promise<CommandReply>;
 }
 
 /** How many archived papers stand in for a period when Hugging Face is down. */
@@ -64,6 +68,24 @@ function whyNot(result: Extract<DeliveryResult, { status: "retry" | "failed" | "
 }
 
 export function createOnDemand(deps: OnDemandDeps): OnDemand {
+  async function sharePaper(channel: ChannelRef, paper: Paper, notice?: string): Promise<CommandReply> {
+    const teamVotes = await deps.tally(channel, [paper.id]);
+    const ranked: RankedPaper[] = [{ paper, score: 0 }];
+    const options: ComposeOptions = {
+      title: "Shared paper",
+      top: 1,
+      layout: "cards",
+      voteEmoji: DEFAULT_VOTE_EMOJI,
+      header: false,
+      ...(notice !== undefined ? { notice } : {}),
+    };
+    const result = await deps.deliverer.deliver(
+      { key: `share|${channelKey(channel)}|${paper.id}`, channel, again: true },
+      () => Promise.resolve({ plan: planOf("share", options, ranked, 0), ranked, teamVotes }),
+    );
+    return shareReply(result, paper, wordsOf(deps.platform(channel.platform)));
+  }
+
   async function periodOf(name: PeriodName): Promise<Period> {
     const today = nyDate(deps.now());
     if (name === "week") return { kind: "weekly", week: isoWeek(today) };
@@ -101,6 +123,7 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
 
   return {
     async periodDigest(inv, name) {
+      const words = wordsOf(deps.platform(inv.channel.platform));
       const { fetched, title, period, fromArchive } = await papersFor(name);
       await deps.archive.upsert(fetched.papers);
       const ranked = rankPapers(fetched.papers, { now: deps.now() });
@@ -113,15 +136,14 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
         : fetched.stale
           ? `Hugging Face cannot be reached right now; these are from ${fetched.fetchedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and may be stale.`
           : undefined;
-      const more = period ? periodMoreCommand(period) : undefined;
       const options: ComposeOptions = {
         title,
         top: DIGEST_TOP,
         layout: "compact",
-        ...(more !== undefined ? { moreCommand: more } : {}),
+        ...(period ? { moreLinks: periodMoreLinks(period), empty: periodEmptyText(period, true) } : {}),
         ...(notice !== undefined ? { notice } : {}),
       };
-      const digest = composeDigest(ranked, { ...options, teamVotes });
+      const digest = composeDigest(ranked, { ...options, teamVotes }, words);
       const [message] = digest.messages;
       if (
         message === undefined ||
@@ -142,58 +164,54 @@ export function createOnDemand(deps: OnDemandDeps): OnDemand {
             teamVotes,
           }),
       );
-      return digestReply(result, message, digest.shown.length);
+      return digestReply(result, message, digest.shown.length, words);
     },
+
+    sharePaper,
 
     async share(action) {
       const id = toPaperId(action.value);
       const paper =
         id === undefined ? undefined : ((await deps.archive.get(id)) ?? (await deps.hf.paper(id)));
       if (paper === undefined) return say("That paper is no longer in paperboy's archive.");
-      const teamVotes = await deps.tally(action.channel, [paper.id]);
-      const ranked: RankedPaper[] = [{ paper, score: 0 }];
-      const options: ComposeOptions = {
-        title: "Shared paper",
-        top: 1,
-        layout: "cards",
-        voteEmoji: DEFAULT_VOTE_EMOJI,
-        header: false,
-      };
-      const result = await deps.deliverer.deliver(
-        { key: `share|${channelKey(action.channel)}|${paper.id}`, channel: action.channel, again: true },
-        () => Promise.resolve({ plan: planOf("share", options, ranked, 0), ranked, teamVotes }),
-      );
-      switch (result.status) {
-        case "posted":
-          return say(
-            `Shared “${paper.title}” with the channel; react ${DEFAULT_VOTE_EMOJI.join(" ")} on it to vote.`,
-          );
-        case "rejected":
-          return say(`Could not share it: ${result.hint}`);
-        case "skipped":
-          return say("It is being shared right now.");
-        case "unrecorded":
-          return say(
-            `Shared, but paperboy's store failed while recording it (${result.error}); votes on it count once it is back and you share it again.`,
-          );
-        case "retry":
-        case "failed":
-        case "empty":
-          return say(`Could not share it: ${whyNot(result)}. Try again in a minute.`);
-      }
+      return sharePaper(action.channel, paper);
     },
   };
 }
 
+/** What the sharer is told about a shared card's delivery. */
+function shareReply(result: DeliveryResult, paper: Paper, words: PlatformWords): CommandReply {
+  switch (result.status) {
+    case "posted":
+      return say(words.shared(paper.title.replace(/\s+/g, " ").trim(), DEFAULT_VOTE_EMOJI));
+    case "rejected":
+      return say(`Could not share it: ${result.hint}`);
+    case "skipped":
+      return say("It is being shared right now.");
+    case "unrecorded":
+      return say(
+        `Shared, but paperboy's store failed while recording it (${result.error}); votes on it count once it is back and you share it again.`,
+      );
+    case "retry":
+    case "failed":
+    case "empty":
+      return say(`Could not share it: ${whyNot(result)}. Try again in a minute.`);
+  }
+}
+
 /** What the asker is told about an on-demand digest's delivery. */
-function digestReply(result: DeliveryResult, message: OutboundMessage, papers: number): CommandReply {
-  const range = `1️⃣–${KEYCAPS[papers - 1] ?? "🔟"}`;
+function digestReply(
+  result: DeliveryResult,
+  message: OutboundMessage,
+  papers: number,
+  words: PlatformWords,
+): CommandReply {
   switch (result.status) {
     case "posted":
       return say(
         result.resumed
-          ? `That digest was already posted but not recorded (paperboy's store failed then); it is recorded now, so votes on it count. React ${range} to vote.`
-          : `Posted ${String(papers)} papers to the channel; react ${range} to vote.`,
+          ? `That digest was already posted but not recorded (paperboy's store failed then); it is recorded now, so votes on it count. ${words.slotsHint(papers)}`
+          : words.posted(papers),
       );
     case "unrecorded":
       return say(

@@ -8,6 +8,7 @@ import type { ChannelRef, MessageRef } from "../platform/channel-ref.js";
 import type { ChatPlatform } from "../platform/chat-platform.js";
 import type { PostedMessage, SendOutcome } from "../platform/delivery-outcome.js";
 import { emojiFromUnicode, keycap, type Emoji } from "../platform/emoji.js";
+import { wordsOf } from "../platform/platform-words.js";
 import { UnrecordedError, type Composition, type DeliveryRequest, type DeliveryResult } from "./delivery.js";
 import type { DeliveryPlan, DeliveryRecord, DeliveryStore, FinishEffects } from "./delivery-store.js";
 
@@ -170,10 +171,11 @@ export async function postMessages(
   resumed: boolean,
 ): Promise<DeliveryResult> {
   const { plan } = composition;
-  const composed = composeDigest(composition.ranked, {
-    ...plan.compose,
-    ...(composition.teamVotes ? { teamVotes: composition.teamVotes } : {}),
-  });
+  const composed = composeDigest(
+    composition.ranked,
+    { ...plan.compose, ...(composition.teamVotes ? { teamVotes: composition.teamVotes } : {}) },
+    wordsOf(ctx.platform),
+  );
   const posting = new Posting(ctx, request, token, plan, composed.messages, record);
   const read = await readBack(posting, record, ctx);
   if (read !== undefined) return read;

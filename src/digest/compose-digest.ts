@@ -8,8 +8,9 @@ import {
   code,
 } from "../messages/outbound-message.js";
 import type { Paper, PaperId } from "../papers/paper.js";
-import { DEFAULT_VOTE_EMOJI, keycap } from "../platform/emoji.js";
-import type { ComposeOptions, RankedPaper } from "./digest-types.js";
+import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
+import { CHAT_WORDS, type PlatformWords } from "../platform/platform-words.js";
+import type { ComposeOptions, MoreLink, RankedPaper } from "./digest-types.js";
 import { toPaperCard } from "./paper-card.js";
 
 /** Keycaps run 1️⃣…🔟, so a compact digest holds at most ten papers; cards keep the same cap. */
@@ -46,18 +47,37 @@ function clampTop(top: number): number {
   return Math.min(MAX_PAPERS_PER_DIGEST, Math.max(1, Math.floor(top)));
 }
 
-function overflowBlock(overflow: number, moreCommand: string | undefined): MessageBlock[] {
+type MoreOptions = Pick<ComposeOptions, "moreCommand" | "moreLinks">;
+
+/** "+25 more on Hugging Face: Fri 12 June" (links to the pages that list them), else "+25 more: <command>". */
+function overflowBlock(overflow: number, options: MoreOptions): MessageBlock[] {
   if (overflow <= 0) return [];
-  return moreCommand !== undefined && moreCommand !== ""
-    ? [context(text(`+${String(overflow)} more: `), code(moreCommand))]
+  const links: readonly MoreLink[] = options.moreLinks ?? [];
+  if (links.length > 0) {
+    const runs: Inline[] = [text(`+${String(overflow)} more on Hugging Face: `)];
+    links.forEach((l, i) => {
+      if (i > 0) runs.push(text(" · "));
+      runs.push({ type: "link", text: l.text, url: l.url });
+    });
+    return [context(...runs)];
+  }
+  const command = options.moreCommand;
+  return command !== undefined && command !== ""
+    ? [context(text(`+${String(overflow)} more: `), code(command))]
     : [context(text(`+${String(overflow)} more`))];
 }
 
-function overflowLine(overflow: number, moreCommand: string | undefined): string[] {
+function overflowLine(overflow: number, options: MoreOptions): string[] {
   if (overflow <= 0) return [];
+  const links: readonly MoreLink[] = options.moreLinks ?? [];
+  if (links.length > 0)
+    return [
+      `+${String(overflow)} more on Hugging Face: ${links.map((l) => `${l.text} ${l.url}`).join(" · ")}`,
+    ];
+  const command = options.moreCommand;
   return [
-    moreCommand !== undefined && moreCommand !== ""
-      ? `+${String(overflow)} more: ${moreCommand}`
+    command !== undefined && command !== ""
+      ? `+${String(overflow)} more: ${command}`
       : `+${String(overflow)} more`,
   ];
 }
@@ -65,27 +85,17 @@ function overflowLine(overflow: number, moreCommand: string | undefined): string
 const listLine = (slot: number, paper: Paper): string =>
   `${String(slot)}. ${paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(paper.upvotes)})`;
 
-/** Link buttons for a paper: Hugging Face, PDF, and Code when the paper has a safe repo link. */
-function linkButtons(paper: Paper): ButtonSpec[] {
-  const card = toPaperCard(paper);
-  const wanted = ["huggingFace", "pdf", "code"] as const;
-  return wanted.flatMap((kind) => {
-    const link = card.links.find((l) => l.kind === kind);
-    return link
-      ? [{ kind: "link" as const, text: kind === "code" ? "Code" : link.label, url: link.url }]
-      : [];
-  });
-}
+/** What an empty digest says when its composer did not say: right for a scheduled digest that has run before. */
+export const NOTHING_NEW = "No new papers since the last digest.";
 
 function emptyDigest(options: ComposeOptions): ComposedDigest {
+  const empty = options.empty ?? NOTHING_NEW;
   const blocks: MessageBlock[] = [
     { type: "header", text: options.title },
     ...noticeBlocks(options.notice),
-    { type: "text", content: [text("No new papers since the last digest.")] },
+    { type: "text", content: [text(empty)] },
   ];
-  const fallback = [options.title, options.notice, "No new papers since the last digest."].filter(
-    (s) => s !== undefined && s !== "",
-  );
+  const fallback = [options.title, options.notice, empty].filter((s) => s !== undefined && s !== "");
   return { messages: [{ fallbackText: fallback.join("\n"), blocks }], shown: [], overflow: 0 };
 }
 
@@ -93,57 +103,61 @@ function composeCompact(
   shownPapers: readonly RankedPaper[],
   overflow: number,
   options: ComposeOptions,
+  words: PlatformWords,
 ): OutboundMessage {
   const blocks: MessageBlock[] = [{ type: "header", text: options.title }, ...noticeBlocks(options.notice)];
   shownPapers.forEach((ranked, index) => {
     const slot = index + 1;
     if (index > 0) blocks.push({ type: "divider" });
-    blocks.push({ type: "paper", slot, paper: cardFor(ranked, options, `react ${keycap(slot)}`) });
+    blocks.push({ type: "paper", slot, paper: cardFor(ranked, options, words.slotHint(slot)) });
   });
-  blocks.push(...overflowBlock(overflow, options.moreCommand));
-  const n = shownPapers.length;
-  const range = n === 1 ? keycap(1) : `${keycap(1)}–${keycap(n)}`;
-  blocks.push(context(text(`React with ${range} to vote for a paper.`)));
+  blocks.push(...overflowBlock(overflow, options));
+  blocks.push(context(text(words.slotsHint(shownPapers.length))));
   const fallback = [
     options.title,
     ...(options.notice ? [options.notice] : []),
     ...shownPapers.map((r, i) => listLine(i + 1, r.paper)),
-    ...overflowLine(overflow, options.moreCommand),
+    ...overflowLine(overflow, options),
   ];
   return { fallbackText: fallback.join("\n"), blocks };
 }
 
+/** Each card is one paper; renderers add its link buttons (Hugging Face, PDF, Code) from the card's links. */
 function composeCards(
   shownPapers: readonly RankedPaper[],
   overflow: number,
   options: ComposeOptions,
+  words: PlatformWords,
 ): OutboundMessage[] {
   const emoji = options.voteEmoji && options.voteEmoji.length > 0 ? options.voteEmoji : DEFAULT_VOTE_EMOJI;
-  const howToVote = `React ${emoji.join(" ")} on a paper to vote; its thread is for discussion.`;
   const header: OutboundMessage = {
     fallbackText: [
       options.title,
       ...(options.notice ? [options.notice] : []),
-      ...overflowLine(overflow, options.moreCommand),
+      ...overflowLine(overflow, options),
     ].join("\n"),
     blocks: [
       { type: "header", text: options.title },
       ...noticeBlocks(options.notice),
-      ...overflowBlock(overflow, options.moreCommand),
-      context(text(howToVote)),
+      ...overflowBlock(overflow, options),
+      context(text(words.cardsHint(emoji))),
     ],
   };
-  const voteHint = `react ${emoji.join(" ")}`;
-  const cards = shownPapers.map((ranked): OutboundMessage => {
-    const buttons = linkButtons(ranked.paper);
-    return {
-      fallbackText: `${ranked.paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(ranked.paper.upvotes)})`,
+  const voteHint = words.cardHint(emoji);
+  // Without a header message (one shared card) the notice goes under the card itself.
+  const cardNotice = options.header === false ? options.notice : undefined;
+  const cards = shownPapers.map(
+    (ranked): OutboundMessage => ({
+      fallbackText: [
+        `${ranked.paper.title.replace(/\s+/g, " ").trim()} (▲ ${String(ranked.paper.upvotes)})`,
+        ...(cardNotice ? [cardNotice] : []),
+      ].join("\n"),
       blocks: [
         { type: "paper", slot: 1, paper: cardFor(ranked, options, voteHint) },
-        ...(buttons.length > 0 ? [{ type: "actions" as const, buttons }] : []),
+        ...noticeBlocks(cardNotice),
       ],
-    };
-  });
+    }),
+  );
   return options.header === false ? cards : [header, ...cards];
 }
 
@@ -162,11 +176,16 @@ function cardFor(
 
 /**
  * A digest as neutral messages. `compact`: one message with the top N papers in slots 1..N (react with
- * the slot's keycap to vote). `cards`: a header message, then one message per paper at slot 1 with link
- * buttons (react with a vote emoji; the thread is the paper's discussion). Papers past N become one
- * "+K more: <moreCommand>" line. No papers → one "No new papers" message.
+ * the slot's keycap to vote). `cards`: a header message, then one message per paper at slot 1 (react with a
+ * vote emoji; the thread is the paper's discussion). Papers past N become one "+K more" line pointing where
+ * they are listed. No papers → one message saying so (`options.empty`). How to vote is said in `words`, the
+ * platform's own.
  */
-export function composeDigest(ranked: readonly RankedPaper[], options: ComposeOptions): ComposedDigest {
+export function composeDigest(
+  ranked: readonly RankedPaper[],
+  options: ComposeOptions,
+  words: PlatformWords = CHAT_WORDS,
+): ComposedDigest {
   if (ranked.length === 0) return emptyDigest(options);
   const top = clampTop(options.top);
   const shownPapers = ranked.slice(0, top);
@@ -174,16 +193,17 @@ export function composeDigest(ranked: readonly RankedPaper[], options: ComposeOp
   const shown = shownPapers.map((r) => r.paper.id);
   const messages =
     options.layout === "cards"
-      ? composeCards(shownPapers, overflow, options)
-      : [composeCompact(shownPapers, overflow, options)];
+      ? composeCards(shownPapers, overflow, options, words)
+      : [composeCompact(shownPapers, overflow, options, words)];
   return { messages, shown, overflow };
 }
 
 const asPaper = (item: Paper | RankedPaper): Paper => ("paper" in item ? item.paper : item);
 
 /**
- * A search answer: header, then per paper a card (slot 1..n) and its link buttons, plus "Share to
- * channel" when `shareButtons`. No results → "No papers match “query”." with a hint.
+ * A search answer: header, then per paper a card (slot 1..n), followed by its "Share to channel" button when
+ * `shareButtons` (renderers add the link buttons from the card and number each paper's buttons). No results →
+ * "No papers match “query”." with a hint.
  */
 export function composePaperList(
   results: readonly (Paper | RankedPaper)[],
@@ -230,10 +250,15 @@ export function composePaperList(
         ...(matched !== undefined ? { matched } : {}),
       }),
     });
-    const buttons: ButtonSpec[] = linkButtons(paper);
-    if (options.shareButtons)
-      buttons.push({ kind: "action", actionId: "share", value: paper.id, text: "Share to channel" });
-    if (buttons.length > 0) blocks.push({ type: "actions", buttons });
+    if (options.shareButtons) {
+      const share: ButtonSpec = {
+        kind: "action",
+        actionId: "share",
+        value: paper.id,
+        text: "Share to channel",
+      };
+      blocks.push({ type: "actions", buttons: [share] });
+    }
   });
   const overflow = results.length - papers.length;
   if (overflow > 0) blocks.push(context(text(`+${String(overflow)} more; add words to narrow the search.`)));

@@ -39,10 +39,20 @@ export interface ComposeOptions {
   readonly voteEmoji?: readonly string[];
   /** Shown when the answer came from a stale cache or the archive only. */
   readonly notice?: string;
-  /** The command that shows the rest, for the overflow line: "/papers today". */
+  /** The command that shows the rest, for the overflow line: "/papers top week". */
   readonly moreCommand?: string;
+  /** Where the rest is listed, for the overflow line (before `moreCommand`): Hugging Face's pages of the period. */
+  readonly moreLinks?: readonly MoreLink[];
+  /** What the digest says when it holds no paper; default "No new papers since the last digest.". */
+  readonly empty?: string;
   /** Cards only: false leaves out the header message (a shared paper is one card). */
   readonly header?: boolean;
   /** How many ranked papers were left out, when `ranked` holds only the shown ones (a resumed delivery). */
   readonly overflow?: number;
+}
+
+/** A page that lists more of a period's papers: "Fri 12 June" → https://huggingface.co/papers/date/2026-06-12. */
+export interface MoreLink {
+  readonly text: string;
+  readonly url: string;
 }

@@ -2,6 +2,7 @@
 // the scheduled digests, `/papers today|week|month` and the CLI's `paperboy digest` all go period → fetch → rank →
 // compose through here.
 import type { Paper } from "../papers/paper.js";
+import type { MoreLink } from "./digest-types.js";
 import { addDays, lastCompletedBatchDate, nyDate } from "../sources/ny-date.js";
 import type { HuggingFaceSource, SourceResult } from "../sources/paper-source.js";
 
@@ -48,15 +49,49 @@ export function periodTitle(period: Period): string {
   }
 }
 
-/** Where "+N more" points: the next wider period (a month has none). */
-export function periodMoreCommand(period: Period): string | undefined {
+/** Hugging Face's own pages (not the API's base URL): where people read the papers. */
+const HF_PAPERS_PAGE = "https://huggingface.co/papers";
+/** Dates linked at most in one "+N more" line (a digest catching up on a long pause spans many). */
+const MORE_LINKS_MAX = 5;
+
+/**
+ * Where "+N more" points: Hugging Face's page of each day, of the week or of the month, which lists every paper
+ * of the period (a digest shows at most ten, so no `/papers` command could show the rest).
+ */
+export function periodMoreLinks(period: Period): MoreLink[] {
   switch (period.kind) {
     case "daily":
-      return "/papers week";
+      return period.dates
+        .slice(-MORE_LINKS_MAX)
+        .map((date) => ({ text: formatBatchDate(date), url: `${HF_PAPERS_PAGE}/date/${date}` }));
     case "weekly":
-      return "/papers month";
+      return [{ text: period.week, url: `${HF_PAPERS_PAGE}/week/${period.week}` }];
     case "monthly":
-      return undefined;
+      return [{ text: period.month, url: `${HF_PAPERS_PAGE}/month/${period.month}` }];
+  }
+}
+
+/**
+ * What a digest of `period` says when it holds no paper. `current`: the period is the one running now (an
+ * on-demand `/papers week`), so "this week … yet"; otherwise the period is named.
+ */
+export function periodEmptyText(period: Period, current = false): string {
+  switch (period.kind) {
+    case "daily": {
+      const first = period.dates[0] ?? "";
+      const last = period.dates[period.dates.length - 1] ?? first;
+      const span =
+        first === last ? formatBatchDate(last) : `${formatBatchDate(first)} to ${formatBatchDate(last)}`;
+      return `No papers on Hugging Face for ${span}${current ? " yet" : ""}.`;
+    }
+    case "weekly":
+      return current
+        ? "No papers trended on Hugging Face this week yet."
+        : `No papers trended on Hugging Face in ${period.week}.`;
+    case "monthly":
+      return current
+        ? "No papers trended on Hugging Face this month yet."
+        : `No papers trended on Hugging Face in ${period.month}.`;
   }
 }
 

@@ -3,6 +3,7 @@ import type { OutboundMessage } from "../messages/outbound-message.js";
 import type { ChannelRef, MessageRef, PlatformId } from "./channel-ref.js";
 import type { FoundPosts, SendOutcome } from "./delivery-outcome.js";
 import type { Emoji } from "./emoji.js";
+import type { PlatformWords } from "./platform-words.js";
 
 export type Layout = "compact" | "cards";
 
@@ -20,6 +21,8 @@ export interface PostHandle {
 
 export interface ChatPlatform {
   readonly id: PlatformId;
+  /** How people vote here, in this platform's words; absent: a chat's (reactions). */
+  readonly words?: PlatformWords;
   /**
    * Renders and posts one message, paced within the platform's per-channel limits. Every failure comes back as
    * an outcome, never thrown; a failure that may succeed later (429, 5xx, timeout, connection) says so.

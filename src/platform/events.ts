@@ -42,7 +42,30 @@ export interface ActionInvocation {
 
 /** What became of a reaction: a vote counted, held until its message is recorded, or ignored (and why). */
 export type VoteResult =
-  | { readonly status: "counted"; readonly paperId: PaperId; readonly votes: number }
+  | {
+      readonly status: "counted";
+      readonly paperId: PaperId;
+      /** The paper's votes in the channel after this reaction. */
+      readonly votes: number;
+      /**
+       * Did this user's vote for the paper flip? False when it was already so: a reaction repeated, taken back where
+       * none was, or one of several (the same paper voted on in another post still counts).
+       */
+      readonly changed: boolean;
+      /** Does this user vote for the paper after this reaction (through this post or another)? */
+      readonly voted: boolean;
+    }
   /** On a message paperboy may be about to record: applied when it is, or dropped after `HOLD_MS`. */
   | { readonly status: "held"; readonly reason: string }
   | { readonly status: "ignored"; readonly reason: string };
+
+/**
+ * Links someone posted in a channel (Slack's link_shared): the URLs exactly as the platform sent them, and the
+ * message that holds them — absent while the message is still being written (Slack's composer preview).
+ */
+export interface LinksShared {
+  readonly channel: ChannelRef;
+  readonly userId: string;
+  readonly urls: readonly string[];
+  readonly message?: MessageRef;
+}

@@ -3,9 +3,9 @@
 import type { Compose, Composition, Deliverer, DeliveryResult } from "../delivery/delivery.js";
 import { planOf, RetryableError } from "../delivery/delivery.js";
 import type { DigestStateReader } from "../digest/digest-state.js";
-import type { RankedPaper } from "../digest/digest-types.js";
+import type { MoreLink, RankedPaper } from "../digest/digest-types.js";
 import { MAX_PAPERS_PER_DIGEST } from "../digest/compose-digest.js";
-import { fetchPeriod, periodMoreCommand, periodTitle, type Period } from "../digest/period.js";
+import { fetchPeriod, periodEmptyText, periodMoreLinks, periodTitle, type Period } from "../digest/period.js";
 import { rankPapers } from "../digest/rank-papers.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import type { ArxivSource, HuggingFaceSource } from "../sources/paper-source.js";
@@ -98,6 +98,8 @@ interface PeriodPlan {
   readonly dates?: readonly string[];
   readonly title: string;
   readonly moreCommand?: string;
+  readonly moreLinks?: readonly MoreLink[];
+  readonly empty?: string;
   readonly fetch: () => Promise<{ papers: readonly Paper[]; stale: boolean }>;
 }
 
@@ -123,15 +125,14 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
     return pending;
   };
 
-  const huggingFace = (period: Period): PeriodPlan => {
-    const more = periodMoreCommand(period);
-    return {
-      ...(period.kind === "daily" ? { dates: period.dates } : {}),
-      title: periodTitle(period),
-      ...(more !== undefined ? { moreCommand: more } : {}),
-      fetch: () => fetchPeriod(deps.hf, period),
-    };
-  };
+  const huggingFace = (period: Period, sub: Subscription): PeriodPlan => ({
+    ...(period.kind === "daily" ? { dates: period.dates } : {}),
+    title: periodTitle(period),
+    moreLinks: periodMoreLinks(period),
+    // A channel's first digest has no "last digest" to compare with: it says what the period held.
+    ...(sub.lastDelivered === undefined ? { empty: periodEmptyText(period) } : {}),
+    fetch: () => fetchPeriod(deps.hf, period),
+  });
 
   function planFor(sub: Subscription, periodKey: string, firedAt: Date): PeriodPlan | string {
     const [kind, ...rest] = periodKey.split(":");
@@ -144,12 +145,12 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
           -MAX_CATCH_UP_DATES,
         );
         if (dates.length === 0) return "already delivered up to that day";
-        return huggingFace({ kind: "daily", dates });
+        return huggingFace({ kind: "daily", dates }, sub);
       }
       case "weekly":
-        return huggingFace({ kind: "weekly", week: value });
+        return huggingFace({ kind: "weekly", week: value }, sub);
       case "monthly":
-        return huggingFace({ kind: "monthly", month: value });
+        return huggingFace({ kind: "monthly", month: value }, sub);
       case "arxiv": {
         const { arxiv } = deps;
         if (!arxiv) return "arXiv is not configured";
@@ -157,12 +158,19 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
         const since = sub.lastDelivered
           ? new Date(sub.lastDelivered.at)
           : new Date(firedAt.getTime() - DAY_MS);
-        return { title: `New on arXiv in ${category}`, fetch: () => arxiv.category(category, since) };
+        return {
+          title: `New on arXiv in ${category}`,
+          ...(sub.lastDelivered === undefined
+            ? { empty: `No new arXiv papers in ${category} in the last day.` }
+            : {}),
+          fetch: () => arxiv.category(category, since),
+        };
       }
       case "recap":
         return {
           title: `This week's most-voted papers — ${value}`,
           moreCommand: "/papers top week",
+          empty: "Nobody in this channel voted for a paper this week.",
           fetch: () => Promise.resolve({ papers: [], stale: false }),
         };
     }
@@ -246,6 +254,8 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
                 ? { notice: "Hugging Face could not be reached; these are the last papers fetched." }
                 : {}),
               ...(plan.moreCommand ? { moreCommand: plan.moreCommand } : {}),
+              ...(plan.moreLinks ? { moreLinks: plan.moreLinks } : {}),
+              ...(plan.empty !== undefined ? { empty: plan.empty } : {}),
             },
             shown,
             ranked.length - shown.length,

@@ -5,6 +5,7 @@ import type { RankedPaper } from "../digest/digest-types.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import { isoWeek } from "../sources/ny-date.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
+import { plural } from "../messages/plural.js";
 
 export interface RecapDeps {
   readonly votes: Pick<VoteStore, "channelVotes">;
@@ -45,7 +46,7 @@ export async function planRecap(
     ranked.push({
       paper,
       score: entry.votes,
-      reason: `${String(entry.votes)} team vote${entry.votes === 1 ? "" : "s"} this week`,
+      reason: `${plural(entry.votes, "team vote")} this week`,
     });
   }
   return {

@@ -6,6 +6,7 @@ import { toPaperId } from "../papers/paper.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import type { ArxivSource, HuggingFaceSource, SourceResult } from "../sources/paper-source.js";
 import { SourceUnavailableError } from "../sources/paper-source.js";
+import { HttpRequestError } from "../sources/http-client.js";
 import type { Logger } from "../ops/logger.js";
 import type { Inline } from "../messages/outbound-message.js";
 import { explainMatch } from "./explain-match.js";
@@ -82,8 +83,25 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
+/** What went wrong with Hugging Face, said as what happened: no answer in time, an HTTP error, a 429, no connection. */
 function hfFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof TimeoutError) return `Hugging Face did not answer within ${seconds(timeoutMs)}`;
+  const http = error instanceof SourceUnavailableError ? error.cause : undefined;
+  if (http instanceof HttpRequestError) {
+    switch (http.kind) {
+      case "status":
+        return `Hugging Face answered HTTP ${String(http.status)}`;
+      case "rate-limited":
+        return "Hugging Face is rate-limiting paperboy (HTTP 429)";
+      case "timeout":
+        return `Hugging Face did not answer: ${http.reason}`;
+      case "malformed":
+        return "Hugging Face sent an answer paperboy could not read";
+      case "network": // unreachable: the error's own message names the URL and the reason
+      case "aborted":
+        break;
+    }
+  }
   if (error instanceof SourceUnavailableError) return error.message;
   const reason = error instanceof Error ? error.message : String(error);
   return `Hugging Face cannot be reached (${reason})`;

@@ -7,3 +7,11 @@ export class AppError extends Error {
     this.name = "AppError";
   }
 }
+
+/** A service paperboy needs could not be reached (network down, DNS, timeout, 5xx): worth trying again. */
+export class UnreachableError extends AppError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = "UnreachableError";
+  }
+}

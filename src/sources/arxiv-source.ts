@@ -193,6 +193,7 @@ export function createArxivSource(deps: ArxivSourceDeps): ArxivSource {
   const metrics = deps.metrics ?? noopMetrics;
   const log = deps.log.child({ source: "arxiv" });
   const minIntervalMs = deps.minIntervalMs ?? 3000;
+  const ttlMs = deps.ttlMs ?? 6 * 3_600_000;
   const sleep =
     deps.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, signal ? { signal } : {}));
   const http = createHttpClient({
@@ -212,7 +213,7 @@ export function createArxivSource(deps: ArxivSourceDeps): ArxivSource {
     baseUrl,
     cache: deps.cache,
     now: deps.now,
-    ttlMs: deps.ttlMs ?? 6 * 3_600_000,
+    ttlMs,
     retentionMs: deps.retentionMs ?? 30 * 86_400_000,
     log,
     metrics,
@@ -267,6 +268,25 @@ export function createArxivSource(deps: ArxivSourceDeps): ArxivSource {
           sortBy: "relevance",
           sortOrder: "descending",
         },
+        signal,
+      );
+    },
+
+    paper(id, signal) {
+      return cache.getOne(
+        `arxiv:paper:${id}`,
+        async () => {
+          const url = `${baseUrl}?${new URLSearchParams({ id_list: id, start: "0", max_results: "1" }).toString()}`;
+          const response = await serial(() => http.getText(url));
+          try {
+            return parseArxivFeed(response.body).papers.find((paper) => paper.id === id);
+          } catch (error) {
+            // arXiv answers an id it cannot read with an error entry, not an HTTP error: no such paper.
+            if (error instanceof AppError && error.code === "arxiv-query-error") return undefined;
+            throw error;
+          }
+        },
+        ttlMs,
         signal,
       );
     },

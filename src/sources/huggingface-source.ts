@@ -73,7 +73,7 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
   const metrics = deps.metrics ?? noopMetrics;
   const log = deps.log.child({ source: "huggingface" });
   const ttlMs = deps.ttlMs ?? 15 * 60_000;
-  const http = createHttpClient({
+  const httpOptions: HttpClientOptions = {
     now: deps.now,
     ...deps.http,
     log,
@@ -81,7 +81,11 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
     onRateLimited: () => {
       metrics.sourceRequest("huggingface", "rate-limited");
     },
-  });
+  };
+  const http = createHttpClient(httpOptions);
+  // A search is asked by someone waiting (about 1.5 s, then the archive answers alone): one attempt, so its failure
+  // (HTTP 500, refused, 429) is known at once and can be told, instead of retries outlasting the wait.
+  const interactive = createHttpClient({ ...httpOptions, retries: 0 });
   const cache = createSourceCache({
     source: "huggingface",
     baseUrl,
@@ -184,7 +188,7 @@ export function createHuggingFaceSource(deps: HuggingFaceSourceDeps): HuggingFac
         `hf:search:${max}:${q}`,
         async () => {
           const url = urlFor("/api/papers/search", { q, limit: String(max) });
-          const response = await http.getJson(url);
+          const response = await interactive.getJson(url);
           const parsed = parseHfItems(response.body);
           warnDropped(parsed.dropped, url);
           // Relevance order is HF's; keep it.

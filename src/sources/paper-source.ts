@@ -34,6 +34,8 @@ export interface ArxivSource {
   search(query: string, limit?: number, signal?: AbortSignal): Promise<SourceResult>;
   /** Newest papers in a category such as cs.CL, submitted at or after `since` when given. */
   category(category: string, since?: Date, limit?: number, signal?: AbortSignal): Promise<SourceResult>;
+  /** One paper by id (`id_list`), undefined when arXiv has no such paper. */
+  paper(id: PaperId, signal?: AbortSignal): Promise<Paper | undefined>;
   readonly baseUrl: string;
 }
 

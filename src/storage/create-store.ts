@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { redactUrl } from "../config/load-config.js";
 import { silentLogger, type Logger } from "../ops/logger.js";
-import { createRedisStore } from "./redis/redis-store.js";
 import { createSqliteStore } from "./sqlite/sqlite-store.js";
 import { StoreOpenError, type Store } from "./store.js";
 
@@ -39,7 +38,9 @@ export async function createStore(url: string, opts: CreateStoreOptions = {}): P
       );
     return createSqliteStore({ path: file, displayUrl, owner, log });
   }
-  if (/^rediss?:\/\//.test(url))
+  if (/^rediss?:\/\//.test(url)) {
+    // Loaded only for a Redis URL: the default SQLite store (and the CLI) do not pay for the Redis clients.
+    const { createRedisStore } = await import("./redis/redis-store.js");
     return createRedisStore({
       url,
       displayUrl,
@@ -48,6 +49,7 @@ export async function createStore(url: string, opts: CreateStoreOptions = {}): P
       prefix: opts.keyPrefix ?? "paperboy",
       connectTimeoutMs: Math.min(opts.connectTimeoutMs ?? 5_000, 5_000),
     });
+  }
   throw new StoreOpenError(
     `cannot open store ${displayUrl}: unknown scheme; use sqlite://path/to/file.sqlite, redis://host:6379 or memory://`,
   );

@@ -26,13 +26,18 @@ function dayList(field: string): string | undefined {
   return days.join(" and ");
 }
 
+/** What `describeSchedule` says of a cron it has no words for. */
+export function cronFallback(cron: string): string {
+  return `cron "${cron}"`;
+}
+
 /**
  * A cron expression in words for settings: "weekdays at 09:00", "Mondays at 09:00", "the 1st of each
  * month at 09:00", "every hour at :00". Anything it cannot say simply it returns as `cron "…"`.
  */
 export function describeSchedule(cron: string): string {
   const fields = cron.trim().split(/\s+/);
-  const fallback = `cron "${cron}"`;
+  const fallback = cronFallback(cron);
   if (fields.length !== 5) return fallback;
   const [min = "", hour = "", dom = "", month = "", dow = ""] = fields;
   if (!/^\d{1,2}$/.test(min) || month !== "*") return fallback;

@@ -13,9 +13,9 @@ import type { CommandInvocation } from "../platform/events.js";
 import { DEFAULT_VOTE_EMOJI } from "../platform/emoji.js";
 import { cronProblem } from "./cron-syntax.js";
 import { isTimeZone } from "../shared/time-zone.js";
-import { DEFAULT_WATCH_THRESHOLD, describeWatch } from "../watches/watch-poller.js";
+import { DEFAULT_WATCH_THRESHOLD, describeWatch, watchLabel } from "../watches/watch-poller.js";
 import type { WatchStore } from "../watches/watch.js";
-import { describeSchedule, formatRunTime } from "./describe-schedule.js";
+import { cronFallback, describeSchedule, formatRunTime } from "./describe-schedule.js";
 import type { SubscriptionStore } from "./subscription-store.js";
 import {
   cronForTime,
@@ -70,8 +70,31 @@ function reply(
   return { visibility, message };
 }
 
+/**
+ * "Schedule: weekdays at 09:00 (Europe/Berlin) · cron `0 9 * * 1-5`"; a schedule with no words for it shows its cron
+ * once: "Schedule: cron `0 9 1-7 * 1` (Europe/Berlin)".
+ */
+function scheduleLine(sub: Subscription): Inline[] {
+  const words = describeSchedule(sub.cron);
+  return words === cronFallback(sub.cron)
+    ? [t("Schedule: cron "), c(sub.cron), t(` (${sub.timezone})`)]
+    : [t(`Schedule: ${words} (${sub.timezone}) · cron `), c(sub.cron)];
+}
+
 const problem = (text: string, example: string): CommandReply =>
   reply("ephemeral", undefined, [[t(text)], [t("Example: "), c(example)]]);
+
+/** Would storing `next` change what `current` does? (What the user can set with `/papers subscribe`.) */
+function sameSettings(current: Subscription, next: Subscription): boolean {
+  return (
+    current.cron === next.cron &&
+    current.timezone === next.timezone &&
+    current.top === next.top &&
+    current.minUpvotes === next.minUpvotes &&
+    current.layout === next.layout &&
+    current.topic?.text === next.topic?.text
+  );
+}
 
 export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): SubscriptionCommands {
   const { subscriptions, watches, scheduler, now } = deps;
@@ -86,7 +109,7 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
   const describe = (sub: Subscription): Inline[][] => {
     const lines: Inline[][] = [
       [b(describeSource(sub.source))],
-      [t(`Schedule: ${describeSchedule(sub.cron)} `), c(sub.cron), t(` (${sub.timezone})`)],
+      scheduleLine(sub),
       [
         t(
           `Topic: ${sub.topic ? describeTopic(sub.topic.filter) : "all papers"} · top ${String(sub.top)} · min ${String(sub.minUpvotes)} upvotes · ${sub.layout} layout`,
@@ -190,14 +213,16 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
 
   return {
     async subscribe(inv, options) {
-      const id = subscriptionId(inv.channel, options.source);
-      const existing = await subscriptions.get(id);
+      const existing = await subscriptions.get(subscriptionId(inv.channel, options.source));
       const merged = merge(inv, existing, options);
       if ("visibility" in merged) return merged;
+      const what = describeSource(merged.source);
+      if (existing && !existing.paused && sameSettings(existing, merged))
+        return reply("ephemeral", `Nothing changed: ${what}`, describe(existing).slice(1));
       await subscriptions.put(merged);
       deps.changed();
       const verb = existing ? (existing.paused ? "Resumed and updated" : "Updated") : "Subscribed";
-      return reply("public", `${verb}: ${describeSource(merged.source)}`, describe(merged).slice(1));
+      return reply("public", `${verb}: ${what}`, describe(merged).slice(1));
     },
 
     async unsubscribe(inv, source) {
@@ -261,7 +286,7 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
       return reply("public", "Watching", [
         [
           t(
-            `This channel gets one alert per paper on “${text}” that passes ${String(n)} upvotes on Hugging Face (checked hourly).`,
+            `This channel gets one alert per paper on ${watchLabel(text)} that passes ${String(n)} upvotes on Hugging Face (checked hourly).`,
           ),
         ],
       ]);
@@ -271,10 +296,10 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps): Subs
       const removed = await watches.remove(inv.channel, topic);
       if (!removed) {
         return reply("ephemeral", undefined, [
-          [t(`This channel has no watch on “${topic.trim()}”. See `), c("/papers settings"), t(".")],
+          [t(`This channel has no watch on ${watchLabel(topic)}. See `), c("/papers settings"), t(".")],
         ]);
       }
-      return reply("public", "Watch removed", [[t(`No more alerts on “${topic.trim()}”.`)]]);
+      return reply("public", "Watch removed", [[t(`No more alerts on ${watchLabel(topic)}.`)]]);
     },
   };
 }

@@ -1,5 +1,6 @@
 // The App Home view: the workspace's subscribed channels, the team's top papers this week, the viewer's own votes.
 import { type Inline, type MessageBlock, type OutboundMessage, text } from "../messages/outbound-message.js";
+import { plural } from "../messages/plural.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import { paperLinks } from "../papers/paper.js";
 import type { PlatformId } from "../platform/channel-ref.js";
@@ -77,7 +78,7 @@ export function createHomeView(deps: HomeViewDeps) {
     if (top.length === 0) blocks.push({ type: "context", content: [text("No votes yet this week.")] });
     const topPapers = new Map((await deps.papers.getMany(top.map(([id]) => id))).map((p) => [p.id, p]));
     for (const [id, votes] of top)
-      blocks.push(paperLine(topPapers.get(id), id, ` — ${votes} vote${votes === 1 ? "" : "s"}`));
+      blocks.push(paperLine(topPapers.get(id), id, ` — ${plural(votes, "vote")}`));
 
     const mine = (await deps.votes.userVotesInWorkspace(platform, workspace, userId)).slice(0, 15);
     blocks.push({ type: "divider" }, { type: "text", content: [{ type: "bold", text: "Your votes" }] });

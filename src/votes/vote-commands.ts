@@ -5,6 +5,8 @@ import { type MessageBlock, type OutboundMessage, text, bold } from "../messages
 import type { Paper, PaperId } from "../papers/paper.js";
 import type { ChannelRef } from "../platform/channel-ref.js";
 import type { CommandInvocation } from "../platform/events.js";
+import { CHAT_WORDS, type PlatformWords } from "../platform/platform-words.js";
+import { plural } from "../messages/plural.js";
 import { leaderboard, periodLabel } from "./leaderboard.js";
 import type { ChannelVote } from "./vote-store.js";
 import type { VoteService } from "./vote-service.js";
@@ -25,6 +27,8 @@ export interface VoteCommandsDeps {
   /** What trended on Hugging Face since `since` (stale: served from cache while the source is down). */
   readonly trending: (since: Date) => Promise<{ readonly papers: readonly Paper[]; readonly stale: boolean }>;
   readonly now: () => Date;
+  /** The words of the channel's platform, for "No votes yet — <how to vote>" (default: a chat's). */
+  readonly wordsFor?: (channel: ChannelRef) => PlatformWords;
 }
 
 export interface VoteCommands {
@@ -35,8 +39,6 @@ export interface VoteCommands {
   /** Papers the channel voted for in the last `days`, most votes first: the seeds of similarity boosts. */
   likedPapers(channel: ChannelRef, days: number): Promise<Paper[]>;
 }
-
-const plural = (n: number, word: string): string => `${String(n)} ${word}${n === 1 ? "" : "s"}`;
 
 /** A paper the archive lost (or never had): still listed, by id, with its links. */
 function stubPaper(id: PaperId): Paper {
@@ -73,7 +75,8 @@ export function createVoteCommands(deps: VoteCommandsDeps): VoteCommands {
       const title = `Team favourites ${periodLabel(period)}`;
       if (entries.length === 0) {
         const when = period === "all" ? "" : ` ${periodLabel(period)}`;
-        const line = `No votes yet${when} — react to a digest with 1️⃣…🔟 or 👍 to vote.`;
+        const words = deps.wordsFor?.(invocation.channel) ?? CHAT_WORDS;
+        const line = `No votes yet${when} — ${words.howToVote}.`;
         return {
           visibility: "public",
           message: {

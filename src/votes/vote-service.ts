@@ -44,12 +44,18 @@ function ignored(reason: string): VoteResult {
   return { status: "ignored", reason };
 }
 
+function counted(paperId: PaperId, votes: number, changed: boolean, voted: boolean): VoteResult {
+  return { status: "counted", paperId, votes, changed, voted };
+}
+
 /** Keycap slot N for compact digests and search answers; the vote emoji for a single-paper message. */
 function votedPaper(
   post: PostRecord,
   emoji: Emoji,
   voteEmoji: readonly string[],
 ): { readonly paperId: PaperId } | { readonly reason: string } {
+  // An unfurled link is someone's own message: its reactions answer what they wrote, not a vote for the paper.
+  if (post.kind === "link") return { reason: "a link someone posted (paperboy only unfurled it)" };
   const keycapsVote = post.layout === "compact" && (post.kind === "digest" || post.kind === "search");
   if (keycapsVote) {
     if (emoji.kind !== "keycap") return { reason: "not a vote emoji (compact posts vote with keycaps)" };
@@ -104,9 +110,14 @@ export function createVoteService(deps: VoteServiceDeps): VoteService {
       case "on":
       case "off":
         metrics.vote(event.change, post.ref.channel.platform);
-        return { status: "counted", paperId: target.paperId, votes: result.count };
-      case "unchanged":
-        return { status: "counted", paperId: target.paperId, votes: result.count };
+        return counted(target.paperId, result.count, true, result.outcome === "on");
+      case "unchanged": {
+        // An unflipped "added" leaves a vote; an unflipped "removed" leaves whatever another mark says (rare: asked).
+        const voted =
+          event.change === "added" ||
+          (await votes.userVotes(post.ref.channel, event.userId)).has(target.paperId);
+        return counted(target.paperId, result.count, false, voted);
+      }
     }
   }
 

@@ -62,7 +62,7 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
           plan: planOf(
             "alert",
             {
-              title: `Watch “${watch.topic.text}”: a paper passed ${String(watch.threshold)} upvotes`,
+              title: `Watch ${watchLabel(watch.topic.text)}: a paper passed ${String(watch.threshold)} upvotes`,
               top: 1,
               layout: "cards",
               voteEmoji: deps.voteEmoji ?? DEFAULT_VOTE_EMOJI,
@@ -117,7 +117,19 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
   };
 }
 
-/** "diffusion (any of …) above 20 upvotes" for settings. */
+/** A watch's topic as typed, in quotes unless it brings its own (`"world model"` is not shown as “"world model"”). */
+export function watchLabel(text: string): string {
+  const topic = text.trim();
+  return /["“”]/.test(topic) ? topic : `“${topic}”`;
+}
+
+/**
+ * "“sparse attention” (any of sparse, attention) above 50 upvotes" for settings; the reading in brackets only when
+ * it says more than the topic itself (one word or one phrase reads as it is).
+ */
 export function describeWatch(watch: Watch): string {
-  return `“${watch.topic.text}” (${describeTopic(watch.topic.filter)}) above ${String(watch.threshold)} upvotes`;
+  const { words, phrases, excluded } = watch.topic.filter;
+  const plain = excluded.length === 0 && words.length + phrases.length === 1;
+  const reading = plain ? "" : ` (${describeTopic(watch.topic.filter)})`;
+  return `${watchLabel(watch.topic.text)}${reading} above ${String(watch.threshold)} upvotes`;
 }

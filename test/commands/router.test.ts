@@ -34,6 +34,7 @@ function setup(fail?: Error) {
     week: answer,
     month: answer,
     search: answer,
+    paper: answer,
     subscribe: answer,
     unsubscribe: answer,
     settings: answer,

@@ -22,6 +22,7 @@ const ALL_COMMANDS: CommandName[] = [
   "week",
   "month",
   "search",
+  "paper",
   "subscribe",
   "unsubscribe",
   "settings",

@@ -76,6 +76,22 @@ describe("loadConfig", () => {
     expect(discordEnabled(config)).toBe(true);
   });
 
+  it("GIVEN a numeric but too short Discord id THEN it says the rule (17–20 digits), not 'numeric'", () => {
+    const message = problems({ DISCORD_TOKEN: "abc", DISCORD_APPLICATION_ID: "1", DISCORD_GUILD_ID: "12" });
+    expect(message).toContain(
+      "DISCORD_APPLICATION_ID: must be the application id, a Discord snowflake of 17–20 digits",
+    );
+    expect(message).toContain("DISCORD_GUILD_ID: must be a server id, a Discord snowflake of 17–20 digits");
+    expect(message).not.toMatch(/numeric/);
+    expect(problems({ DISCORD_TOKEN: "abc", DISCORD_APPLICATION_ID: "123456789012345678901" })).toContain(
+      "17–20 digits",
+    );
+    expect(
+      loadConfig({ DISCORD_TOKEN: "abc", DISCORD_APPLICATION_ID: "12345678901234567" })
+        .DISCORD_APPLICATION_ID,
+    ).toBe("12345678901234567");
+  });
+
   it("splits SLACK_ADMIN_USERS on commas and spaces", () => {
     expect(loadConfig({ SLACK_ADMIN_USERS: "U1, U2 U3" }).SLACK_ADMIN_USERS).toEqual(["U1", "U2", "U3"]);
   });

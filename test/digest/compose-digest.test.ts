@@ -10,6 +10,7 @@ import {
   type OutboundMessage,
 } from "../../src/messages/outbound-message.js";
 import type { PaperId } from "../../src/papers/paper.js";
+import { CHAT_WORDS } from "../../src/platform/platform-words.js";
 import { hfFixturePapers, makePaper } from "../fakes/hf-fixture-papers.js";
 
 const ranked = rankPapers(hfFixturePapers(), { now: new Date("2026-06-12T14:00:00Z") });
@@ -129,13 +130,19 @@ describe("composeDigest, cards layout", () => {
     ]);
   });
 
-  it("puts each paper at slot 1 with a vote-emoji hint and link buttons", () => {
+  it("puts each paper at slot 1 with a vote-emoji hint and its links, and no second set of link buttons", () => {
     const card = digest.messages[1]!;
-    expect(types(card)).toEqual(["paper", "actions"]);
+    // Renderers make the link buttons from the card's links; an actions block here would show them twice.
+    expect(types(card)).toEqual(["paper"]);
     expect([...slotsOf(card)]).toEqual([[1, "2606.13681"]]);
     expect(papers(card)[0]!.paper.voteHint).toBe("react 👍 🔥 ❤️ ⬆️");
-    const actions = card.blocks[1] as Extract<MessageBlock, { type: "actions" }>;
-    expect(actions.buttons.map((b) => b.text)).toEqual(["Hugging Face", "PDF", "Code"]);
+    expect(papers(card)[0]!.paper.links.map((l) => l.kind)).toEqual([
+      "huggingFace",
+      "arxiv",
+      "pdf",
+      "code",
+      "project",
+    ]);
   });
 
   it("uses the channel's vote emoji when given", () => {
@@ -143,11 +150,25 @@ describe("composeDigest, cards layout", () => {
     expect(papers(custom.messages[1]!)[0]!.paper.voteHint).toBe("react 🚀");
   });
 
-  it("leaves out the Code button for a paper with no safe repo link", () => {
+  it("leaves out the Code link for a paper with no safe repo link", () => {
     const paper = makePaper({ id: "2401.00001", title: "T", githubRepo: "javascript:alert(1)" });
     const cards = composeDigest([{ paper, score: 1 }], { ...base, layout: "cards" });
-    const actions = cards.messages[1]!.blocks[1] as Extract<MessageBlock, { type: "actions" }>;
-    expect(actions.buttons.map((b) => b.text)).toEqual(["Hugging Face", "PDF"]);
+    expect(papers(cards.messages[1]!)[0]!.paper.links.map((l) => l.kind)).toEqual([
+      "huggingFace",
+      "arxiv",
+      "pdf",
+    ]);
+  });
+
+  it("says how to vote in the platform's own words", () => {
+    const words = {
+      ...CHAT_WORDS,
+      slotHint: (slot: number) => `+${String(slot)}`,
+      slotsHint: (n: number) => `Type +1 … +${String(n)}.`,
+    };
+    const typed = composeDigest(ranked, base, words).messages[0]!;
+    expect(papers(typed).map((b) => b.paper.voteHint)).toEqual(["+1", "+2", "+3", "+4", "+5"]);
+    expect(contexts(typed).at(-1)).toBe("Type +1 … +5.");
   });
 });
 
@@ -159,10 +180,39 @@ describe("composeDigest with nothing to show", () => {
     expect(contexts(digest.messages[0]!)).toEqual(["stale"]);
     expect(digest.messages[0]!.fallbackText).toContain("No new papers");
   });
+
+  it("says what its composer found instead when told (a first digest, an on-demand week)", () => {
+    const digest = composeDigest([], { ...base, empty: "No papers trended on Hugging Face this week yet." });
+    expect(digest.messages[0]!.fallbackText).toContain("No papers trended on Hugging Face this week yet.");
+    expect(digest.messages[0]!.fallbackText).not.toContain("since the last digest");
+  });
+});
+
+describe("the '+N more' line", () => {
+  it("GIVEN links to the period's Hugging Face pages THEN it points there, not to a command", () => {
+    const withLinks = composeDigest(ranked, {
+      title: base.title,
+      top: 5,
+      layout: "compact",
+      moreLinks: [{ text: "Fri 12 June", url: "https://huggingface.co/papers/date/2026-06-12" }],
+    });
+    const message = withLinks.messages[0]!;
+    const more = message.blocks.find((b) => b.type === "context" && inlineText(b.content).startsWith("+25"));
+    expect(more).toEqual({
+      type: "context",
+      content: [
+        { type: "text", text: "+25 more on Hugging Face: " },
+        { type: "link", text: "Fri 12 June", url: "https://huggingface.co/papers/date/2026-06-12" },
+      ],
+    });
+    expect(message.fallbackText).toContain(
+      "+25 more on Hugging Face: Fri 12 June https://huggingface.co/papers/date/2026-06-12",
+    );
+  });
 });
 
 describe("composePaperList", () => {
-  it("lists results with link buttons and a share button each", () => {
+  it("follows each result with its one Share button (renderers add the link buttons from the card)", () => {
     const message = composePaperList(ranked.slice(0, 2), {
       title: "Papers about agents",
       shareButtons: true,
@@ -170,21 +220,17 @@ describe("composePaperList", () => {
     expect(types(message)).toEqual(["header", "paper", "actions", "paper", "actions"]);
     expect([...slotsOf(message).keys()]).toEqual([1, 2]);
     const actions = message.blocks[2] as Extract<MessageBlock, { type: "actions" }>;
-    expect(actions.buttons.at(-1)).toEqual({
-      kind: "action",
-      actionId: "share",
-      value: "2606.13681",
-      text: "Share to channel",
-    });
+    expect(actions.buttons).toEqual([
+      { kind: "action", actionId: "share", value: "2606.13681", text: "Share to channel" },
+    ]);
   });
 
-  it("has no share button when shareButtons is false", () => {
+  it("has no buttons when shareButtons is false", () => {
     const message = composePaperList(
       ranked.slice(0, 1).map((r) => r.paper),
       { title: "t", shareButtons: false },
     );
-    const actions = message.blocks[2] as Extract<MessageBlock, { type: "actions" }>;
-    expect(actions.buttons.every((b) => b.kind === "link")).toBe(true);
+    expect(types(message)).toEqual(["header", "paper"]);
   });
 
   it("says no papers match the query and gives a hint", () => {

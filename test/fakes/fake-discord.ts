@@ -83,7 +83,9 @@ interface Session {
   identified: boolean;
 }
 
-export async function startFakeDiscord(options: DiscordMessagesOptions = {}): Promise<FakeDiscord> {
+export async function startFakeDiscord(
+  options: DiscordMessagesOptions & { readonly port?: number } = {},
+): Promise<FakeDiscord> {
   const requests: RecordedRequest[] = [];
   const identifies: Record<string, unknown>[] = [];
   const state = createDiscordMessages(options);
@@ -242,7 +244,7 @@ export async function startFakeDiscord(options: DiscordMessagesOptions = {}): Pr
     session.socket.send(JSON.stringify({ op: 0, t, s: session.seq, d }));
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
 
   return {

@@ -4,7 +4,7 @@
 // @see PLATFORMS.md §3.8, §5a and "Facts for exactly-once posting"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createSlackChannels, field, type SlackMessage } from "./fake-slack-channels.js";
+import { createSlackChannels, field, invalidBlocks, type SlackMessage } from "./fake-slack-channels.js";
 
 export type { SlackMessage } from "./fake-slack-channels.js";
 
@@ -34,6 +34,14 @@ export interface FakeWorkspace {
   readonly botName?: string;
 }
 
+/** A channel as conversations.info/join see it; channels never added are public, and the bot is not in them. */
+export interface FakeChannel {
+  readonly id: string;
+  readonly name: string;
+  readonly isPrivate?: boolean;
+  readonly isArchived?: boolean;
+}
+
 export type ScriptedFailure =
   | { readonly status: 429; readonly retryAfter: number }
   | { readonly error: string }
@@ -50,6 +58,8 @@ export interface HeldPost {
 export interface FakeSlackApiOptions {
   /** The clock message ts are made from (default Date.now). */
   readonly now?: () => number;
+  /** Listen on this port (default: any free one), e.g. to come up where a process was refused before. */
+  readonly port?: number;
 }
 
 export interface FakeSlackApi {
@@ -78,6 +88,16 @@ export interface FakeSlackApi {
   /** chat.postMessage answers this long after its message exists (a slow Slack: a crash can fall in between). */
   postLatencyMs: number;
   addWorkspace(ws: FakeWorkspace): void;
+  /** Declares a channel of a workspace (private, archived, …) and whether the bot is a member of it already. */
+  addChannel(teamId: string, channel: FakeChannel, botIsMember?: boolean): void;
+  /** Whether the bot is a member of the channel (joined, or added with botIsMember). */
+  isMember(teamId: string, channel: string): boolean;
+  /** conversations.join and conversations.info calls per workspace per minute each (Tier 3: 50), with a burst of as many. */
+  conversationsPerMinute: number;
+  /** conversations.join / .info calls a workspace may make at once before the per-minute rate applies (default 50). */
+  conversationsBurst: number;
+  /** Fills the conversations.* buckets again. */
+  resetConversationBuckets(): void;
   /** The next call of `method` (optionally to `channel`) fails like this, once. */
   failNext(method: string, failure: ScriptedFailure, channel?: string): void;
   /** Holds the answer of the next chat.postMessage (to `channel`, after `skip` others) once its message exists. */
@@ -88,6 +108,15 @@ export interface FakeSlackApi {
   reactionsOn(channel: string, ts: string, teamId?: string): string[];
   /** Called with each message the moment it exists, before chat.postMessage answers. Returns an unsubscribe. */
   onMessage(listener: (message: SlackMessage) => void): () => void;
+  /**
+   * A person posts `text` (Slack's own markup: links as <url> or <url|label>): the message's ts and its links, each
+   * URL exactly as Slack puts it in link_shared (and as chat.unfurl must key it).
+   */
+  postAsUser(teamId: string, channel: string, user: string, text: string): { ts: string; links: string[] };
+  /** A link typed in the composer, not yet posted: the unfurl_id link_shared carries for it. */
+  composerLink(teamId: string, url: string): string;
+  /** The unfurls attached to a message (or a composer unfurl_id, with channel "COMPOSER"): URL → blocks. */
+  unfurlsOn(channel: string, ts: string, teamId?: string): Map<string, unknown>;
   responseUrl(id: string): string;
   callsOf(method: string): SlackApiCall[];
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
@@ -138,6 +167,14 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     release: () => void;
   }[] = [];
   const lastPost = new Map<string, number>();
+  // Links per message ("team:channel:ts" or "team:COMPOSER:unfurl_id") and the unfurls attached to each.
+  const links = new Map<string, string[]>();
+  const unfurls = new Map<string, Map<string, unknown>>();
+  let composerIds = 0;
+  const declared = new Map<string, FakeChannel>();
+  const members = new Set<string>();
+  /** Tier 3 buckets of conversations.join / .info, per "team:method". */
+  const tier3 = new Map<string, { tokens: number; at: number }>();
   const channels = createSlackChannels(options.now ?? Date.now);
 
   const api: FakeSlackApi = {
@@ -160,6 +197,17 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     addWorkspace(ws) {
       workspaces.set(ws.token, ws);
     },
+    addChannel(teamId, channel, botIsMember = false) {
+      declared.set(`${teamId}:${channel.id}`, channel);
+      if (botIsMember) members.add(`${teamId}:${channel.id}`);
+      else members.delete(`${teamId}:${channel.id}`);
+    },
+    isMember: (teamId, channel) => members.has(`${teamId}:${channel}`),
+    conversationsPerMinute: 50,
+    conversationsBurst: 50,
+    resetConversationBuckets() {
+      tier3.clear();
+    },
     failNext(method, failure, channel) {
       failures.push({ method, channel, failure });
     },
@@ -177,6 +225,24 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       return message ? [...message.reactions.keys()] : [];
     },
     onMessage: (listener) => channels.onMessage(listener),
+    postAsUser(teamId, channel, user, text) {
+      const posted = channels.post(teamId, channel, { user, botId: "" }, { text });
+      if (!("ts" in posted)) throw new Error("fake Slack: could not post as a user");
+      const found = [...text.matchAll(/<(https?:\/\/[^|>]+)(?:\|[^>]*)?>/g)].map((m) => m[1] ?? "");
+      links.set(`${teamId}:${channel}:${posted.ts}`, found);
+      return { ts: posted.ts, links: found };
+    },
+    composerLink(teamId, url) {
+      const id = `U0COMPOSER-${String(++composerIds)}`;
+      links.set(`${teamId}:COMPOSER:${id}`, [url]);
+      return id;
+    },
+    unfurlsOn(channel, ts, teamId) {
+      const key = [...unfurls.keys()].find((k) =>
+        teamId === undefined ? k.endsWith(`:${channel}:${ts}`) : k === `${teamId}:${channel}:${ts}`,
+      );
+      return key === undefined ? new Map() : (unfurls.get(key) ?? new Map());
+    },
     responseUrl(id) {
       return `${api.origin}/respond/${id}`;
     },
@@ -215,6 +281,10 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   function postMessage(call: SlackApiCall, ws: FakeWorkspace): Reply {
     const channel = field(call.args.channel);
     if (channel === "") return refused("channel_not_found");
+    const known = declared.get(`${ws.teamId}:${channel}`);
+    if (known?.isPrivate === true && !members.has(`${ws.teamId}:${channel}`))
+      return refused("channel_not_found");
+    if (known?.isArchived === true) return refused("is_archived");
     if (api.perChannelIntervalMs !== undefined) {
       const key = `${ws.teamId}:${channel}`;
       const last = lastPost.get(key);
@@ -243,8 +313,95 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     });
   }
 
+  /**
+   * chat.unfurl as Slack checks it: channel+ts or unfurl_id+source=composer naming a message with links; `unfurls` a
+   * JSON object whose every key is one of that message's URLs exactly as sent (not re-encoded, not trimmed), each
+   * value with blocks within Block Kit's limits. Calling again for the same message replaces those URLs' unfurls.
+   * @see https://docs.slack.dev/reference/methods/chat.unfurl
+   */
+  function unfurl(call: SlackApiCall, ws: FakeWorkspace): Reply {
+    const { channel, ts, unfurl_id: unfurlId, source } = call.args;
+    const key =
+      unfurlId !== undefined || source !== undefined
+        ? source === "composer" && typeof unfurlId === "string"
+          ? `${ws.teamId}:COMPOSER:${unfurlId}`
+          : undefined
+        : typeof channel === "string" && typeof ts === "string"
+          ? `${ws.teamId}:${channel}:${ts}`
+          : undefined;
+    if (key === undefined) return refused("invalid_arguments");
+    const urls = links.get(key);
+    if (urls === undefined) return refused("cannot_find_message");
+    const given: unknown = call.args.unfurls;
+    if (
+      given === null ||
+      typeof given !== "object" ||
+      Array.isArray(given) ||
+      Object.keys(given).length === 0
+    )
+      return refused("invalid_unfurls_format");
+    for (const [url, value] of Object.entries(given as Record<string, unknown>)) {
+      if (!urls.includes(url)) return refused("cannot_unfurl_url");
+      const blocks = (value as { blocks?: unknown } | null)?.blocks;
+      if (blocks === undefined || invalidBlocks(blocks)) return refused("invalid_blocks");
+    }
+    const attached = unfurls.get(key) ?? new Map<string, unknown>();
+    for (const [url, value] of Object.entries(given as Record<string, unknown>))
+      attached.set(url, (value as { blocks: unknown }).blocks);
+    unfurls.set(key, attached);
+    return ok();
+  }
+
+  /** Seconds until `team`'s Tier 3 bucket for `method` has a token again, or undefined after taking one. */
+  function tier3Wait(team: string, method: string, atMs: number): number | undefined {
+    const key = `${team}:${method}`;
+    const perMinute = api.conversationsPerMinute;
+    const bucket = tier3.get(key) ?? { tokens: api.conversationsBurst, at: atMs };
+    bucket.tokens = Math.min(
+      api.conversationsBurst,
+      bucket.tokens + ((atMs - bucket.at) * perMinute) / 60_000,
+    );
+    bucket.at = atMs;
+    tier3.set(key, bucket);
+    if (bucket.tokens < 1) return Math.max(1, Math.ceil(((1 - bucket.tokens) * 60) / perMinute));
+    bucket.tokens -= 1;
+    return undefined;
+  }
+
+  /** conversations.join and conversations.info, as Slack answers them for a bot token. */
+  function conversations(call: SlackApiCall, ws: FakeWorkspace): Reply {
+    const id = field(call.args.channel);
+    if (id === "") return refused("channel_not_found");
+    const wait = tier3Wait(ws.teamId, call.method, call.at);
+    if (wait !== undefined) return rateLimited(wait);
+    const key = `${ws.teamId}:${id}`;
+    const channel = declared.get(key) ?? { id, name: id.toLowerCase() };
+    const isPrivate = channel.isPrivate === true;
+    const view = () => ({
+      id,
+      name: channel.name,
+      is_channel: !isPrivate,
+      is_group: false,
+      is_im: false,
+      is_private: isPrivate,
+      is_archived: channel.isArchived === true,
+      is_member: members.has(key),
+    });
+    // A private channel the bot is not in does not exist as far as the bot can tell.
+    if (isPrivate && !members.has(key)) return refused("channel_not_found");
+    if (call.method === "conversations.info") return ok({ channel: view() });
+    if (isPrivate) return refused("method_not_supported_for_channel_type");
+    if (channel.isArchived === true) return refused("is_archived");
+    const already = members.has(key);
+    members.add(key);
+    return ok({ channel: view(), ...(already ? { warning: "already_in_channel" } : {}) });
+  }
+
   function work(call: SlackApiCall, ws: FakeWorkspace): Reply {
     switch (call.method) {
+      case "conversations.join":
+      case "conversations.info":
+        return conversations(call, ws);
       case "auth.test":
         return ok({
           url: `https://${ws.teamId.toLowerCase()}.slack.com/`,
@@ -280,6 +437,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         if (refusal === undefined) return ok();
         return "error" in refusal ? refused(refusal.error) : rateLimited(refusal.rateLimited);
       }
+      case "chat.unfurl":
+        return unfurl(call, ws);
       case "views.publish":
         return ok();
       case "users.info": {
@@ -375,7 +534,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       send(res, reply);
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${String(port)}`;
   return Object.assign(api, { origin, apiUrl: `${origin}/api/` });

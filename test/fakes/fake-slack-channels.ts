@@ -86,7 +86,7 @@ const DEFAULT_HISTORY_LIMIT = 100;
 /** Slack's Block Kit limits for a message (PLATFORMS.md §3.7): more is `invalid_blocks`. */
 const MAX_BLOCKS = 50;
 
-function invalidBlocks(blocks: unknown): boolean {
+export function invalidBlocks(blocks: unknown): boolean {
   if (blocks === undefined) return false;
   if (!Array.isArray(blocks) || blocks.length > MAX_BLOCKS) return true;
   return blocks.some((block: { type?: unknown; text?: { text?: unknown } }) => {

@@ -3,6 +3,7 @@ import type {
   ChatPlatform,
   CommandInvocation,
   CommandReply,
+  LinksShared,
   OutboundMessage,
   Paperboy,
   PaperId,
@@ -15,6 +16,7 @@ export interface ScriptedPaperboy extends Paperboy {
   readonly commands: CommandInvocation[];
   readonly reactions: ReactionChanged[];
   readonly actions: ActionInvocation[];
+  readonly unfurls: LinksShared[];
   readonly platforms: ChatPlatform[];
   /** Next answers; defaults echo the command text in an ephemeral message. */
   replyWith: (invocation: CommandInvocation) => CommandReply | Promise<CommandReply>;
@@ -30,6 +32,7 @@ export function createScriptedPaperboy(): ScriptedPaperboy {
     commands: [],
     reactions: [],
     actions: [],
+    unfurls: [],
     platforms: [],
     replyWith: (inv) => ({ visibility: "ephemeral", message: textMessage(`echo: ${inv.text}`) }),
     voteWith: () => ({ status: "ignored", reason: "scripted" }),
@@ -44,6 +47,12 @@ export function createScriptedPaperboy(): ScriptedPaperboy {
     handleAction(action) {
       core.actions.push(action);
       return Promise.resolve({ visibility: "ephemeral", message: textMessage(`action ${action.actionId}`) });
+    },
+    unfurl(links) {
+      core.unfurls.push(links);
+      return Promise.resolve(
+        new Map(links.urls.map((url) => [url, textMessage(`card for ${url}`)] as const)),
+      );
     },
     suggest(query, limit) {
       const all = [

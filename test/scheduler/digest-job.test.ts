@@ -71,7 +71,7 @@ describe("a scheduled digest", () => {
       emoji: { kind: "keycap", number: 2 },
       change: "added",
     });
-    expect(vote).toEqual({ status: "counted", paperId: "2606.13392", votes: 1 });
+    expect(vote).toEqual({ status: "counted", paperId: "2606.13392", votes: 1, changed: true, voted: true });
   });
 
   it("GIVEN the period was posted THEN a later run of the same schedule posts nothing", async () => {
@@ -98,7 +98,7 @@ describe("a scheduled digest", () => {
     });
   });
 
-  it("GIVEN the channel asked for empty notices WHEN nothing is new THEN it posts a one-line 'no new papers'", async () => {
+  it("GIVEN the channel asked for empty notices WHEN nothing is new THEN it posts one line: what its first run found, later 'no new papers'", async () => {
     await subscribed();
     const sub = await world.bot.store.subscriptions.get(DAILY_ID);
     if (!sub) throw new Error("not subscribed");
@@ -106,7 +106,16 @@ describe("a scheduled digest", () => {
     world.hf.respond("GET /api/daily_papers", { json: [] });
     await world.bot.fire(EVERY_DAY_1700);
     expect(world.bot.platform.sent).toHaveLength(1);
-    expect(world.bot.platform.sent[0]?.message.fallbackText).toContain("No new papers");
+    // A first digest has no "last digest": it says which day Hugging Face had nothing for.
+    const first = world.bot.platform.sent[0]?.message.fallbackText ?? "";
+    expect(first).toMatch(/No papers on Hugging Face for \w{3} \d{1,2} \w+\./);
+    expect(first).not.toContain("since the last digest");
+    world.bot.clock.set(TUESDAY_0900_BERLIN);
+    await world.bot.fire(EVERY_DAY_1700);
+    expect(world.bot.platform.sent).toHaveLength(2);
+    expect(world.bot.platform.sent[1]?.message.fallbackText).toContain(
+      "No new papers since the last digest.",
+    );
     expect(world.bot.platform.shownIds()).toEqual([]);
   });
 

@@ -754,6 +754,68 @@ describe.each(engines)("the $name store", (engine) => {
     ).toBeUndefined();
   });
 
+  it("GIVEN a paper posted in digests, shared and unfurled THEN paperHistory counts each kind in that channel only, with first, last and the newest times", async () => {
+    const at = (iso: string) => new Date(`${iso}T07:00:00.000Z`);
+    await store.posts.record(post("1.1", { postedAt: at("2026-06-12") })); // digest: p1, p2
+    await store.posts.record(post("1.2", { postedAt: at("2026-06-19"), slots: new Map([[3, p1]]) }));
+    await store.posts.record(post("1.3", { postedAt: at("2026-06-26"), slots: new Map([[1, p2]]) }));
+    const share = { kind: "share" as const, layout: "cards" as const, slots: new Map([[1, p1]]) };
+    await store.posts.record(post("2.1", { ...share, postedAt: at("2026-06-15") }));
+    await store.posts.record(post("2.1", { ...share, postedAt: at("2026-06-15") })); // recorded twice: one post
+    await store.posts.record(post("3.1", { ...share, kind: "link", postedAt: at("2026-06-20") }));
+    await store.posts.record({ ...post("9.9", share), ref: { channel: other, id: "9.9" } });
+    // Sent through a delivery, like a digest: indexed the same way.
+    const key = "history|digest";
+    await store.deliveries.claim({ key, token: "owner-a#1", handle: "h", channel: slack, at: 1 });
+    await store.deliveries.markPosting(key, "owner-a#1", 0, {
+      kind: "digest",
+      compose: { title: "Trending", top: 1, layout: "compact" },
+      shown: [{ id: p1, score: 3 }],
+    });
+    await store.deliveries.recordSent(
+      key,
+      "owner-a#1",
+      0,
+      post("1.4", { postedAt: at("2026-07-03"), slots: new Map([[2, p1]]), delivery: key }),
+    );
+
+    const history = await store.posts.paperHistory(slack, p1, 2);
+    expect(history).toEqual([
+      {
+        kind: "digest",
+        count: 3,
+        first: at("2026-06-12"),
+        last: at("2026-07-03"),
+        recent: [at("2026-07-03"), at("2026-06-19")],
+      },
+      { kind: "link", count: 1, first: at("2026-06-20"), last: at("2026-06-20"), recent: [at("2026-06-20")] },
+      {
+        kind: "share",
+        count: 1,
+        first: at("2026-06-15"),
+        last: at("2026-06-15"),
+        recent: [at("2026-06-15")],
+      },
+    ]);
+    expect(await store.posts.paperHistory(other, p1, 2)).toEqual([
+      {
+        kind: "share",
+        count: 1,
+        first: post("9.9").postedAt,
+        last: post("9.9").postedAt,
+        recent: [post("9.9").postedAt],
+      },
+    ]);
+    expect(await store.posts.paperHistory(slack, p3, 2)).toEqual([]);
+    // A message recorded again with other slots moves out of the papers it no longer holds.
+    await store.posts.record(post("1.2", { postedAt: at("2026-06-19"), slots: new Map([[1, p3]]) }));
+    expect((await store.posts.paperHistory(slack, p1, 0)).find((h) => h.kind === "digest")).toMatchObject({
+      count: 2,
+      recent: [],
+    });
+    expect(await store.posts.paperHistory(slack, p3, 5)).toMatchObject([{ kind: "digest", count: 1 }]);
+  });
+
   it("GIVEN documents with a time to live THEN they expire; ping and the write probe answer; a closed store refuses", async () => {
     const cache = store.namespace("cache");
     await cache.set("a", { n: 1 }, 60);

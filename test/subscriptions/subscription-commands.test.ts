@@ -118,7 +118,7 @@ describe("subscription commands", () => {
     );
     const text = replyText(await h.commands.settings(invocation()));
     expect(text).toContain("Hugging Face daily papers");
-    expect(text).toContain("weekdays at 09:00 0 9 * * 1-5 (America/New_York)");
+    expect(text).toContain("Schedule: weekdays at 09:00 (America/New_York) · cron 0 9 * * 1-5");
     expect(text).toContain("top 7 · min 4 upvotes · compact layout");
     expect(text).toContain("agents");
     // 12:00 UTC is 07:00 in New York: today's 09:00 is still ahead there.
@@ -236,6 +236,47 @@ describe("subscription commands", () => {
     expect(h.state.changes).toBe(1);
   });
 
+  it("GIVEN a watch on a quoted phrase THEN settings, the answer and unwatch show its quotes once", async () => {
+    const h = setup();
+    const watching = replyText(await h.commands.watch(invocation(), '"world model"', 20));
+    expect(watching).toContain('one alert per paper on "world model" that passes 20 upvotes');
+    const text = replyText(await h.commands.settings(invocation()));
+    expect(text).toContain('"world model" above 20 upvotes');
+    expect(text).not.toMatch(/“"|"”|\(with/);
+    expect(replyText(await h.commands.unwatch(invocation(), '"world model"'))).toContain(
+      'No more alerts on "world model".',
+    );
+  });
+
+  it("GIVEN a cron schedule with no words for it THEN settings shows the expression once", async () => {
+    const h = setup();
+    await h.commands.subscribe(invocation(), daily({ cron: "15 8 * * 1,3" }));
+    const text = replyText(await h.commands.settings(invocation()));
+    expect(text).toContain("Schedule: Mondays and Wednesdays at 08:15 (Europe/Berlin) · cron 15 8 * * 1,3");
+    await h.commands.subscribe(invocation(), daily({ cron: "0 9 1-7 * 1" }));
+    const odd = replyText(await h.commands.settings(invocation()));
+    expect(odd).toContain("Schedule: cron 0 9 1-7 * 1 (Europe/Berlin)");
+    expect(odd.split("0 9 1-7 * 1")).toHaveLength(2);
+  });
+
+  it("GIVEN a bare subscribe that changes nothing THEN it says so with the current settings, privately, and stores nothing", async () => {
+    const h = setup();
+    await h.commands.subscribe(invocation(), daily({ at: "08:00", top: 3 }));
+    const reply = await h.commands.subscribe(invocation(), daily());
+    expect(reply.visibility).toBe("ephemeral");
+    const text = replyText(reply);
+    expect(text).toContain("Nothing changed: Hugging Face daily papers");
+    expect(text).not.toContain("Updated");
+    expect(text).toContain("weekdays at 08:00");
+    expect(text).toContain("top 3");
+    expect(h.state.changes).toBe(1);
+    // The same settings given again change nothing either; a new one does.
+    expect(replyText(await h.commands.subscribe(invocation(), daily({ top: 3 })))).toContain(
+      "Nothing changed",
+    );
+    expect(replyText(await h.commands.subscribe(invocation(), daily({ top: 4 })))).toContain("Updated");
+  });
+
   it("re-subscribing a paused subscription resumes it", async () => {
     const h = setup();
     await h.commands.subscribe(invocation(), daily());
@@ -266,7 +307,8 @@ describe("subscription commands", () => {
     const text = replyText(await h.commands.settings(invocation()));
     expect(text).toContain("“sparse attention”");
     expect(text).toContain("above 50 upvotes");
-    expect(text).toContain("“agents” (agents) above 20 upvotes");
+    expect(text).toContain("“agents” above 20 upvotes");
+    expect(text).toContain("“sparse attention” (any of sparse, attention) above 50 upvotes");
     expect(replyText(await h.commands.unwatch(invocation(), "Sparse  Attention"))).toContain(
       "No more alerts",
     );

@@ -298,7 +298,7 @@ describe("votes across a restart on SQLite", () => {
           change: "added",
           eventId: "E4",
         }),
-      ).toEqual({ status: "counted", paperId: papers[1], votes: 3 });
+      ).toEqual({ status: "counted", paperId: papers[1], votes: 3, changed: true, voted: true });
       // U2's ❤️ was already a vote for paper 2: the keycap on the digest adds nothing.
       await after.handleReaction({
         message: digest,

@@ -109,7 +109,7 @@ describe("which reactions count", () => {
 
   it("counts keycap 3 on a compact digest as a vote for slot 3's paper", async () => {
     const result = await service.handleReaction(reaction(compactMsg, "U1", keycap(3), "added"));
-    expect(result).toEqual({ status: "counted", paperId: C, votes: 1 });
+    expect(result).toEqual({ status: "counted", paperId: C, votes: 1, changed: true, voted: true });
     expect(await votesIn(channel)).toEqual(new Map([[C, 1]]));
     expect(counted).toEqual(["added:slack"]);
   });
@@ -135,6 +135,8 @@ describe("which reactions count", () => {
       status: "counted",
       paperId: B,
       votes: 1,
+      changed: true,
+      voted: true,
     });
   });
 
@@ -147,6 +149,8 @@ describe("which reactions count", () => {
       status: "counted",
       paperId: A,
       votes: 1,
+      changed: true,
+      voted: true,
     });
   });
 });
@@ -226,6 +230,23 @@ describe("duplicates and races", () => {
     await service.handleReaction(reaction(compactMsg, "U1", keycap(1), "removed"));
     await service.handleReaction(reaction(compactMsg, "U2", keycap(1), "added"));
     expect(await votesIn(channel)).toEqual(new Map([[A, 1]]));
+  });
+
+  it("says whether the user's vote flipped and whether it stands: repeated, never cast, or kept by another post", async () => {
+    const at = (ms: number) => ({ at: new Date(ms) });
+    const first = await service.handleReaction(reaction(compactMsg, "U1", keycap(1), "added", at(1)));
+    expect(first).toMatchObject({ paperId: A, changed: true, voted: true });
+    const again = await service.handleReaction(reaction(compactMsg, "U1", keycap(1), "added", at(2)));
+    expect(again).toMatchObject({ paperId: A, changed: false, voted: true, votes: 1 });
+    // Nothing to take back: U1 never voted for slot 2.
+    const never = await service.handleReaction(reaction(compactMsg, "U1", keycap(2), "removed", at(3)));
+    expect(never).toMatchObject({ paperId: B, changed: false, voted: false, votes: 0 });
+    // Paper A also voted on its card: taking back the digest's keycap leaves the vote standing.
+    await service.handleReaction(reaction(cardA, "U1", uni("👍"), "added", at(4)));
+    const kept = await service.handleReaction(reaction(compactMsg, "U1", keycap(1), "removed", at(5)));
+    expect(kept).toMatchObject({ paperId: A, changed: false, voted: true, votes: 1 });
+    const gone = await service.handleReaction(reaction(cardA, "U1", uni("👍"), "removed", at(6)));
+    expect(gone).toMatchObject({ paperId: A, changed: true, voted: false, votes: 0 });
   });
 });
 

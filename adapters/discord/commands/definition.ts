@@ -1,13 +1,32 @@
 // The /papers slash command tree: subcommands and typed options that mirror the core's text grammar.
 // @see https://discord.com/developers/docs/interactions/application-commands
 import {
+  ApplicationCommandType,
   ApplicationIntegrationType,
+  ContextMenuCommandBuilder,
   InteractionContextType,
   SlashCommandBuilder,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from "discord.js";
 
 export const COMMAND_NAME = "papers";
+/** The message command (right-click a message → Apps → Paper card). */
+export const PAPER_CARD_COMMAND = "Paper card";
+
+/**
+ * A message context-menu command (type 3): without the privileged Message Content intent paperboy cannot read the
+ * channel, but Discord hands over the message a member points this command at, so a pasted link still gets its card.
+ * @see https://discord.com/developers/docs/interactions/application-commands#message-commands
+ */
+export function paperCardCommand(): RESTPostAPIContextMenuApplicationCommandsJSONBody {
+  return new ContextMenuCommandBuilder()
+    .setName(PAPER_CARD_COMMAND)
+    .setType(ApplicationCommandType.Message)
+    .setContexts(InteractionContextType.Guild)
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+    .toJSON();
+}
 
 const SOURCES = [
   { name: "Hugging Face daily", value: "daily" },
@@ -36,7 +55,7 @@ export function papersCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody
         .addStringOption((o) =>
           o
             .setName("query")
-            .setDescription("Words, a title or an arXiv id")
+            .setDescription("Words, a title, or an arXiv id or paper link (posts its card)")
             .setRequired(true)
             .setMaxLength(200)
             .setAutocomplete(true),

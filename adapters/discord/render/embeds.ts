@@ -16,7 +16,7 @@ import {
   type PaperId,
 } from "../../../src/index.js";
 import { DISCORD_LIMITS } from "../limits.js";
-import { truncate } from "../../../src/index.js";
+import { plural, truncate } from "../../../src/index.js";
 import { escapeCodeSpan, escapeDiscord, escapePlain, maskedLink, safeUrl } from "./escape.js";
 
 /** Hugging Face yellow. */
@@ -52,7 +52,9 @@ export function renderDiscordMessage(
 export function renderDiscord(message: OutboundMessage, options: RenderOptions = {}): RenderedDiscordMessage {
   const lines: string[] = [];
   const papers: { slot: number; paper: PaperCard }[] = [];
-  const buttons: ButtonSpec[] = [];
+  /** Buttons by the paper they follow (undefined: buttons of the message as a whole). */
+  const groups = new Map<number | undefined, ButtonSpec[]>();
+  let lastSlot: number | undefined;
   for (const block of message.blocks) {
     switch (block.type) {
       case "header":
@@ -66,9 +68,10 @@ export function renderDiscord(message: OutboundMessage, options: RenderOptions =
         break;
       case "paper":
         papers.push({ slot: block.slot, paper: block.paper });
+        lastSlot = block.slot;
         break;
       case "actions":
-        buttons.push(...block.buttons);
+        groups.set(lastSlot, [...(groups.get(lastSlot) ?? []), ...block.buttons]);
         break;
       case "divider":
         break;
@@ -114,12 +117,13 @@ export function renderDiscord(message: OutboundMessage, options: RenderOptions =
       .join("\n");
   }
 
-  const single = papers.length === 1 ? papers[0]?.paper : undefined;
-  const linkButtons: ButtonSpec[] =
-    single && buttons.length === 0
-      ? single.links.map((l) => ({ kind: "link", text: l.label, url: l.url }))
-      : [];
-  const components = buttonRows([...buttons, ...linkButtons]);
+  // One paper: its links are buttons (the embed lists them otherwise), before whatever the core added.
+  const single = papers.length === 1 ? papers[0] : undefined;
+  if (single && ![...groups.values()].flat().some((b) => b.kind === "link")) {
+    const links = single.paper.links.map((l): ButtonSpec => ({ kind: "link", text: l.label, url: l.url }));
+    groups.set(single.slot, [...links, ...(groups.get(single.slot) ?? [])]);
+  }
+  const components = buttonRows(groups, { numbered: papers.length > 1, shown: slots });
 
   if (content === "" && embeds.length === 0)
     content = truncate(escapeDiscord(message.fallbackText), DISCORD_LIMITS.content) || "…";
@@ -140,7 +144,7 @@ function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; per
     paper.date,
     `▲ ${String(paper.upvotes)}`,
     paper.githubStars !== undefined ? `★ ${String(paper.githubStars)}` : undefined,
-    paper.teamVotes ? `${String(paper.teamVotes)} team vote${paper.teamVotes === 1 ? "" : "s"}` : undefined,
+    paper.teamVotes ? plural(paper.teamVotes, "team vote") : undefined,
   ]
     .filter((s): s is string => s !== undefined && s.trim() !== "")
     .map((s) => escapeDiscord(oneLine(s), DISCORD_LIMITS.fieldValue))
@@ -207,32 +211,53 @@ export function inlinesToMarkdown(runs: readonly Inline[]): string {
     .join("");
 }
 
-function buttonRows(specs: readonly ButtonSpec[]): APIActionRowComponent<APIButtonComponent>[] {
-  const buttons: APIButtonComponent[] = [];
-  for (const spec of specs) {
-    const label = truncate(plain(oneLine(spec.text)), DISCORD_LIMITS.buttonLabel) || "Open";
-    if (spec.kind === "link") {
-      const url = safeUrl(spec.url);
-      if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label, url });
-    } else {
-      const customId = `paperboy:${spec.actionId}:${spec.value}`;
-      if (customId.length <= DISCORD_LIMITS.customId)
-        buttons.push({
-          type: ComponentType.Button,
-          style: ButtonStyle.Secondary,
-          label,
-          custom_id: customId,
-        });
-    }
+/** "Share 2": in a list, a button names its paper; "Share to channel" five times over would not say which. */
+function buttonLabel(spec: ButtonSpec, slot: number | undefined, numbered: boolean): string {
+  const text = numbered && slot !== undefined && spec.kind === "action" ? "Share" : spec.text;
+  const label = numbered && slot !== undefined ? `${text} ${String(slot)}` : text;
+  return truncate(plain(oneLine(label)), DISCORD_LIMITS.buttonLabel) || "Open";
+}
+
+function toButton(spec: ButtonSpec, label: string): APIButtonComponent | undefined {
+  if (spec.kind === "link") {
+    const url = safeUrl(spec.url);
+    return url ? { type: ComponentType.Button, style: ButtonStyle.Link, label, url } : undefined;
   }
-  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
-  const max = DISCORD_LIMITS.buttonsPerRow * DISCORD_LIMITS.rows;
-  for (let i = 0; i < Math.min(buttons.length, max); i += DISCORD_LIMITS.buttonsPerRow)
-    rows.push({
-      type: ComponentType.ActionRow,
-      components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow),
-    });
-  return rows;
+  const customId = `paperboy:${spec.actionId}:${spec.value}`;
+  return customId.length <= DISCORD_LIMITS.customId
+    ? { type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: customId }
+    : undefined;
+}
+
+/**
+ * Action rows: a row per paper while they fit in Discord's 5 rows (each button numbered with its paper in a list),
+ * else the numbered buttons packed five to a row, at most 25. Buttons of a paper left out of the embeds are dropped.
+ */
+function buttonRows(
+  groups: ReadonlyMap<number | undefined, readonly ButtonSpec[]>,
+  options: { readonly numbered: boolean; readonly shown: ReadonlyMap<number, PaperId> },
+): APIActionRowComponent<APIButtonComponent>[] {
+  const perRow = DISCORD_LIMITS.buttonsPerRow;
+  const chunks: APIButtonComponent[][] = [];
+  for (const [slot, specs] of groups) {
+    if (slot !== undefined && !options.shown.has(slot)) continue;
+    const buttons = specs
+      .map((spec) => toButton(spec, buttonLabel(spec, slot, options.numbered)))
+      .filter((b): b is APIButtonComponent => b !== undefined);
+    for (let i = 0; i < buttons.length; i += perRow) chunks.push(buttons.slice(i, i + perRow));
+  }
+  const packed =
+    chunks.length <= DISCORD_LIMITS.rows
+      ? chunks
+      : chunks.flat().reduce<APIButtonComponent[][]>((rows, b) => {
+          const last = rows.at(-1);
+          if (last && last.length < perRow) last.push(b);
+          else rows.push([b]);
+          return rows;
+        }, []);
+  return packed
+    .slice(0, DISCORD_LIMITS.rows)
+    .map((components) => ({ type: ComponentType.ActionRow, components }));
 }
 
 /** What Discord counts towards the 6000-character total of a message's embeds. */

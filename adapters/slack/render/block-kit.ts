@@ -30,9 +30,14 @@ export interface SlackButton {
   readonly value?: string;
   readonly style?: "primary" | "danger";
 }
+export interface SlackImage {
+  readonly type: "image";
+  readonly image_url: string;
+  readonly alt_text: string;
+}
 export type SlackBlock =
   | { readonly type: "header"; readonly text: SlackPlainText }
-  | { readonly type: "section"; readonly text: SlackMrkdwn }
+  | { readonly type: "section"; readonly text: SlackMrkdwn; readonly accessory?: SlackImage }
   | { readonly type: "context"; readonly elements: readonly SlackMrkdwn[] }
   | { readonly type: "actions"; readonly elements: readonly SlackButton[] }
   | { readonly type: "divider" };
@@ -74,9 +79,44 @@ function button(spec: ButtonSpec, index: number): SlackButton | undefined {
   }
 }
 
-const LINK_BUTTON_KINDS = new Set(["huggingFace", "pdf", "code"]);
+/** The links a paper gets as buttons, with the short name a numbered button carries ("PDF 2"). */
+const LINK_BUTTONS: ReadonlyMap<string, string> = new Map([
+  ["huggingFace", "Hugging Face"],
+  ["pdf", "PDF"],
+  ["code", "Code"],
+]);
+/** A numbered Share button: "Share 2" says which paper it shares where "Share to channel" five times would not. */
+const SHARE_SHORT = "Share";
 
-function paperBlocks(slot: number, paper: PaperCard, extra: readonly ButtonSpec[]): SlackBlock[] {
+/** How a paper is drawn within its message. */
+interface PaperLook {
+  /** The message lists several papers: each paper's buttons carry its number ("PDF 2", "Share 2"). */
+  readonly numbered: boolean;
+  /** Show the paper's thumbnail beside its text (cards, shares, search hits; a long compact list stays text). */
+  readonly picture: boolean;
+}
+
+/** The paper's thumbnail as a section accessory: https only, alt text its title (plain, cut to Slack's 2,000). */
+function thumbnail(paper: PaperCard): SlackImage | undefined {
+  const url = paper.thumbnail === undefined ? undefined : buttonUrl(paper.thumbnail, SLACK_LIMITS.imageUrl);
+  if (url === undefined || !url.startsWith("https:")) return undefined;
+  const alt = truncate(plainText(oneLine(paper.title)), SLACK_LIMITS.altText) || "Paper thumbnail";
+  return { type: "image", image_url: url, alt_text: alt };
+}
+
+/** A button's label, numbered with its paper's slot when the message holds several papers. */
+function paperButton(spec: ButtonSpec, slot: number, look: PaperLook): ButtonSpec {
+  if (!look.numbered) return spec;
+  const short = spec.kind === "action" ? SHARE_SHORT : spec.text;
+  return { ...spec, text: `${short} ${String(slot)}` };
+}
+
+function paperBlocks(
+  slot: number,
+  paper: PaperCard,
+  extra: readonly ButtonSpec[],
+  look: PaperLook,
+): SlackBlock[] {
   const title = mrkdwnLink(paper.url, truncate(oneLine(paper.title), PAPER_LIMITS.title));
   const head = `*${String(slot)}.* *${title}*`;
   const matched =
@@ -88,8 +128,11 @@ function paperBlocks(slot: number, paper: PaperCard, extra: readonly ButtonSpec[
     escapeMrkdwn(truncate(oneLine(paper.summary), PAPER_LIMITS.summary)),
     SLACK_LIMITS.sectionText - head.length - 1 - (matched === "" ? 0 : matched.length + 1),
   );
-  const section = [head, summary, matched].filter((s) => s !== "").join("\n");
-  const blocks: SlackBlock[] = [{ type: "section", text: mrkdwn(section) }];
+  const image = look.picture ? thumbnail(paper) : undefined;
+  const text = mrkdwn([head, summary, matched].filter((s) => s !== "").join("\n"));
+  const blocks: SlackBlock[] = [
+    image === undefined ? { type: "section", text } : { type: "section", text, accessory: image },
+  ];
 
   const facts: string[] = [];
   if (paper.authors.trim() !== "")
@@ -110,12 +153,13 @@ function paperBlocks(slot: number, paper: PaperCard, extra: readonly ButtonSpec[
     elements: [mrkdwn(truncate(facts.join("  ·  "), SLACK_LIMITS.sectionText))],
   });
 
-  const specs: ButtonSpec[] = paper.links
-    .filter((l) => LINK_BUTTON_KINDS.has(l.kind))
-    .map((l) => ({ kind: "link", text: l.label, url: l.url }) as const);
+  const specs: ButtonSpec[] = paper.links.flatMap((l): ButtonSpec[] => {
+    const short = LINK_BUTTONS.get(l.kind);
+    return short === undefined ? [] : [{ kind: "link", text: look.numbered ? short : l.label, url: l.url }];
+  });
   specs.push(...extra);
   const buttons = specs
-    .map((s, i) => button(s, slot * 100 + i))
+    .map((s, i) => button(paperButton(s, slot, look), slot * 100 + i))
     .filter((b): b is SlackButton => b !== undefined)
     .slice(0, SLACK_LIMITS.actionsElements);
   if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
@@ -189,6 +233,7 @@ export function renderSlackBlocks(
 ): RenderedSlackMessage {
   const groups: Group[] = [];
   const source = message.blocks;
+  const paperCount = source.filter((b) => b.type === "paper").length;
   for (let i = 0; i < source.length; i++) {
     const block = source[i];
     if (block === undefined) continue;
@@ -197,7 +242,10 @@ export function renderSlackBlocks(
     if (block.type === "paper") {
       const extra = actionsForPaper(source[i + 1], block.paper.id);
       if (extra !== undefined) i++;
-      blocks = paperBlocks(block.slot, block.paper, extra ?? []);
+      // A card has its picture; in a list only papers with their own buttons (search hits) do, so a digest of ten
+      // stays a readable list.
+      const look = { numbered: paperCount > 1, picture: paperCount === 1 || extra !== undefined };
+      blocks = paperBlocks(block.slot, block.paper, extra ?? [], look);
       paper = { slot: block.slot, id: block.paper.id };
     } else {
       blocks = otherBlocks(block, i);

@@ -24,6 +24,22 @@ local function sub(id)
   return {doc, redis.call('HGET', P .. ':sub:last', id) or '', redis.call('HGET', P .. ':sub:paused', id) or '', redis.call('HGET', P .. ':sub:retry', id) or ''}
 end
 local function isopen(state) return state == 'claimed' or state == 'posting' end
+-- posts by paper: one sorted set per (channel, paper, kind), message id → posted at (decoded, never re-encoded).
+local function pp(ch, paper, kind) return P .. ':pp:' .. ch .. ':' .. paper .. ':' .. kind end
+local function postindex(ch, msg, doc, add)
+  if not doc then return end
+  local d = cjson.decode(doc)
+  for _, slot in ipairs(cjson.decode(d.slots)) do
+    if add then redis.call('ZADD', pp(ch, slot[2], d.kind), string.format('%.0f', d.postedAt), msg)
+    else redis.call('ZREM', pp(ch, slot[2], d.kind), msg) end
+  end
+end
+local function putpost(ch, msg, doc)
+  local key = P .. ':post:' .. ch
+  postindex(ch, msg, redis.call('HGET', key, msg), false)
+  redis.call('HSET', key, msg, doc)
+  postindex(ch, msg, doc, true)
+end
 `;
 
 /**
@@ -75,8 +91,33 @@ local k = dlv(key)
 if redis.call('HGET', k, 'token') ~= ARGV[3] or not isopen(redis.call('HGET', k, 'state')) then return 0 end
 redis.call('HSET', sent(key), ARGV[4], ARGV[6])
 redis.call('PEXPIRE', sent(key), tonumber(ARGV[8]))
-redis.call('HSET', P .. ':post:' .. ARGV[5], ARGV[6], ARGV[7])
+putpost(ARGV[5], ARGV[6], ARGV[7])
 return 1
+`;
+
+/** recordPost: ARGV prefix, channel key, message id, post JSON. The post and its by-paper index together. */
+export const RECORD_POST = `${LIB}
+putpost(ARGV[2], ARGV[3], ARGV[4])
+return 1
+`;
+
+/**
+ * paperHistory: ARGV prefix, channel key, paper id, recent, then the kinds. Per kind with posts: {kind, count, first
+ * [message, at], last [message, at], the newest "recent" as [message, at, …]}.
+ */
+export const PAPER_HISTORY = `${LIB}
+local out = {}
+local want = tonumber(ARGV[4])
+for i = 5, #ARGV do
+  local k = pp(ARGV[2], ARGV[3], ARGV[i])
+  local n = redis.call('ZCARD', k)
+  if n > 0 then
+    local recent = {}
+    if want > 0 then recent = redis.call('ZRANGE', k, 0, want - 1, 'REV', 'WITHSCORES') end
+    table.insert(out, {ARGV[i], n, redis.call('ZRANGE', k, 0, 0, 'WITHSCORES'), redis.call('ZRANGE', k, -1, -1, 'WITHSCORES'), recent})
+  end
+end
+return out
 `;
 
 /**
@@ -309,6 +350,8 @@ export const SCRIPTS = {
   CLAIM,
   MARK_POSTING,
   RECORD_SENT,
+  RECORD_POST,
+  PAPER_HISTORY,
   FINISH,
   RELEASE,
   GET_DELIVERIES,

@@ -3,10 +3,16 @@ import type { ChannelDigestState, DigestStateReader } from "../../digest/digest-
 import { parseStoredPaper, type Paper, type PaperId } from "../../papers/paper.js";
 import { channelKey, type ChannelRef, type PlatformId } from "../../platform/channel-ref.js";
 import type { Layout } from "../../platform/chat-platform.js";
-import type { PostKind, PostRecord, PostStore } from "../../votes/post-store.js";
+import {
+  POST_KINDS,
+  type PaperPostHistory,
+  type PostKind,
+  type PostRecord,
+  type PostStore,
+} from "../../votes/post-store.js";
 import type { CastResult, ChannelVote, UserVote, VoteStore } from "../../votes/vote-store.js";
 import { postRow } from "../sqlite/sqlite-schema.js";
-import { list, pairs, type RedisConnection } from "./redis-connection.js";
+import { list, pairs, type RedisConnection, type Reply } from "./redis-connection.js";
 
 const SEP = "\u001f";
 
@@ -101,12 +107,30 @@ export function createRedisVotes(redis: RedisConnection): VoteStore & PostStore 
 
     async record(post) {
       const row = postRow(post);
-      await redis.command([
-        "HSET",
-        `${P}:post:${row.c}`,
+      await redis.script("RECORD_POST", [
+        row.c,
         row.m,
         JSON.stringify({ slots: row.s, layout: row.l, kind: row.n, postedAt: row.at }),
       ]);
+    },
+
+    async paperHistory(channel, paperId, recent) {
+      const n = Math.max(0, Math.trunc(recent));
+      const reply = await redis.script("PAPER_HISTORY", [channelKey(channel), paperId, n, ...POST_KINDS]);
+      const at = (pair: Reply): Date => new Date(Number(list(pair)[1]));
+      return list(reply).map((entry): PaperPostHistory => {
+        const [kind, count, first, last, times] = list(entry);
+        const flat = list(times ?? []);
+        const recentTimes: Date[] = [];
+        for (let i = 1; i < flat.length; i += 2) recentTimes.push(new Date(Number(flat[i])));
+        return {
+          kind: String(kind) as PostKind,
+          count: Number(count),
+          first: at(first ?? []),
+          last: at(last ?? []),
+          recent: recentTimes,
+        };
+      });
     },
 
     async lookup(ref) {

@@ -26,6 +26,20 @@ CREATE TABLE IF NOT EXISTS posts (
   channel TEXT NOT NULL, message TEXT NOT NULL, slots TEXT NOT NULL, layout TEXT NOT NULL, kind TEXT NOT NULL,
   posted_at INTEGER NOT NULL, delivery TEXT, idx INTEGER, PRIMARY KEY (channel, message));
 CREATE INDEX IF NOT EXISTS posts_delivery ON posts(delivery) WHERE delivery IS NOT NULL;
+-- posts by paper: kept by triggers from posts' slots, so every way a post is written (recorded, sent, re-recorded) indexes it.
+CREATE TABLE IF NOT EXISTS paper_posts (
+  channel TEXT NOT NULL, paper TEXT NOT NULL, message TEXT NOT NULL, kind TEXT NOT NULL, posted_at INTEGER NOT NULL,
+  PRIMARY KEY (channel, message, paper)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS paper_posts_paper ON paper_posts(channel, paper, kind, posted_at);
+CREATE TRIGGER IF NOT EXISTS posts_index_insert AFTER INSERT ON posts BEGIN
+  INSERT OR REPLACE INTO paper_posts(channel, paper, message, kind, posted_at)
+    SELECT NEW.channel, s.value->>1, NEW.message, NEW.kind, NEW.posted_at FROM json_each(NEW.slots) s;
+END;
+CREATE TRIGGER IF NOT EXISTS posts_index_update AFTER UPDATE OF slots, kind, posted_at ON posts BEGIN
+  DELETE FROM paper_posts WHERE channel=OLD.channel AND message=OLD.message;
+  INSERT OR REPLACE INTO paper_posts(channel, paper, message, kind, posted_at)
+    SELECT NEW.channel, s.value->>1, NEW.message, NEW.kind, NEW.posted_at FROM json_each(NEW.slots) s;
+END;
 CREATE TABLE IF NOT EXISTS votes (
   channel TEXT NOT NULL, paper TEXT NOT NULL, user TEXT NOT NULL, mark TEXT NOT NULL, on_ INTEGER NOT NULL, at INTEGER NOT NULL,
   PRIMARY KEY (channel, paper, user, mark));
@@ -36,6 +50,14 @@ CREATE TABLE IF NOT EXISTS tallies (
 CREATE TABLE IF NOT EXISTS seen (channel TEXT NOT NULL, paper TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (channel, paper));
 CREATE TABLE IF NOT EXISTS papers (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);
+`;
+
+/** Indexes the posts written before paper_posts existed (once per store; later posts are indexed by the triggers). */
+export const BACKFILL_PAPER_POSTS = `
+INSERT OR IGNORE INTO paper_posts(channel, paper, message, kind, posted_at)
+  SELECT p.channel, s.value->>1, p.message, p.kind, p.posted_at FROM posts p, json_each(p.slots) s
+  WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key='paper_posts.backfilled');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('paper_posts.backfilled', '1');
 `;
 
 /** A post as the JSON fields the set-based statements read (c, m, s, l, n, at). */

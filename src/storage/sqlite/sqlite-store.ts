@@ -15,7 +15,7 @@ import {
   type DocumentNamespaceName,
   type Store,
 } from "../store.js";
-import { SCHEMA, SCHEMA_VERSION } from "./sqlite-schema.js";
+import { BACKFILL_PAPER_POSTS, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema.js";
 import { createSqliteDeliveries } from "./sqlite-deliveries.js";
 import { createSqliteSubscriptions, createSqliteWatches } from "./sqlite-subscriptions.js";
 import { createSqliteVotes } from "./sqlite-votes.js";
@@ -63,6 +63,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     if (!memory) db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.exec(SCHEMA);
+    db.exec(BACKFILL_PAPER_POSTS);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoreOpenError(`cannot open store ${displayUrl}: ${reason}; ${fixFor(path, reason)}`, {

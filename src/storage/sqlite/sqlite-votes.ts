@@ -3,7 +3,7 @@ import type { ChannelDigestState, DigestStateReader } from "../../digest/digest-
 import { parseStoredPaper, type Paper, type PaperId } from "../../papers/paper.js";
 import { channelKey } from "../../platform/channel-ref.js";
 import type { Layout } from "../../platform/chat-platform.js";
-import type { PostKind, PostRecord, PostStore } from "../../votes/post-store.js";
+import type { PaperPostHistory, PostKind, PostRecord, PostStore } from "../../votes/post-store.js";
 import { overrides, type CastResult, type ChannelVote, type VoteStore } from "../../votes/vote-store.js";
 import { postRow } from "./sqlite-schema.js";
 import { settle, type Sql } from "./sql.js";
@@ -14,6 +14,24 @@ interface PostRow {
   kind: PostKind;
   posted_at: number;
   delivery: string | null;
+}
+
+/** One paper's posts in one channel per kind: counts and first/last from the index, the newest `recent` times. */
+function paperHistory(sql: Sql, channel: string, paper: PaperId, recent: number): PaperPostHistory[] {
+  const rows = sql.all<{ kind: PostKind; n: number; first: number; last: number; times: string }>(
+    `SELECT kind, count(*) AS n, min(posted_at) AS first, max(posted_at) AS last,
+       (SELECT json_group_array(t.posted_at) FROM (SELECT posted_at FROM paper_posts r
+          WHERE r.channel=p.channel AND r.paper=p.paper AND r.kind=p.kind ORDER BY posted_at DESC LIMIT @recent) t) AS times
+     FROM paper_posts p WHERE channel=@ch AND paper=@paper GROUP BY kind ORDER BY kind`,
+    { ch: channel, paper, recent: Math.max(0, Math.trunc(recent)) },
+  );
+  return rows.map((r): PaperPostHistory => ({
+    kind: r.kind,
+    count: r.n,
+    first: new Date(r.first),
+    last: new Date(r.last),
+    recent: (JSON.parse(r.times) as number[]).map((t) => new Date(t)),
+  }));
 }
 
 export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestStateReader {
@@ -220,6 +238,9 @@ export function createSqliteVotes(sql: Sql): VoteStore & PostStore & DigestState
         };
         return post;
       }),
+
+    paperHistory: (channel, paperId, recent) =>
+      settle(() => paperHistory(sql, channelKey(channel), paperId, recent)),
 
     digestState: (channel, candidates, likedSince, now) =>
       settle(() => digestState(channel, candidates, likedSince, now)),

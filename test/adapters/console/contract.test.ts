@@ -41,6 +41,7 @@ describeAdapterContract(
       ...core.core.paperboy,
       handleCommand: (invocation) => settle(core.core.paperboy.handleCommand(invocation)),
       handleReaction: (event, opts) => settle(core.core.paperboy.handleReaction(event, opts)),
+      handleAction: (action) => settle(core.core.paperboy.handleAction(action)),
     };
     let started: () => void = () => undefined;
     const adapter = createConsolePlatform(loadConfig({ STORE_URL: "memory://" }), {
@@ -67,7 +68,16 @@ describeAdapterContract(
       await answered;
       return printed.at(-1) ?? "";
     };
-    const reply = (text: string): Reply => ({ text, private: true, shares: [], payload: text });
+    /** The ids of the results a search printed with `share N`, in slot order (from each one's Hugging Face link). */
+    let searchIds: string[] = [];
+    const reply = (text: string): Reply => {
+      const results = text.split(/\n(?=\d+\. )/).slice(1);
+      const shares = results.flatMap((r) =>
+        /\n {3}share \d+ — /.test(r) ? [/huggingface\.co\/papers\/(\d{4}\.\d{4,5})/.exec(r)?.[1] ?? ""] : [],
+      );
+      if (shares.length > 0) searchIds = shares;
+      return { text, private: true, shares, payload: text };
+    };
 
     return {
       core,
@@ -90,11 +100,13 @@ describeAdapterContract(
       command: async (command) => reply(await type(`/papers ${command.text}`)),
       posted: () => posts,
       async react(message, emoji, _as, change = "added") {
-        if (emoji === "thumbs-up") throw new Error("the console votes with +N on its last digest only");
-        if (message.id !== posts.at(-1)?.id) throw new Error("the console votes on its last digest only");
-        await type(`${change === "added" ? "+" : "-"}${String(emoji.keycap)}`);
+        if (message.id !== posts.at(-1)?.id) throw new Error("the console votes on its last post only");
+        // A card's vote (👍 elsewhere) is +1 on the card.
+        const slot = emoji === "thumbs-up" ? 1 : emoji.keycap;
+        await type(`${change === "added" ? "+" : "-"}${String(slot)}`);
       },
-      share: () => Promise.reject(new Error("the console has no Share button to press")),
+      // Share is typed: `share N` for result N of the last search.
+      share: async (paperId) => reply(await type(`share ${String(searchIds.indexOf(paperId) + 1)}`)),
       problems: (payload) => {
         const found = TERMINAL_CONTROL.exec(String(payload));
         return found === null
@@ -107,7 +119,6 @@ describeAdapterContract(
     skip: {
       botReaction:
         "the console has no bot identity on input: every +N is its one user, and it seeds no reactions",
-      share: "the console prints a search's Share actions but has no way to press one",
     },
   },
 );

@@ -92,3 +92,15 @@ export function discordConfig(apiUrl: string): Config {
     STORE_URL: "memory://",
   });
 }
+
+/** INTERACTION_CREATE for the "Paper card" message command on a message whose content is `content`. */
+export function paperCardOn(content: string): InteractionPayload {
+  const p = discordFixture("interaction-message-paper-card.json") as InteractionPayload & {
+    data: { target_id: string; resolved: { messages: Record<string, { id: string; content: string }> } };
+  };
+  p.id = nextId();
+  p.token = `token-${p.id}`;
+  const target = Object.values(p.data.resolved.messages)[0];
+  if (target !== undefined) target.content = content;
+  return p;
+}

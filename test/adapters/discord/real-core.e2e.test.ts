@@ -260,3 +260,27 @@ describe("autocomplete", () => {
     expect(JSON.stringify(callback.body)).toContain("EvoArena");
   });
 });
+
+describe("how a search answer reads", () => {
+  it("GIVEN a search with the most results it shows THEN each paper has its own button row, each button numbered with it, within Discord's limits", async () => {
+    const { edit } = await papers("search", { query: "kazakh" });
+    const body = edit.body as {
+      embeds: { title: string }[];
+      components: { type: number; components: { label: string; custom_id?: string; url?: string }[] }[];
+    };
+    expect(body.embeds).toHaveLength(5); // the search's maximum
+    expect(body.components.length).toBeLessThanOrEqual(5);
+    expect(body.components).toHaveLength(5);
+    body.components.forEach((row, i) => {
+      const n = String(i + 1);
+      expect(row.type).toBe(1);
+      expect(row.components.length).toBeLessThanOrEqual(5);
+      // The row of paper n holds its Share, and says so; the embed titled "n. …" is the paper it shares.
+      expect(row.components.map((b) => b.label)).toEqual([`Share ${n}`]);
+      expect(body.embeds[i]?.title.startsWith(`${n}. `)).toBe(true);
+      for (const b of row.components) expect(b.label.length).toBeLessThanOrEqual(80);
+    });
+    const ids = body.components.flatMap((r) => r.components.map((b) => b.custom_id));
+    expect(new Set(ids).size).toBe(5);
+  });
+});

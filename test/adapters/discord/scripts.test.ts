@@ -32,7 +32,12 @@ describe("registerCommands", () => {
       `PUT /applications/${FAKE_IDS.application}/guilds/${FAKE_IDS.guild}/commands`,
     ]);
     expect(fake.requests[0]?.headers.authorization).toBe("Bot fake-token.for.tests");
-    expect((fake.requests[0]?.body as { name: string }[]).map((c) => c.name)).toEqual(["papers"]);
+    const body = fake.requests[0]?.body as { name: string; type?: number; description?: string }[];
+    expect(body.map((c) => [c.name, c.type])).toEqual([
+      ["papers", 1],
+      ["Paper card", 3], // MESSAGE: right-click a message → Apps → Paper card
+    ]);
+    expect(body[1]?.description ?? "").toBe("");
   });
 
   it("GIVEN no DISCORD_GUILD_ID THEN one PUT to the global commands and none per guild", async () => {
@@ -51,5 +56,37 @@ describe("inviteUrl", () => {
     expect(inviteUrl(FAKE_IDS.application)).toBe(
       `https://discord.com/oauth2/authorize?client_id=${FAKE_IDS.application}&scope=bot+applications.commands&permissions=85056`,
     );
+  });
+});
+
+describe("npm run discord:register against an unreachable API", () => {
+  it("names the URL it tried and the fix, not just ECONNREFUSED", async () => {
+    const unreachable = loadConfig({
+      DISCORD_TOKEN: "fake-token.for.tests",
+      DISCORD_APPLICATION_ID: FAKE_IDS.application,
+      DISCORD_API_URL: "http://127.0.0.1:9/api",
+    });
+    const error = await registerCommands(unreachable).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain("Discord at http://127.0.0.1:9/api cannot be reached");
+    expect(message).toContain(`PUT http://127.0.0.1:9/api/v10/applications/${FAKE_IDS.application}/commands`);
+    expect(message).toContain("(ECONNREFUSED)");
+    expect(message).toContain("check the network, or DISCORD_API_URL");
+  });
+
+  it("GIVEN Discord refuses the token THEN it says how to reset it", async () => {
+    const remove = fake.route("PUT", /commands$/, () => ({
+      status: 401,
+      body: { message: "401: Unauthorized", code: 0 },
+    }));
+    try {
+      await expect(registerCommands(config())).rejects.toThrow(/Discord refused DISCORD_TOKEN .*Reset Token/);
+    } finally {
+      remove();
+    }
   });
 });

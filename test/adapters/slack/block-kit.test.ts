@@ -86,12 +86,51 @@ describe("renderSlackMessage", () => {
       "context",
       "actions",
     ]);
+    // One set of buttons per paper, each naming its paper's number.
+    expect((blocks[3] as Actions).elements.map((e) => e.text.text)).toEqual([
+      "Hugging Face 1",
+      "PDF 1",
+      "Code 1",
+      "Share 1",
+    ]);
+    expect((blocks[6] as Actions).elements.map((e) => e.text.text)).toEqual([
+      "Hugging Face 2",
+      "PDF 2",
+      "Code 2",
+      "Share 2",
+    ]);
     const share = (blocks[3] as Actions).elements.at(-1);
-    expect(share).toMatchObject({
-      action_id: "paperboy:share",
-      value: paperId(1),
-      text: { text: "Share to channel" },
+    expect(share).toMatchObject({ action_id: "paperboy:share", value: paperId(1) });
+  });
+
+  it("shows a card's thumbnail as its section's image, with its title as alt text, only over https", () => {
+    const picture = "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2606.10001.png";
+    const one = (thumbnail: string, title = "A <!channel> & @here title") =>
+      renderSlackMessage({
+        fallbackText: "card",
+        blocks: [{ type: "paper", slot: 1, paper: card(1, { thumbnail, title }) }],
+      }).blocks[0] as Section;
+    expect(one(picture).accessory).toEqual({
+      type: "image",
+      image_url: picture,
+      alt_text: "A <\u2060!channel> & @\u2060here title",
     });
+    expect(one(picture.replace("https:", "http:")).accessory).toBeUndefined();
+    expect(one("javascript:alert(1)").accessory).toBeUndefined();
+    expect(one(picture, "t".repeat(5_000)).accessory?.alt_text.length).toBeLessThanOrEqual(
+      SLACK_LIMITS.altText,
+    );
+    // A compact list of papers stays text; a search hit (with its own buttons) has its picture.
+    const withPictures = (message: OutboundMessage) =>
+      message.blocks.map((b) =>
+        b.type === "paper" ? { ...b, paper: { ...b.paper, thumbnail: picture } } : b,
+      );
+    const digest = compactDigest(3);
+    const listed = renderSlackMessage({ ...digest, blocks: withPictures(digest) }).blocks;
+    expect(listed.filter((b) => b.type === "section" && b.accessory !== undefined)).toEqual([]);
+    const search = searchAnswer("q", 3);
+    const hits = renderSlackMessage({ ...search, blocks: withPictures(search) }).blocks;
+    expect(hits.filter((b) => b.type === "section" && b.accessory !== undefined)).toHaveLength(3);
   });
 
   it("drops buttons whose URL is not http(s)", () => {

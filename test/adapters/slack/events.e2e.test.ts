@@ -148,10 +148,18 @@ describe("reaction votes", () => {
           : undefined;
       if (paper === undefined || e.byBot === true) return { status: "ignored", reason: "not a vote" };
       const voters = tally.get(paper) ?? new Set<string>();
+      const before = voters.size;
       if (e.change === "added") voters.add(`${e.userId}:${emojiKey(e.emoji)}`);
       else voters.delete(`${e.userId}:${emojiKey(e.emoji)}`);
       tally.set(paper, voters);
-      return { status: "counted", paperId: paper, votes: voters.size };
+      const voted = e.change === "added";
+      return {
+        status: "counted",
+        paperId: paper,
+        votes: voters.size,
+        changed: before !== voters.size,
+        voted,
+      };
     };
     core.replyWith = () => {
       const lines = [...tally].filter(([, v]) => v.size > 0).map(([id, v]) => `${id}: ${String(v.size)}`);

@@ -134,6 +134,85 @@ describe("Share over response_url", () => {
   });
 });
 
+describe("how a search answer and a shared card read", () => {
+  it("GIVEN a search with the most results Slack shows THEN each paper has one set of buttons, numbered with it, within Block Kit's limits, and its picture", async () => {
+    const answer = await s.papers("kazakh", MEMBER);
+    const blocks = answer.blocks as SlackBlock[];
+    const sections = blocks.filter((b) => b.type === "section" && /^\*\d+\.\*/.test(b.text.text));
+    expect(sections).toHaveLength(5); // the search's maximum
+    const actions = blocks.flatMap((b) => (b.type === "actions" ? [b] : []));
+    expect(actions).toHaveLength(5);
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    actions.forEach((block, i) => {
+      const n = String(i + 1);
+      const labels = block.elements.map((e) => e.text.text);
+      // Hugging Face, PDF (and Code when the paper has a repository) once each, then Share, all named "… n".
+      expect(labels.slice(0, 2)).toEqual([`Hugging Face ${n}`, `PDF ${n}`]);
+      expect(labels.at(-1)).toBe(`Share ${n}`);
+      expect(labels.every((l) => l.endsWith(` ${n}`) && l.length <= 75)).toBe(true);
+      expect(new Set(labels).size).toBe(labels.length);
+      expect(block.elements.length).toBeLessThanOrEqual(25);
+      const ids = block.elements.map((e) => e.action_id);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+    const linkIds = actions.flatMap((b) =>
+      b.elements.filter((e) => e.url !== undefined).map((e) => e.action_id),
+    );
+    expect(new Set(linkIds).size).toBe(linkIds.length);
+    for (const section of sections) {
+      if (section.type !== "section") continue;
+      expect(section.accessory).toMatchObject({
+        type: "image",
+        image_url: expect.stringMatching(/^https:\/\/cdn-thumbnails\.huggingface\.co\/.+\.png$/) as unknown,
+      });
+      expect(section.accessory?.alt_text).not.toBe("");
+    }
+  });
+
+  it("GIVEN a cards subscription fires THEN each card shows its paper's thumbnail with the title as alt text, and one set of link buttons", async () => {
+    await fire(await s.subscribe("daily at 09:00 layout cards top 2"));
+    const cards = posts().slice(1);
+    expect(cards).toHaveLength(2);
+    for (const call of cards) {
+      const blocks = call.args.blocks as SlackBlock[];
+      const section = blocks[0];
+      if (section?.type !== "section") throw new Error("a card opens with its section");
+      expect(section.accessory?.image_url).toMatch(/^https:\/\/cdn-thumbnails\.huggingface\.co\//);
+      expect(section.text.text).toContain(section.accessory?.alt_text.slice(0, 20));
+      const actions = blocks.filter((b) => b.type === "actions");
+      expect(actions).toHaveLength(1);
+      const labels = actions.flatMap((b) => (b.type === "actions" ? b.elements.map((e) => e.text.text) : []));
+      expect(labels.filter((l) => l === "Hugging Face")).toHaveLength(1);
+      expect(labels.filter((l) => l === "PDF")).toHaveLength(1);
+    }
+  });
+});
+
+describe("a subscribe that changes nothing", () => {
+  it("GIVEN an admin subscribes twice alike THEN the second answer is private, says 'Nothing changed' and shows the settings", async () => {
+    await subscribeDaily();
+    const again = await s.papers("subscribe daily at 09:00", ADMIN);
+    expect(again.response_type).toBe("ephemeral");
+    expect(visible(again)).toContain("Nothing changed: Hugging Face daily papers");
+    expect(visible(again)).toContain("weekdays at 09:00");
+    expect(visible(again)).not.toContain("Updated");
+  });
+});
+
+describe("/papers week", () => {
+  it("GIVEN more papers than a digest shows THEN the '+25 more' line links Hugging Face's page of the week", async () => {
+    const answer = await s.papers("week", MEMBER);
+    expect(JSON.stringify(answer)).toContain("Posted 5 papers to the channel");
+    const digest = posts().at(-1)?.args.blocks as SlackBlock[];
+    const more = digest.flatMap((b) => (b.type === "context" ? [b.elements[0]?.text ?? ""] : []));
+    expect(more).toContain(
+      "+25 more on Hugging Face: <https://huggingface.co/papers/week/2026-W24|2026-W24>",
+    );
+    expect(visible(digest)).not.toContain("/papers week");
+    expect(visible(digest)).not.toContain("/papers month");
+  });
+});
+
 describe("App Home and uninstall", () => {
   it("GIVEN a subscription and a vote THEN App Home lists the channel and the user's vote", async () => {
     await fire(await subscribeDaily());

@@ -210,6 +210,48 @@ describe("limits and layout", () => {
     expect(payload.components.every((r) => r.components.length <= 5)).toBe(true);
   });
 
+  it("GIVEN more papers with buttons than Discord has rows THEN their numbered buttons are packed five to a row", () => {
+    const blocks: OutboundMessage["blocks"] = Array.from({ length: 10 }, (_, i) => i + 1).flatMap((n) => [
+      { type: "paper" as const, slot: n, paper: paperCard(n) },
+      {
+        type: "actions" as const,
+        buttons: [
+          {
+            kind: "action" as const,
+            text: "Share to channel",
+            actionId: "share" as const,
+            value: `2606.0000${String(n)}`,
+          },
+        ],
+      },
+    ]);
+    const payload = renderDiscordMessage({ fallbackText: "x", blocks });
+    expect(
+      payload.components.map((r) => r.components.map((b) => ("label" in b ? b.label : undefined))),
+    ).toEqual([
+      ["Share 1", "Share 2", "Share 3", "Share 4", "Share 5"],
+      ["Share 6", "Share 7", "Share 8", "Share 9", "Share 10"],
+    ]);
+  });
+
+  it("GIVEN one paper with a Share action THEN its links are buttons too, unnumbered", () => {
+    const payload = renderDiscordMessage({
+      fallbackText: "x",
+      blocks: [
+        { type: "paper", slot: 1, paper: paperCard(1) },
+        {
+          type: "actions",
+          buttons: [{ kind: "action", text: "Share to channel", actionId: "share", value: "2606.00001" }],
+        },
+      ],
+    });
+    const labels = payload.components.flatMap((r) =>
+      r.components.map((b) => ("label" in b ? b.label : undefined)),
+    );
+    expect(labels.at(-1)).toBe("Share to channel");
+    expect(labels).toContain("arXiv");
+  });
+
   it("never sends an empty message: a message with no blocks falls back to its text", () => {
     expect(renderDiscordMessage({ fallbackText: "Nothing new today.", blocks: [] }).content).toBe(
       "Nothing new today.",
