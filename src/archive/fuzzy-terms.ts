@@ -39,7 +39,7 @@ function surplus(term: string, counts: Int16Array): number {
     const c = term.charCodeAt(i);
     if (c >= 128) break;
     counts[c] = (counts[c] as number) - 1;
-    if ((counts[c]) < 0) extra++;
+    if (counts[c] < 0) extra++;
   }
   for (let k = 0; k < i; k++) {
     const c = term.charCodeAt(k);
