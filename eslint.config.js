@@ -6,7 +6,7 @@ import prettier from "eslint-config-prettier";
 const sdk = ["@slack/*", "discord.js", "@discordjs/*", "discord-api-types", "discord-api-types/*"];
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "data/", "coverage/", "bin/"] },
+  { ignores: ["dist/", "node_modules/", "data/", "coverage/", "bin/", "bench/.quality-base/"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   prettier,

@@ -163,12 +163,15 @@ function zipfSampler(size: number, random: () => number): () => number {
   };
 }
 
-/** Generates `count` papers and 1,000 queries, identical for identical seeds. */
-export function generateCorpus(count: number, seed = 20260612): Corpus {
+/**
+ * Generates `count` papers and 1,000 queries, identical for identical seeds. Without `fixtureWords` the words
+ * are only the made-up compounds (no word, keyword or name of the recorded papers): noise for a quality check.
+ */
+export function generateCorpus(count: number, seed = 20260612, fixtureWords = true): Corpus {
   const random = createRandom(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-  const fixture = fixtureVocabulary();
+  const fixture = fixtureWords ? fixtureVocabulary() : { words: [], keywords: [] };
   const vocab = buildVocabulary(random, fixture.words);
   const rank = zipfSampler(vocab.length, random);
   const word = (): string => vocab[rank()] as string;

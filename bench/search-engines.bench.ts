@@ -1,4 +1,4 @@
-// Search engines compared: our archive (own postings and top-k over MiniSearch's radix tree) vs SQLite FTS5 (bm25)
+// Search engines compared: our archive (own postings, sorted terms and top-k) vs SQLite FTS5 (bm25)
 // vs MiniSearch's own index, on the same generated papers and the same 1,000 /papers queries (bench/generate-papers.ts).
 // Each engine is built in its own process (this file, run with --engine NAME), from the same SQLite paper store, as a
 // restarted paperboy would; RSS is that process's after a full GC. Every engine answers with the 10 best papers, read

@@ -15,7 +15,7 @@ const PAPERS = Number(process.env.BENCH_PAPERS ?? 100_000);
 const PASSES = 3;
 const LIMIT = 10;
 const TARGET_P95_MS = 10;
-const TARGET_RSS_MB = 300;
+const TARGET_RSS_MB = 250;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 /** Full GCs with pauses between, so freed array buffers are swept and their memory returned before measuring. */

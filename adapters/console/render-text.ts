@@ -55,6 +55,7 @@ function paperLines(slot: number, paper: PaperCard): string[] {
   const lines = [`${slot}. ${safeText(paper.title)}`, `   ${safeText(meta.join(" · "))}`];
   if (paper.summary !== "") lines.push(`   ${safeText(paper.summary)}`);
   if (paper.reason !== undefined) lines.push(`   ↳ ${safeText(paper.reason)}`);
+  if (paper.matched !== undefined) lines.push(`   🔎 ${inlineToText(paper.matched)}`);
   if (links.length > 0) lines.push(`   ${links.join("  ")}`);
   return lines;
 }

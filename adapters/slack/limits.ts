@@ -36,6 +36,8 @@ export const PAPER_LIMITS = {
   authors: 200,
   organization: 100,
   reason: 200,
+  /** A search hit's "why it matched" line (abstract fragment or matched field). */
+  matched: 300,
   voteHint: 80,
 } as const;
 

@@ -1,15 +1,18 @@
-// A compact inverted index: MiniSearch's radix tree for term lookup (prefix, fuzzy), int32 postings, bounded top-k scoring.
+// A compact inverted index: sorted terms for prefix and typo lookup, int32 postings, bounded top-k scoring.
 /* eslint-disable max-lines -- listed exemption (README, ADR 0011): the index is one closure over its typed arrays; see createInvertedIndex. */
-import SearchableMap from "minisearch/SearchableMap";
+import { headLengthOrder, termsWithin, typoCandidates } from "./fuzzy-terms.js";
 
 // Why not MiniSearch's own document index: it keeps a Map<doc, freq> per term and field and builds a
 // result object per matching document, which at 100,000 papers costs ~800 MB and 100+ ms for a common
-// word. Here one posting is one int32 ((docNo << 8) | impact), all terms' postings back to back in one
+// word. Here one posting is one int32 ((docNo << 9) | inTitle << 8 | impact), all terms' postings back to back in one
 // typed array (a term is a range of it), so 100,000 papers take ~50 MB in a handful of allocations (many
 // small growing arrays fragment the C heap and keep RSS high), and a query walks that array with
 // per-document scratch arrays stamped per query (never cleared).
 
-/** A document's terms with their precomputed impact (field boosts × saturated term frequency), 0–255. */
+/**
+ * A document's terms with their precomputed impact (field boosts × saturated term frequency), 0–255, plus
+ * {@link IN_TITLE} when the term is in the title (autocomplete ranks title words only).
+ */
 export type DocTerms = ReadonlyMap<string, number>;
 
 /** How a query term is matched: exactly, as a prefix (the word being typed) and/or with typos. */
@@ -19,6 +22,8 @@ export interface QueryTerm {
   readonly prefix: boolean | "unknown";
   /** Maximum edit distance (0 = no typo tolerance). */
   readonly fuzzy: number;
+  /** Other exact terms that count as this one (a joined compound, the abbreviation a phrase spells out), weighted. */
+  readonly alternatives?: readonly { readonly term: string; readonly weight: number }[];
 }
 
 export interface RawHit {
@@ -27,7 +32,10 @@ export interface RawHit {
 }
 
 export interface RankOptions {
-  /** Require every query term (AND); when no document has them all, OR is used instead. */
+  /**
+   * true: only documents with every query term (strict AND). false: every document with any term, those
+   * with more of the terms first, by score within the same number of terms.
+   */
   readonly all: boolean;
   /** How many of the best documents to return. */
   readonly window: number;
@@ -35,6 +43,10 @@ export interface RankOptions {
   readonly exclude?: readonly string[];
   /** Keeps a matching document only when this accepts its signature (`signatures[start .. start + length)`). */
   readonly accept?: (signatures: Uint8Array, start: number, length: number) => boolean;
+  /** Only title words count (each posting says whether its term is in the document's title). */
+  readonly titleOnly?: boolean;
+  /** Bit i set: a document must have query term i (the words of a "quoted phrase"); terms past 32 are not checked. */
+  readonly required?: number;
 }
 
 export interface Ranking {
@@ -42,7 +54,7 @@ export interface Ranking {
   readonly hits: RawHit[];
   /** How many documents matched in all (so the caller knows whether a wider window finds more). */
   readonly matched: number;
-  /** False when AND was asked for but nothing had every term, so OR was used. */
+  /** True when the best document has every query term. */
   readonly all: boolean;
 }
 
@@ -56,8 +68,12 @@ const POSTINGS_BUDGET = 0.6;
 /** A word in at least this many documents is taken as meant, not as a typo. */
 const KNOWN_WORD_DF = 3;
 const PREFIX_WEIGHT = 0.55;
+/** Ranking key: documents with more query terms first, then by score (scores stay far below this). */
+const PER_TERM = 1e7;
 const FUZZY_WEIGHT = [1, 0.4, 0.2] as const;
-const MAX_DOCS = 1 << 23;
+const MAX_DOCS = 1 << 22;
+/** Added to a term's impact in {@link DocTerms} when the term is in the document's title. */
+export const IN_TITLE = 256;
 /**
  * Pending postings live in plain arrays (8 bytes each); packing them every million keeps that small
  * during a bulk load, at the cost of re-copying the packed array (~0.1 s in all for 100,000 papers).
@@ -82,17 +98,17 @@ export interface InvertedIndex {
 
 // Exempt from the function-length limit (listed in the README): one closure over the typed arrays the hot query path
 // reads (postings, offsets, per-document scratch), measured as the search bench's engine (docs/adr/0008). Splitting it
-// into a class is the next step; left for the search issue so its figures are re-measured with it.
+// into a class is the next step (issue 12 took the typo lookup out to fuzzy-terms.ts but left the split).
 // eslint-disable-next-line max-lines-per-function
 export function createInvertedIndex(): InvertedIndex {
   const dict = new Map<string, Term>();
-  // The radix tree only holds terms (for prefix and typo lookup); exact lookups go to the Map.
-  const tree = new SearchableMap<Term>();
   let termCount = 0;
   // Prefix lookup: every term sorted (a prefix is a range found by binary search), plus the terms
   // added since the last compaction, scanned. Cheaper than walking the radix tree's subtree.
   let sortedTerms: string[] = [];
   let recentTerms: string[] = [];
+  /** sortedTerms by first letter and length, for typo candidates. */
+  let typoOrder: Int32Array = new Int32Array(0);
   /** Compacted postings of every term, sorted by term then docNo. */
   let postings = new Int32Array(0);
   /** offsets[t] .. offsets[t + 1] is term t's range in `postings` (terms up to the last compaction). */
@@ -109,6 +125,7 @@ export function createInvertedIndex(): InvertedIndex {
   let docQuery = new Uint32Array(1024);
   let docTerm = new Uint8Array(1024);
   let hits = new Uint8Array(1024);
+  let termBits = new Uint32Array(1024);
   let best = new Float32Array(1024);
   let total = new Float32Array(1024);
   let excluded = new Uint32Array(1024);
@@ -128,6 +145,7 @@ export function createInvertedIndex(): InvertedIndex {
     docQuery = new Uint32Array(size);
     docTerm = new Uint8Array(size);
     hits = new Uint8Array(size);
+    termBits = new Uint32Array(size);
     best = new Float32Array(size);
     total = new Float32Array(size);
     excluded = new Uint32Array(size);
@@ -165,8 +183,14 @@ export function createInvertedIndex(): InvertedIndex {
     const out: [Term, number][] = [];
     const exact = dict.get(q.term);
     if (exact !== undefined && df(exact) > 0) out.push([exact, 1]);
-    let budget = Math.max(10_000, POSTINGS_BUDGET * docNoOf.size);
     const seen = new Set<string>([q.term]);
+    for (const { term, weight } of q.alternatives ?? []) {
+      const no = dict.get(term);
+      if (no === undefined || seen.has(term) || df(no) === 0) continue;
+      seen.add(term);
+      out.push([no, weight]);
+    }
+    let budget = Math.max(10_000, POSTINGS_BUDGET * docNoOf.size);
     const known = exact !== undefined && df(exact) >= KNOWN_WORD_DF;
     let completions = 0;
     if (q.prefix === true || (q.prefix === "unknown" && !known)) {
@@ -186,9 +210,15 @@ export function createInvertedIndex(): InvertedIndex {
       }
     }
     if (q.fuzzy > 0 && !known && completions === 0) {
-      const found = [...tree.fuzzyGet(q.term, q.fuzzy)].filter(([term, [p]]) => !seen.has(term) && df(p) > 0);
-      found.sort((a, b) => a[1][1] - b[1][1] || df(b[1][0]) - df(a[1][0]) || (a[0] < b[0] ? -1 : 1));
-      for (const [, [no, distance]] of found.slice(0, MAX_FUZZY_EXPANSIONS)) {
+      // Typos after the first letter, and a swap of the first two: the terms starting with either of the
+      // word's first two letters are scanned (a radix tree would find first-letter typos too, at 30 MB).
+      const candidates = typoCandidates(sortedTerms, typoOrder, q.term, q.fuzzy);
+      const found = termsWithin(q.term, candidates.concat(recentTerms), q.fuzzy)
+        .filter(({ term }) => !seen.has(term))
+        .map(({ term, distance }) => [term, dict.get(term) as Term, distance] as const)
+        .filter(([, no]) => df(no) > 0);
+      found.sort((a, b) => a[2] - b[2] || df(b[1]) - df(a[1]) || (a[0] < b[0] ? -1 : 1));
+      for (const [, no, distance] of found.slice(0, MAX_FUZZY_EXPANSIONS)) {
         if (df(no) > budget) continue;
         budget -= df(no);
         out.push([no, FUZZY_WEIGHT[Math.min(distance, 2)] ?? 0.2]);
@@ -229,6 +259,7 @@ export function createInvertedIndex(): InvertedIndex {
     }
     sortedTerms = merged;
     recentTerms = [];
+    typoOrder = headLengthOrder(sortedTerms);
   }
 
   /** Packs pending postings into the one array, drops deleted documents and renumbers the live ones. */
@@ -273,8 +304,8 @@ export function createInvertedIndex(): InvertedIndex {
         continue;
       }
       for (let i = offsets[t] ?? 0, end = i + packedDf(t); i < end; i++)
-        if ((renumber[(postings[i] as number) >>> 8] as number) >= 0) size++;
-      for (const v of pending[t] ?? []) if ((renumber[v >>> 8] as number) >= 0) size++;
+        if ((renumber[(postings[i] as number) >>> 9] as number) >= 0) size++;
+      for (const v of pending[t] ?? []) if ((renumber[v >>> 9] as number) >= 0) size++;
     }
     nextOffsets[termCount] = size;
     const next = new Int32Array(size);
@@ -290,12 +321,12 @@ export function createInvertedIndex(): InvertedIndex {
       }
       for (let i = start; i < end; i++) {
         const v = postings[i] as number;
-        const to = renumber[v >>> 8] as number;
-        if (to >= 0) next[n++] = (to << 8) | (v & 255);
+        const to = renumber[v >>> 9] as number;
+        if (to >= 0) next[n++] = (to << 9) | (v & 511);
       }
       for (const v of pending[t] ?? []) {
-        const to = renumber[v >>> 8] as number;
-        if (to >= 0) next[n++] = (to << 8) | (v & 255);
+        const to = renumber[v >>> 9] as number;
+        if (to >= 0) next[n++] = (to << 9) | (v & 511);
       }
     }
     postings = next;
@@ -306,8 +337,9 @@ export function createInvertedIndex(): InvertedIndex {
   }
 
   /** Adds one term's postings to the query's accumulators; `t` numbers the query term from 1. */
-  function scoreTerm(q: QueryTerm, t: number, qn: number, count: number): number {
+  function scoreTerm(q: QueryTerm, t: number, qn: number, count: number, titleOnly: boolean): number {
     const n = docNoOf.size;
+    const bit = t <= 32 ? 1 << (t - 1) : 0;
     for (const [postingsOf, weight] of expansions(q)) {
       const d = df(postingsOf);
       const w = (weight * Math.log(1 + (n - d + 0.5) / (d + 0.5))) / 16;
@@ -317,8 +349,8 @@ export function createInvertedIndex(): InvertedIndex {
       const extraLength = extra?.length ?? 0;
       for (let i = start, last = end + extraLength; i < last; i++) {
         const v = i < end ? (postings[i] as number) : ((extra as number[])[i - end] as number);
-        const doc = v >>> 8;
-        if (alive[doc] === 0) continue;
+        const doc = v >>> 9;
+        if (alive[doc] === 0 || (titleOnly && (v & IN_TITLE) === 0)) continue;
         const s = w * (v & 255);
         if (docQuery[doc] !== qn) {
           docQuery[doc] = qn;
@@ -326,12 +358,14 @@ export function createInvertedIndex(): InvertedIndex {
           best[doc] = s;
           total[doc] = s;
           hits[doc] = 1;
+          termBits[doc] = bit;
           touched[count++] = doc;
         } else if (docTerm[doc] !== t) {
           docTerm[doc] = t;
           best[doc] = s;
           total[doc] = (total[doc] as number) + s;
           hits[doc] = (hits[doc] as number) + 1;
+          termBits[doc] = (termBits[doc] as number) | bit;
         } else if (s > (best[doc] as number)) {
           total[doc] = (total[doc] as number) + s - (best[doc] as number);
           best[doc] = s;
@@ -346,15 +380,18 @@ export function createInvertedIndex(): InvertedIndex {
       const t = dict.get(term);
       if (t === undefined) continue;
       for (let i = offsets[t] ?? 0, end = i + packedDf(t); i < end; i++)
-        excluded[(postings[i] as number) >>> 8] = qn;
-      for (const v of pending[t] ?? []) excluded[v >>> 8] = qn;
+        excluded[(postings[i] as number) >>> 9] = qn;
+      for (const v of pending[t] ?? []) excluded[v >>> 9] = qn;
     }
   }
 
-  /** True when document a ranks before b: higher score, then indexed earlier (deterministic ties, no string compares). */
+  /** The ranking key of a touched document: how many query terms it has, then its score. */
+  const keyOf = (doc: number): number => (hits[doc] as number) * PER_TERM + (total[doc] as number);
+
+  /** True when document a ranks before b: more terms, higher score, then indexed earlier (deterministic ties). */
   function before(a: number, b: number): boolean {
-    const sa = total[a] as number;
-    const sb = total[b] as number;
+    const sa = keyOf(a);
+    const sb = keyOf(b);
     return sa !== sb ? sa > sb : a < b;
   }
 
@@ -365,6 +402,7 @@ export function createInvertedIndex(): InvertedIndex {
     qn: number,
     k: number,
     accept: RankOptions["accept"],
+    required: number,
   ): { docs: number[]; matched: number } {
     const heap: number[] = [];
     let matched = 0;
@@ -373,17 +411,18 @@ export function createInvertedIndex(): InvertedIndex {
     for (let i = 0; i < count; i++) {
       const doc = touched[i] as number;
       if ((hits[doc] as number) < need || excluded[doc] === qn) continue;
+      if (((termBits[doc] as number) & required) !== required) continue;
       if (accept && !accept(signatures, signatureStart[doc] as number, signatureLength[doc] as number))
         continue;
       matched++;
       if (heap.length < k) {
         heap.push(doc);
         siftUp(heap, heap.length - 1);
-        if (heap.length === k) floor = total[heap[0] as number] as number;
-      } else if (k > 0 && (total[doc] as number) >= floor && before(doc, heap[0] as number)) {
+        if (heap.length === k) floor = keyOf(heap[0] as number);
+      } else if (k > 0 && keyOf(doc) >= floor && before(doc, heap[0] as number)) {
         heap[0] = doc;
         siftDown(heap, 0);
-        floor = total[heap[0]] as number;
+        floor = keyOf(heap[0]);
       }
     }
     return { docs: heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)), matched };
@@ -415,7 +454,7 @@ export function createInvertedIndex(): InvertedIndex {
     set(key, terms, signature) {
       remove(key);
       const docNo = keys.length;
-      if (docNo >= MAX_DOCS) throw new RangeError("the search index holds at most 8,388,608 documents");
+      if (docNo >= MAX_DOCS) throw new RangeError("the search index holds at most 4,194,304 documents");
       keys.push(key);
       docNoOf.set(key, docNo);
       grow();
@@ -438,11 +477,10 @@ export function createInvertedIndex(): InvertedIndex {
           // A long token can be a slice of the whole abstract it came from: keep a copy, not the abstract.
           const own = term.length >= 13 ? (JSON.parse(JSON.stringify(term)) as string) : term;
           dict.set(own, t);
-          tree.set(own, t);
           recentTerms.push(own);
         }
         const list = pending[t];
-        const value = (docNo << 8) | Math.max(1, Math.min(255, impact));
+        const value = (docNo << 9) | (impact & IN_TITLE) | Math.max(1, Math.min(255, impact & 255));
         if (list) list.push(value);
         else pending[t] = [value];
       }
@@ -456,7 +494,7 @@ export function createInvertedIndex(): InvertedIndex {
       return docNoOf.size;
     },
 
-    rank(terms, { all, window, exclude = [], accept }) {
+    rank(terms, { all, window, exclude = [], accept, titleOnly = false, required = 0 }) {
       if (terms.length === 0 || window <= 0) return { hits: [], matched: 0, all };
       if (++queryNo >= 0xffffffff) {
         docQuery.fill(0);
@@ -466,18 +504,14 @@ export function createInvertedIndex(): InvertedIndex {
       const qn = queryNo;
       let count = 0;
       const used = terms.slice(0, 255);
-      used.forEach((q, i) => (count = scoreTerm(q, i + 1, qn, count)));
+      used.forEach((q, i) => (count = scoreTerm(q, i + 1, qn, count, titleOnly)));
       markExcluded(exclude, qn);
-      let top = topK(count, all ? used.length : 1, qn, window, accept);
-      let usedAll = all;
-      if (all && top.matched === 0 && used.length > 1) {
-        top = topK(count, 1, qn, window, accept);
-        usedAll = false;
-      }
+      const top = topK(count, all ? used.length : 1, qn, window, accept, required);
+      const first = top.docs[0];
       return {
         hits: top.docs.map((doc) => ({ key: keys[doc] as string, score: total[doc] as number })),
         matched: top.matched,
-        all: usedAll,
+        all: first !== undefined && hits[first] === used.length,
       };
     },
 

@@ -6,11 +6,10 @@ import type { Paper, PaperId } from "../papers/paper.js";
 import {
   MAX_CHECKED_CANDIDATES,
   createSearchIndex,
-  foldText,
   matchesQueryFilters,
   parseQuery,
-  textTerms,
 } from "./search-index.js";
+import { foldText, textTerms } from "./text-terms.js";
 
 export interface ArchiveHit {
   readonly paper: Paper;
@@ -290,34 +289,25 @@ export function createPaperArchive(deps: {
       const check = parsed.phrases.length > 0 || filter !== undefined;
       // Phrases are pre-checked by the index (Bloom filters of word pairs) and confirmed here on the
       // few papers read back; a caller's filter may reject more, so it reads a wider window.
-      for (const all of parsed.terms.length > 1 ? [true, false] : [true]) {
-        const out: ArchiveHit[] = [];
-        let checked = 0;
-        for (let window = filter ? limit * 4 : limit; ; window *= 4) {
-          const ranking = index.rank(parsed, { window: Math.min(window, MAX_CHECKED_CANDIDATES), all });
-          if (all && !ranking.all) break; // AND found nothing; the OR pass follows
-          while (checked < ranking.hits.length && out.length < limit) {
-            const batch = ranking.hits.slice(checked, checked + Math.max(limit - out.length, check ? 8 : 1));
-            checked += batch.length;
-            const loaded = await getMany(batch.map((h) => h.id));
-            const byId = new Map(loaded.map((p) => [p.id, p] as const));
-            for (const hit of batch) {
-              const paper = byId.get(hit.id);
-              if (!paper || out.length >= limit) continue;
-              if (check && (!matchesQueryFilters(paper, parsed) || (filter && !filter(paper)))) continue;
-              out.push({ paper, score: hit.score });
-            }
+      const out: ArchiveHit[] = [];
+      let checked = 0;
+      for (let window = filter ? limit * 4 : limit; ; window *= 4) {
+        const ranking = index.rank(parsed, { window: Math.min(window, MAX_CHECKED_CANDIDATES) });
+        while (checked < ranking.hits.length && out.length < limit) {
+          const batch = ranking.hits.slice(checked, checked + Math.max(limit - out.length, check ? 8 : 1));
+          checked += batch.length;
+          const loaded = await getMany(batch.map((h) => h.id));
+          const byId = new Map(loaded.map((p) => [p.id, p] as const));
+          for (const hit of batch) {
+            const paper = byId.get(hit.id);
+            if (!paper || out.length >= limit) continue;
+            if (check && (!matchesQueryFilters(paper, parsed) || (filter && !filter(paper)))) continue;
+            out.push({ paper, score: hit.score });
           }
-          if (
-            out.length >= limit ||
-            ranking.hits.length >= ranking.matched ||
-            window >= MAX_CHECKED_CANDIDATES
-          )
-            break;
         }
-        if (out.length > 0) return out;
+        if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES)
+          return out;
       }
-      return [];
     },
 
     suggest(prefix, limit) {

@@ -1,9 +1,10 @@
-// The archive's full-text index over papers: tokenising, query syntax ("phrases", -exclusions), ranking.
+// The archive's full-text index over papers: query syntax ("phrases", -exclusions), field boosts, ranking.
 import type { Paper, PaperId } from "../papers/paper.js";
 import { queryTokens } from "../shared/tokenize.js";
-import { createInvertedIndex } from "./inverted-index.js";
+import { IN_TITLE, createInvertedIndex } from "./inverted-index.js";
 import type { QueryTerm, RawHit } from "./inverted-index.js";
 import { mayContain, phraseProbe, phraseSignature, phraseWords } from "./phrase-signature.js";
+import { foldText, indexTerms, queryWords, textTerms } from "./text-terms.js";
 
 /** Field boosts: a title hit outranks a keyword hit, which outranks an author or abstract hit. */
 export const FIELD_BOOSTS = { title: 4, aiKeywords: 2.5, authors: 1.5, abstract: 1 } as const;
@@ -11,68 +12,12 @@ export const FIELD_BOOSTS = { title: 4, aiKeywords: 2.5, authors: 1.5, abstract:
 const FIELDS = ["title", "abstract", "aiKeywords", "authors"] as const;
 type Field = (typeof FIELDS)[number];
 
-/**
- * Words too common to help ranking. Dropping them at index and query time keeps the index small
- * (they would sit in almost every abstract's posting list) and "a survey of the ..." fast.
- */
-const STOPWORDS = new Set(
-  (
-    "a an and are as at be been but by can do does for from had has have how in into is it its of on or our " +
-    "so such than that the their them these they this those to via was we were what when where which while who " +
-    "why will with without you your"
-  ).split(" "),
-);
-
-const COMBINING_MARKS = /\p{M}+/gu;
-/** Separators between words; hyphens and apostrophes stay inside a token so processTerm can see them. */
-const SEPARATOR = /[^\p{L}\p{N}'’-]+/u;
-
-/** Lower-cases and strips diacritics: "Schrödinger" → "schrodinger". */
-export function foldText(text: string): string {
-  // Most text is ASCII; NFKD normalisation is by far the slowest step, so skip it when it cannot matter.
-  return ASCII.test(text)
-    ? text.toLowerCase()
-    : text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
-}
-const ASCII = /^[\t\n\r\x20-\x7e]*$/;
-
-/** Splits text into raw tokens (hyphenated words and contractions still whole, not yet folded). */
-function splitWords(text: string): string[] {
-  // Plain ASCII (most titles and abstracts) takes a cheaper regex than the Unicode-aware split.
-  if (ASCII.test(text)) return text.match(ASCII_WORD) ?? [];
-  return text.split(SEPARATOR).filter((t) => t.length > 0);
-}
-const ASCII_WORD = /[A-Za-z0-9'-]+/g;
-const JOINERS = /['’-]/;
-
-/** Index-side terms of one folded token: "self-supervised" → self, supervised, selfsupervised. */
-function indexTerms(token: string): string[] | null {
-  if (!JOINERS.test(token)) return STOPWORDS.has(token) ? null : [token];
-  const parts = token.split(/['’-]+/).filter((p) => p.length > 0);
-  if (parts.length === 0) return null;
-  if (parts.length === 1) return STOPWORDS.has(parts[0] ?? "") ? null : parts;
-  const kept = parts.filter((p) => !STOPWORDS.has(p));
-  kept.push(parts.join(""));
-  return kept;
-}
-
-/** Query-side terms of one token: "self-supervised" → self, supervised (both must match). */
-function queryTerms(token: string): string[] | null {
-  const parts = foldText(token)
-    .split(/['’-]+/)
-    .filter((p) => p.length > 0 && !STOPWORDS.has(p));
-  return parts.length > 0 ? parts : null;
-}
-
-/** The searchable terms of a text, folded, stop words dropped (the same terms a query is split into). */
-export function textTerms(text: string): string[] {
-  return splitWords(text).flatMap((t) => queryTerms(t) ?? []);
-}
-
 /** A `/papers` query split into its parts. */
 export interface ParsedQuery {
-  /** Words to search for (including the words of the phrases), folded. */
+  /** Words to search for (including the words of the phrases), folded and stemmed. */
   readonly terms: readonly string[];
+  /** Per word of `terms`, the other index terms that count as it (joined compounds, abbreviations). */
+  readonly alternatives: readonly (readonly string[])[];
   /** `"quoted phrases"`, folded and whitespace-normalised; each must appear in title, abstract or keywords. */
   readonly phrases: readonly string[];
   /** `-excluded` words, folded; a paper mentioning one is dropped. */
@@ -109,7 +54,7 @@ export function parseQuery(query: string): ParsedQuery {
     }
   }
   const text = plain.filter((p) => p.length > 0).join(" ");
-  return { terms: textTerms(text), phrases, excluded, text };
+  return { ...queryWords(text), phrases, excluded, text };
 }
 
 /** True when the paper satisfies the query's phrases and exclusions (the parts MiniSearch cannot express). */
@@ -121,7 +66,7 @@ export function matchesQueryFilters(paper: Paper, parsed: ParsedQuery): boolean 
     if (!parsed.phrases.every((p) => haystack.includes(` ${p} `))) return false;
   }
   if (parsed.excluded.length > 0) {
-    const words = new Set(textTerms(`${body} ${paper.authors.map((a) => a.name).join(" ")}`));
+    const words = new Set(indexTerms(`${body} ; ${paper.authors.map((a) => a.name).join(" ; ")}`));
     if (parsed.excluded.some((w) => words.has(w))) return false;
   }
   return true;
@@ -143,7 +88,7 @@ export interface IndexRanking {
   readonly hits: readonly IndexHit[];
   /** How many papers matched in all; more than `hits.length` means a wider window finds more. */
   readonly matched: number;
-  /** False when the query asked for every word (AND) but no paper had them all, so OR was used. */
+  /** True when the best paper has every word of the query. */
   readonly all: boolean;
 }
 
@@ -152,14 +97,15 @@ export interface SearchIndex {
   add(papers: Iterable<Paper>): void;
   /** Upsert: the old copy of this paper leaves the index, the new one enters it. */
   replace(paper: Paper): void;
-  /** Best matches first; AND of all words, falling back to OR when AND finds nothing. */
+  /** Best matches first: papers with every word, then papers with most of the words (see {@link rank}). */
   search(query: string, options: IndexSearchOptions): IndexHit[];
   /**
    * The `window` best papers for the parsed query's words and exclusions, without checking its phrases
    * (the index keeps no text): for callers that load papers themselves and apply
-   * {@link matchesQueryFilters}. `all: false` asks for OR directly.
+   * {@link matchesQueryFilters}. Papers with every word come first, then those with most of the words,
+   * by score (field boosts, BM25 saturation) within each; exclusions are strict.
    */
-  rank(parsed: ParsedQuery, options: { window: number; all?: boolean }): IndexRanking;
+  rank(parsed: ParsedQuery, options: { window: number }): IndexRanking;
   /** Papers whose title has a word starting with every word of `prefix`, best first (autocomplete). */
   searchTitles(prefix: string, limit: number): IndexHit[];
   has(id: PaperId): boolean;
@@ -185,6 +131,11 @@ export const MAX_CHECKED_CANDIDATES = 2_000;
 const AVERAGE_LENGTH: Record<Field, number> = { title: 9, abstract: 130, aiKeywords: 16, authors: 10 };
 const K1 = 1.2;
 const B = 0.7;
+/**
+ * A joined compound or an abbreviation matched for a query word, against the word itself (1): more, because it
+ * shows the words standing together ("self-supervised" beats "self-recover … supervised").
+ */
+const ALTERNATIVE_WEIGHT = 1.5;
 /** Impact units per score point: the best possible paper (all four fields) stays under 255. */
 const IMPACT_SCALE = 12;
 
@@ -201,36 +152,47 @@ function fieldText(paper: Paper, field: Field): string {
   }
 }
 
-/** A paper's index terms with their impact: Σ over fields of boost × saturated term frequency. */
-function docTerms(paper: Paper, fields: readonly Field[]): Map<string, number> {
+/**
+ * A paper's index terms with their impact: Σ over fields of boost × saturated term frequency (at most 255),
+ * plus IN_TITLE for the title's terms (autocomplete ranks by those alone).
+ */
+function docTerms(paper: Paper): Map<string, number> {
   const impact = new Map<string, number>();
-  for (const field of fields) {
+  const inTitle = new Set<string>();
+  for (const field of FIELDS) {
     const tf = new Map<string, number>();
     let length = 0;
-    for (const token of splitWords(foldText(fieldText(paper, field)))) {
-      for (const term of indexTerms(token) ?? []) {
-        tf.set(term, (tf.get(term) ?? 0) + 1);
-        length++;
-      }
+    for (const term of indexTerms(fieldText(paper, field))) {
+      tf.set(term, (tf.get(term) ?? 0) + 1);
+      length++;
     }
     const norm = K1 * (1 - B + (B * length) / AVERAGE_LENGTH[field]);
     for (const [term, f] of tf) {
+      if (field === "title") inTitle.add(term);
       const score = (FIELD_BOOSTS[field] * f * (K1 + 1)) / (f + norm);
       impact.set(term, (impact.get(term) ?? 0) + score * IMPACT_SCALE);
     }
   }
-  for (const [term, v] of impact) impact.set(term, Math.round(v));
+  for (const [term, v] of impact)
+    impact.set(term, Math.min(255, Math.round(v)) | (inTitle.has(term) ? IN_TITLE : 0));
   return impact;
 }
 
 // Prefix for the word being typed (the last one), and for any other word of 3+ letters the index
 // does not know; typo tolerance (one edit per 5 letters, at most 2) only for words of 4+ letters,
 // where a typo is likelier than a word.
-function toQueryTerms(terms: readonly string[], prefixAll: boolean): QueryTerm[] {
+function toQueryTerms(
+  terms: readonly string[],
+  prefixAll: boolean,
+  alternatives: readonly (readonly string[])[] = [],
+): QueryTerm[] {
   return terms.map((term, i) => ({
     term,
     prefix: prefixAll || i === terms.length - 1 ? true : term.length >= 3 ? "unknown" : false,
     fuzzy: term.length >= 4 ? Math.min(2, Math.round(term.length * 0.2)) : 0,
+    ...(alternatives[i]?.length
+      ? { alternatives: alternatives[i].map((t) => ({ term: t, weight: ALTERNATIVE_WEIGHT })) }
+      : {}),
   }));
 }
 
@@ -239,29 +201,31 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
   const own = options.lookup ? undefined : new Map<PaperId, Paper>();
   const lookup = options.lookup ?? ((id: PaperId) => own?.get(id));
   const full = createInvertedIndex();
-  const titles = createInvertedIndex();
 
   function upsert(paper: Paper): void {
-    full.set(paper.id, docTerms(paper, FIELDS), phraseSignature(phraseWords(foldText(phraseBody(paper)))));
-    titles.set(paper.id, docTerms(paper, ["title"]));
+    full.set(paper.id, docTerms(paper), phraseSignature(phraseWords(foldText(phraseBody(paper)))));
     own?.set(paper.id, paper);
   }
 
   const toHits = (raw: readonly RawHit[]): IndexHit[] =>
     raw.map((r) => ({ id: r.key as PaperId, score: r.score }));
 
-  function rank(
-    parsed: ParsedQuery,
-    { window, all = true }: { window: number; all?: boolean },
-  ): IndexRanking {
-    if (parsed.terms.length === 0 || window <= 0) return { hits: [], matched: 0, all };
+  function rank(parsed: ParsedQuery, { window }: { window: number }): IndexRanking {
+    if (parsed.terms.length === 0 || window <= 0) return { hits: [], matched: 0, all: false };
     const probe = phraseProbe(parsed.phrases);
     const accept =
       probe.length > 0
         ? (filters: Uint8Array, start: number, bytes: number) => mayContain(filters, start, bytes, probe)
         : undefined;
-    const ranking = full.rank(toQueryTerms(parsed.terms, false), {
-      all,
+    // The words of a phrase are required: a paper without one cannot hold the phrase.
+    const phraseTerms = new Set(parsed.phrases.flatMap(textTerms));
+    const required = parsed.terms.reduce(
+      (bits, t, i) => (i < 32 && phraseTerms.has(t) ? bits | (1 << i) : bits),
+      0,
+    );
+    const ranking = full.rank(toQueryTerms(parsed.terms, false, parsed.alternatives), {
+      all: false,
+      required,
       window,
       exclude: parsed.excluded,
       ...(accept ? { accept } : {}),
@@ -273,7 +237,6 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
     add(papers) {
       for (const paper of papers) upsert(paper);
       full.compact();
-      titles.compact();
     },
     replace: upsert,
     rank,
@@ -286,13 +249,13 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
         const paper = lookup(id);
         return !!paper && matchesQueryFilters(paper, parsed) && (!filter || filter(paper));
       };
-      return filteredSearch(parsed, limit, (window, all) => rank(parsed, { window, all }), keep);
+      return filteredSearch(limit, (window) => rank(parsed, { window }), keep);
     },
     searchTitles(prefix, limit) {
       const terms = textTerms(prefix);
       if (terms.length === 0 || limit <= 0) return [];
       const query = toQueryTerms(terms, true).map((q) => ({ ...q, fuzzy: 0 }));
-      const ranking = titles.rank(query, { all: true, window: limit });
+      const ranking = full.rank(query, { all: true, window: limit, titleOnly: true });
       return ranking.all ? toHits(ranking.hits) : [];
     },
     has: (id) => full.has(id),
@@ -301,35 +264,28 @@ export function createSearchIndex(options: SearchIndexOptions = {}): SearchIndex
     },
     compact() {
       full.compact();
-      titles.compact();
     },
   };
 }
 
 /**
  * Phrase and caller filters over a ranking: widens the window until `limit` papers pass, the
- * candidates run out or MAX_CHECKED_CANDIDATES were checked; when AND leaves nothing, tries OR.
+ * candidates run out or MAX_CHECKED_CANDIDATES were checked.
  */
 function filteredSearch(
-  parsed: ParsedQuery,
   limit: number,
-  rankWith: (window: number, all: boolean) => IndexRanking,
+  rankWith: (window: number) => IndexRanking,
   keep: (id: PaperId) => boolean,
 ): IndexHit[] {
-  for (const all of parsed.terms.length > 1 ? [true, false] : [true]) {
-    const out: IndexHit[] = [];
-    let checked = 0;
-    for (let window = limit * 4; ; window *= 4) {
-      const ranking = rankWith(Math.min(window, MAX_CHECKED_CANDIDATES), all);
-      if (all && !ranking.all) break; // AND found nothing; the OR pass follows
-      for (; checked < ranking.hits.length && out.length < limit; checked++) {
-        const hit = ranking.hits[checked] as IndexHit;
-        if (keep(hit.id)) out.push(hit);
-      }
-      if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES)
-        break;
+  const out: IndexHit[] = [];
+  let checked = 0;
+  for (let window = limit * 4; ; window *= 4) {
+    const ranking = rankWith(Math.min(window, MAX_CHECKED_CANDIDATES));
+    for (; checked < ranking.hits.length && out.length < limit; checked++) {
+      const hit = ranking.hits[checked] as IndexHit;
+      if (keep(hit.id)) out.push(hit);
     }
-    if (out.length > 0) return out;
+    if (out.length >= limit || ranking.hits.length >= ranking.matched || window >= MAX_CHECKED_CANDIDATES)
+      return out;
   }
-  return [];
 }

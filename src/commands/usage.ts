@@ -22,7 +22,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   {
     name: "search",
     example: '/papers diffusion "world model" -survey',
-    description: 'search papers: any of the words, every "quoted phrase", none of the -excluded',
+    description: 'search papers: all the words first, then most of them; every "quoted phrase"; no -excluded',
   },
   {
     name: "paper",

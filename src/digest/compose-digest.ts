@@ -245,6 +245,7 @@ export function composePaperList(
   papers.forEach((paper, index) => {
     const item = results[index];
     const reason = item !== undefined && "paper" in item ? item.reason : undefined;
+    const matched = item !== undefined && "paper" in item ? item.matched : undefined;
     const teamVotes = options.teamVotes?.get(paper.id);
     blocks.push({
       type: "paper",
@@ -252,6 +253,7 @@ export function composePaperList(
       paper: toPaperCard(paper, {
         ...(teamVotes !== undefined ? { teamVotes } : {}),
         ...(reason !== undefined ? { reason } : {}),
+        ...(matched !== undefined ? { matched } : {}),
       }),
     });
     if (options.shareButtons) {

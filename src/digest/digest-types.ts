@@ -1,4 +1,5 @@
 // What ranking and digest composition take and give.
+import type { Inline } from "../messages/outbound-message.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 import type { Layout } from "../platform/chat-platform.js";
 
@@ -23,6 +24,8 @@ export interface RankedPaper {
   readonly paper: Paper;
   readonly score: number;
   readonly reason?: string;
+  /** Why a search matched it (see PaperCard.matched). */
+  readonly matched?: readonly Inline[];
 }
 
 export interface ComposeOptions {

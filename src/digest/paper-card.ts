@@ -1,5 +1,5 @@
 // Paper → PaperCard: the summary sentence, the author line, the date and the safe links a renderer shows.
-import type { PaperCard, PaperCardLink } from "../messages/outbound-message.js";
+import type { Inline, PaperCard, PaperCardLink } from "../messages/outbound-message.js";
 import { capText } from "../messages/truncate.js";
 import { paperLinks, type Paper } from "../papers/paper.js";
 
@@ -12,6 +12,7 @@ export interface PaperCardOptions {
   readonly teamVotes?: number;
   readonly reason?: string;
   readonly voteHint?: string;
+  readonly matched?: readonly Inline[];
 }
 
 /** The URL as given when it is an absolute http(s) URL; undefined for `javascript:`, relative or broken ones. */
@@ -166,6 +167,7 @@ export function toPaperCard(paper: Paper, options: PaperCardOptions = {}): Paper
     ...(options.teamVotes !== undefined && options.teamVotes > 0 ? { teamVotes: options.teamVotes } : {}),
     ...(options.reason !== undefined && options.reason !== "" ? { reason: options.reason } : {}),
     ...(options.voteHint !== undefined ? { voteHint: options.voteHint } : {}),
+    ...(options.matched !== undefined && options.matched.length > 0 ? { matched: options.matched } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 // "Like a paper you voted for": TF-IDF cosine similarity between digest candidates and the channel's liked papers.
-import { textTerms } from "../archive/search-index.js";
+import { textTerms } from "../archive/text-terms.js";
 import { capText } from "../messages/truncate.js";
 import type { Paper, PaperId } from "../papers/paper.js";
 

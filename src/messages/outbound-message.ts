@@ -33,6 +33,11 @@ export interface PaperCard {
   readonly teamVotes?: number;
   /** Why the paper ranks where it does, e.g. "like X, which you voted for". */
   readonly reason?: string;
+  /**
+   * Why a search found it when the title does not show it: the abstract's words around the match (matched
+   * words bold), or "matched keywords: …" / "matched author: …". Untrusted text: renderers escape and cut it.
+   */
+  readonly matched?: readonly Inline[];
   /** How to vote for it: "react 3️⃣" in compact digests, "react 👍" in cards. */
   readonly voteHint?: string;
 }

@@ -23,7 +23,11 @@ export function createSearchCommand(deps: {
     );
     return ephemeral(
       composePaperList(
-        results.map((r) => r.paper),
+        results.map((r) => ({
+          paper: r.paper,
+          score: r.score,
+          ...(r.matched ? { matched: r.matched } : {}),
+        })),
         {
           title: `Papers matching “${query}”`,
           query,

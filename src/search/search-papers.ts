@@ -9,6 +9,8 @@ import { SourceUnavailableError } from "../sources/paper-source.js";
 import { HttpRequestError } from "../sources/http-client.js";
 import type { Logger } from "../ops/logger.js";
 import { seconds, TimeoutError, withTimeout } from "../shared/with-timeout.js";
+import type { Inline } from "../messages/outbound-message.js";
+import { explainMatch } from "./explain-match.js";
 
 export type SearchOrigin = "huggingface" | "archive" | "arxiv";
 
@@ -17,6 +19,8 @@ export interface PaperSearchResult {
   readonly score: number;
   /** Where the paper was found, in a fixed order (huggingface, archive, arxiv). */
   readonly from: readonly SearchOrigin[];
+  /** Why it matched when its title does not show it (see {@link explainMatch}). */
+  readonly matched?: readonly Inline[];
 }
 
 export interface PaperSearchAnswer {
@@ -197,11 +201,15 @@ export function createPaperSearch(deps: PaperSearchDeps): PaperSearch {
             (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0),
         )
         .slice(0, limit)
-        .map((c) => ({
-          paper: c.paper,
-          score: c.score,
-          from: ORIGIN_ORDER.filter((o) => c.from.has(o)),
-        }));
+        .map((c): PaperSearchResult => {
+          const matched = explainMatch(c.paper, parsed);
+          return {
+            paper: c.paper,
+            score: c.score,
+            from: ORIGIN_ORDER.filter((o) => c.from.has(o)),
+            ...(matched ? { matched } : {}),
+          };
+        });
       const coverage = results.length === 0 && loading === undefined ? archive.coverage?.() : undefined;
       return {
         results,

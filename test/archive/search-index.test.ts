@@ -35,14 +35,19 @@ describe("search index over the recorded Daily Papers batch", () => {
     expect(ids(fixtureIndex().search("kocielnik", { limit: 5 }))).toContain("2606.00467");
   });
 
-  it("requires every word (AND) when some paper has them all", () => {
+  it("ranks papers with every word first, then papers with some of the words (never a short list by AND)", () => {
     const hits = fixtureIndex().search("sparse attention", { limit: 30 });
-    expect(ids(hits)[0]).toBe("2606.13392");
-    for (const id of ids(hits)) {
+    const has = (id: string, word: RegExp): boolean => {
       const paper = fixture.find((p) => p.id === id)!;
-      const text = `${paper.title} ${paper.abstract} ${paper.aiKeywords.join(" ")}`.toLowerCase();
-      expect(text, id).toMatch(/spars/);
-    }
+      return word.test(`${paper.title} ${paper.abstract} ${paper.aiKeywords.join(" ")}`.toLowerCase());
+    };
+    expect(ids(hits)[0]).toBe("2606.13392");
+    const both = ids(hits).map((id) => has(id, /spars/) && has(id, /attention/));
+    const firstPartial = both.indexOf(false);
+    expect(firstPartial).toBeGreaterThan(0);
+    // Every paper with both words ranks above every paper with only one, and the partial ones are there.
+    expect(both.slice(firstPartial)).not.toContain(true);
+    expect(ids(hits).length).toBeGreaterThan(firstPartial);
   });
 
   it("falls back to OR when no paper has every word", () => {
@@ -145,6 +150,8 @@ describe("parseQuery", () => {
   it("splits words, quoted phrases and exclusions", () => {
     expect(parseQuery('diffusion "Latent Space" -video -Audio')).toEqual({
       terms: ["diffusion", "latent", "space"],
+      // Joined forms of neighbouring words count as them ("latent space" = "latentspace").
+      alternatives: [["diffusionlatent"], ["diffusionlatent", "latentspace"], ["latentspace"]],
       phrases: ["latent space"],
       excluded: ["video", "audio"],
       text: "diffusion Latent Space",

@@ -1,6 +1,6 @@
 // Similarity boosts: candidates that resemble papers the channel voted for rank higher, with a reason.
 import { describe, expect, it } from "vitest";
-import { textTerms } from "../../src/archive/search-index.js";
+import { textTerms } from "../../src/archive/text-terms.js";
 import type { Paper, PaperId } from "../../src/papers/paper.js";
 import { similarityBoosts } from "../../src/digest/similarity.js";
 import { hfFixturePapers, makePaper } from "../fakes/hf-fixture-papers.js";

@@ -78,6 +78,17 @@ describe("merged paper search", () => {
     expect(results.find((r) => r.paper.id === kazakh[0]!.id)?.from).toEqual(["huggingface"]);
   });
 
+  it("GIVEN a hit whose title lacks the words THEN it carries why it matched; a title match carries nothing", async () => {
+    const archive = await archiveWith(daily);
+    const search = createPaperSearch({ hf: answeringHf([]), archive, log: silentLogger });
+    const { results } = await search.search("quadratic softmax", { limit: 3 });
+    expect(results[0]?.paper.id).toBe("2606.13392");
+    const bold = results[0]?.matched?.filter((r) => r.type === "bold").map((r) => r.text);
+    expect(bold).toEqual(["quadratic", "softmax"]);
+    const titled = await search.search("sparse attention", { limit: 1 });
+    expect(titled.results[0]?.matched).toBeUndefined();
+  });
+
   it("archives every paper Hugging Face returns", async () => {
     const archive = await archiveWith([]);
     const search = createPaperSearch({ hf: answeringHf(kazakh), archive, log: silentLogger });

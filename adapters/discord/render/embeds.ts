@@ -159,6 +159,9 @@ function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; per
   const tail = [
     meta,
     paper.reason ? `*${escapeDiscord(oneLine(paper.reason), DISCORD_LIMITS.fieldValue)}*` : "",
+    paper.matched && paper.matched.length > 0
+      ? truncate(`🔎 ${oneLine(inlinesToMarkdown(paper.matched))}`, DISCORD_LIMITS.fieldValue)
+      : "",
     links,
   ]
     .filter((s) => s !== "")

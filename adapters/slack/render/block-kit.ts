@@ -119,13 +119,17 @@ function paperBlocks(
 ): SlackBlock[] {
   const title = mrkdwnLink(paper.url, truncate(oneLine(paper.title), PAPER_LIMITS.title));
   const head = `*${String(slot)}.* *${title}*`;
+  const matched =
+    paper.matched && paper.matched.length > 0
+      ? `🔎 ${inlinesToMrkdwn(paper.matched, PAPER_LIMITS.matched)}`
+      : "";
   // Escaping can grow the text fivefold ("&" → "&amp;"): cut again after it so the section stays within 3,000.
   const summary = truncate(
     escapeMrkdwn(truncate(oneLine(paper.summary), PAPER_LIMITS.summary)),
-    SLACK_LIMITS.sectionText - head.length - 1,
+    SLACK_LIMITS.sectionText - head.length - 1 - (matched === "" ? 0 : matched.length + 1),
   );
   const image = look.picture ? thumbnail(paper) : undefined;
-  const text = mrkdwn(summary === "" ? head : `${head}\n${summary}`);
+  const text = mrkdwn([head, summary, matched].filter((s) => s !== "").join("\n"));
   const blocks: SlackBlock[] = [
     image === undefined ? { type: "section", text } : { type: "section", text, accessory: image },
   ];

@@ -11,6 +11,7 @@ import {
 } from "../../fakes/fake-discord.js";
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { autocomplete, chatInput, discordConfig, shareButton, type InteractionPayload } from "./payloads.js";
+import { matchedSearchAnswer } from "../../fakes/matched-search-answer.js";
 
 /** A scripted core: these tests pin the adapter (the real core runs behind it in the contract and real-core suites). */
 function makeCore(): ScriptedPaperboy & Paperboy {
@@ -126,6 +127,21 @@ describe("/papers subcommands", () => {
 });
 
 describe("autocomplete and buttons", () => {
+  it("GIVEN a search hit that matched in a hostile abstract THEN its embed shows the fragment, matched words bold, escaped, mentioning nobody", async () => {
+    const payload = chatInput("search", { query: "quadratic kernels" });
+    core.replyWith = () => ({ visibility: "ephemeral", message: matchedSearchAnswer() });
+    const { edit } = await interact(payload);
+    const body = edit.body as { embeds: { description?: string }[]; allowed_mentions: unknown };
+    const description = body.embeds.map((e) => e.description ?? "").find((d) => d.includes("🔎")) ?? "";
+    expect(description).toMatch(/🔎 ….*\*\*kernels\*\* .*make @.*here \*\*quadratic\*\*/);
+    expect(description.length).toBeLessThanOrEqual(4_096);
+    // The forged link is escaped text, not a masked link; the mention syntax is inert with no allowed mentions.
+    expect(description).not.toContain("<https://evil.example|click>");
+    expect(description).not.toMatch(/\]\(https:\/\/evil/);
+    expect(description).toContain("\\*\\*cheap\\*\\*");
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+  });
+
   it("answers search autocomplete with archive titles as choices (type 8)", async () => {
     const payload = autocomplete("lla");
     fake.dispatch("INTERACTION_CREATE", payload);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createScriptedPaperboy, textMessage, type ScriptedPaperboy } from "../../fakes/scripted-paperboy.js";
 import { ACME, startSlackHarness, type SlackHarness } from "./slack-harness.js";
 import { findLiveMarkup } from "./live-markup.js";
+import { matchedSearchAnswer } from "../../fakes/matched-search-answer.js";
 
 /** A scripted core: these tests pin the adapter (the real core runs behind it in the contract and real-core suites). */
 const makeCore = (): ScriptedPaperboy => createScriptedPaperboy();
@@ -140,6 +141,22 @@ describe("/papers over HTTP", () => {
     expect(answer.body).toMatchObject({
       blocks: [{ text: { text: expect.stringContaining("&lt;!channel&gt;") } }],
     });
+  });
+});
+
+describe("/papers search answers that explain a match", () => {
+  it("GIVEN a hit that matched in a hostile abstract THEN the section shows the fragment, matched words bold, pinging and linking nothing", async () => {
+    core.replyWith = () => ({ visibility: "ephemeral", message: matchedSearchAnswer() });
+    const { responseId } = await slack.command("quadratic kernels");
+    const answer = await responseFor(responseId);
+    const section = (answer.body.blocks as { type: string; text?: { text: string } }[]).find(
+      (b) => b.type === "section" && b.text?.text.includes("🔎"),
+    );
+    expect(section?.text?.text).toMatch(/🔎 ….*\*kernels\* &lt;@U123&gt; make @\u2060here \*quadratic\*/);
+    expect(section?.text?.text).toContain("&lt;!channel&gt;");
+    expect(section?.text?.text).toContain("&lt;https://evil.example|click&gt;");
+    expect(section!.text!.text.length).toBeLessThanOrEqual(3_000);
+    expect(findLiveMarkup(answer.body)).toEqual([]);
   });
 });
 
