@@ -14,14 +14,13 @@ import { createPaperArchive } from "../src/archive/paper-archive.js";
 import { loadConfig } from "../src/config/load-config.js";
 import { silentLogger } from "../src/ops/logger.js";
 import { AppError } from "../src/shared/app-error.js";
-import { createHuggingFaceSource } from "../src/sources/huggingface-source.js";
+import { plural } from "../src/messages/plural.js";
 import { createStore } from "../src/storage/create-store.js";
 import type { CliIo } from "./paperboy.js";
+import { cliHuggingFace } from "./sources.js";
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 const INTERRUPTED = 130;
-
-const plural = (n: number, one: string): string => `${n.toLocaleString("en-US")} ${one}${n === 1 ? "" : "s"}`;
 
 /** How progress is shown: a bar on a terminal, one plain line per day otherwise (logs, pipes, CI). */
 interface ProgressView {
@@ -116,13 +115,7 @@ export async function archiveCommand(args: readonly string[], io: CliIo): Promis
   const view = terminal !== null ? barView(terminal) : lineView(io);
   const resume = resumeCommand(range, values.to !== undefined);
   try {
-    const hf = createHuggingFaceSource({
-      baseUrl: config.HF_API_URL,
-      cache: store.namespace("cache"),
-      now: io.now,
-      log: silentLogger,
-      ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
-    });
+    const hf = cliHuggingFace(config, store, io);
     const pace = `one day every ${Number((config.ARCHIVE_BACKFILL_PACE_MS / 1000).toFixed(1))} s`;
     const report = await runBackfill(
       {

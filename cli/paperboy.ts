@@ -22,12 +22,12 @@ import type { OutboundMessage } from "../src/messages/outbound-message.js";
 import { createPaperArchive } from "../src/archive/paper-archive.js";
 import type { Paper } from "../src/papers/paper.js";
 import { parseHfItems } from "../src/sources/hf-item.js";
-import { createHuggingFaceSource } from "../src/sources/huggingface-source.js";
 import { isoWeek, lastCompletedBatchDate, monthOf } from "../src/sources/ny-date.js";
 import { silentLogger } from "../src/ops/logger.js";
 import { createStore } from "../src/storage/create-store.js";
 import { archiveCommand } from "./archive-backfill.js";
 import { renderForFormat, FORMATS, type Format } from "./formats.js";
+import { cliHuggingFace } from "./sources.js";
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -111,15 +111,7 @@ async function networkPapers(io: CliIo, period: Period): Promise<PeriodPapers> {
   const config = loadConfig(io.env);
   const store = await createStore(config.STORE_URL);
   try {
-    const hf = createHuggingFaceSource({
-      baseUrl: config.HF_API_URL,
-      cache: store.namespace("cache"),
-      now: io.now,
-      log: silentLogger,
-      http: { maxResponseBytes: config.HF_MAX_RESPONSE_BYTES },
-      ...(config.HF_TOKEN !== undefined ? { token: config.HF_TOKEN } : {}),
-    });
-    return await fetchPeriod(hf, period);
+    return await fetchPeriod(cliHuggingFace(config, store, io), period);
   } finally {
     await store.close();
   }

@@ -2,6 +2,7 @@
 export type { Config } from "./config/load-config.js";
 export { loadConfig } from "./config/load-config.js";
 export { withEnvFile } from "./config/env-file.js";
+export { httpHref, parseHttpUrl } from "./shared/http-url.js";
 export type { PaperId } from "./papers/paper.js";
 export type {
   ButtonSpec,

@@ -1,5 +1,5 @@
 // OutboundMessage → plain terminal text; untrusted text loses control characters so no title can drive the terminal.
-import { assertNever } from "../../src/index.js";
+import { assertNever, httpHref } from "../../src/index.js";
 import type { ButtonSpec, Inline, MessageBlock, OutboundMessage, PaperCard } from "../../src/index.js";
 
 // C0/C1 controls (incl. ESC, so no ANSI sequences), bidi overrides and isolates; newlines become spaces.
@@ -10,14 +10,6 @@ export function safeText(text: string): string {
   return text.replace(UNSAFE, " ");
 }
 
-function safeUrl(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function inlineToText(runs: readonly Inline[]): string {
   return runs
@@ -30,7 +22,7 @@ export function inlineToText(runs: readonly Inline[]): string {
         case "code":
           return safeText(run.text);
         case "link": {
-          const url = safeUrl(run.url);
+          const url = httpHref(run.url);
           return url === undefined ? safeText(run.text) : `${safeText(run.text)} <${url}>`;
         }
         default:
@@ -49,7 +41,7 @@ function paperLines(slot: number, paper: PaperCard): string[] {
     paper.teamVotes !== undefined && paper.teamVotes > 0 ? `team votes ${paper.teamVotes}` : undefined,
   ].filter((part): part is string => part !== undefined && part !== "");
   const links = paper.links
-    .map((link) => ({ label: link.label, url: safeUrl(link.url) }))
+    .map((link) => ({ label: link.label, url: httpHref(link.url) }))
     .filter((link) => link.url !== undefined)
     .map((link) => `${safeText(link.label)} ${link.url ?? ""}`);
   const lines = [`${slot}. ${safeText(paper.title)}`, `   ${safeText(meta.join(" · "))}`];

@@ -2,6 +2,7 @@
 import type { Inline, PaperCard, PaperCardLink } from "../messages/outbound-message.js";
 import { capText } from "../messages/truncate.js";
 import { paperLinks, type Paper } from "../papers/paper.js";
+import { httpHref } from "../shared/http-url.js";
 
 /** Summaries longer than this are cut at a word boundary with "…" (a content choice, not a platform limit). */
 export const SUMMARY_MAX_CHARS = 300;
@@ -15,25 +16,13 @@ export interface PaperCardOptions {
   readonly matched?: readonly Inline[];
 }
 
-/** The URL as given when it is an absolute http(s) URL; undefined for `javascript:`, relative or broken ones. */
-export function safeHttpUrl(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const text = raw.trim();
-  if (!/^https?:\/\//i.test(text)) return undefined;
-  try {
-    const url = new URL(text);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A GitHub repo as a URL: full http(s) URLs as they are, a bare "owner/repo" on github.com. */
 export function githubUrl(repo: string | undefined): string | undefined {
   if (repo === undefined) return undefined;
   const bare = repo.trim();
   if (/^[\w.-]+\/[\w.-]+$/.test(bare)) return `https://github.com/${bare}`;
-  return safeHttpUrl(bare);
+  return httpHref(bare);
 }
 
 /** 950 → "950", 1234 → "1.2k", 12_345 → "12k", 1_250_000 → "1.3M". */
@@ -146,9 +135,9 @@ export function cardLinks(paper: Paper): PaperCardLink[] {
       paper.githubStars !== undefined && paper.githubStars > 0 ? ` ★ ${formatCount(paper.githubStars)}` : "";
     links.push({ kind: "code", label: `Code${stars}`, url: code });
   }
-  const project = safeHttpUrl(paper.projectPage);
+  const project = httpHref(paper.projectPage);
   if (project !== undefined) links.push({ kind: "project", label: "Project page", url: project });
-  return links.filter((link) => safeHttpUrl(link.url) !== undefined);
+  return links.filter((link) => httpHref(link.url) !== undefined);
 }
 
 // The option-free part of a card per Paper object: a batch shared by thousands of digests is turned into
@@ -173,7 +162,7 @@ export function toPaperCard(paper: Paper, options: PaperCardOptions = {}): Paper
 
 function baseCard(paper: Paper): PaperCard {
   const date = dateOf(paper);
-  const thumbnail = safeHttpUrl(paper.thumbnail);
+  const thumbnail = httpHref(paper.thumbnail);
   const organization = paper.organization?.trim();
   return {
     id: paper.id,

@@ -32,16 +32,18 @@ export function formatBatchDate(date: string): string {
   return `${WEEKDAY.format(d)} ${DAY_MONTH.format(d)}`;
 }
 
+/** "Fri 12 Jun", or "Thu 11 Jun to Fri 12 Jun" for several batch dates. */
+function dailySpan(dates: readonly string[]): string {
+  const first = dates[0] ?? "";
+  const last = dates[dates.length - 1] ?? first;
+  return first === last ? formatBatchDate(last) : `${formatBatchDate(first)} to ${formatBatchDate(last)}`;
+}
+
 /** The digest's title for a period. */
 export function periodTitle(period: Period): string {
   switch (period.kind) {
-    case "daily": {
-      const first = period.dates[0] ?? "";
-      const last = period.dates[period.dates.length - 1] ?? first;
-      const span =
-        first === last ? formatBatchDate(last) : `${formatBatchDate(first)} to ${formatBatchDate(last)}`;
-      return `Trending on Hugging Face — ${span}`;
-    }
+    case "daily":
+      return `Trending on Hugging Face — ${dailySpan(period.dates)}`;
     case "weekly":
       return `Papers of the week on Hugging Face — ${period.week}`;
     case "monthly":
@@ -77,13 +79,8 @@ export function periodMoreLinks(period: Period): MoreLink[] {
  */
 export function periodEmptyText(period: Period, current = false): string {
   switch (period.kind) {
-    case "daily": {
-      const first = period.dates[0] ?? "";
-      const last = period.dates[period.dates.length - 1] ?? first;
-      const span =
-        first === last ? formatBatchDate(last) : `${formatBatchDate(first)} to ${formatBatchDate(last)}`;
-      return `No papers on Hugging Face for ${span}${current ? " yet" : ""}.`;
-    }
+    case "daily":
+      return `No papers on Hugging Face for ${dailySpan(period.dates)}${current ? " yet" : ""}.`;
     case "weekly":
       return current
         ? "No papers trended on Hugging Face this week yet."

@@ -1,6 +1,7 @@
 // Paper links in text: the hosts whose URLs carry an arXiv id in their path, and the id each one names.
 // @see https://info.arxiv.org/help/arxiv_identifier.html (new 2401.01234[vN], old hep-th/9901001[vN])
 import { toPaperId, type PaperId } from "./paper.js";
+import { parseHttpUrl } from "../shared/http-url.js";
 
 /** One paper link found in text: the URL exactly as written (Slack keys unfurls by it) and the paper it names. */
 export interface PaperLink {
@@ -30,13 +31,8 @@ const LINK_PATTERNS: readonly RegExp[] = [
 
 /** The paper an http(s) URL names, when its host and path are one of the known paper pages; else undefined. */
 export function paperIdOfUrl(raw: string): PaperId | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+  const url = parseHttpUrl(raw);
+  if (url === undefined) return undefined;
   if (url.username !== "" || url.password !== "" || url.port !== "") return undefined;
   const path = `${url.hostname.toLowerCase()}${decodeURIComponentSafe(url.pathname)}`;
   for (const pattern of LINK_PATTERNS) {

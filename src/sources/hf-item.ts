@@ -2,6 +2,7 @@
 // @see PLATFORMS.md §2.4 and §2.6 — the schema drifted 2024→2026, so only paper.id and paper.title are required.
 import { z } from "zod";
 import { toPaperId, type Paper, type PaperAuthor } from "../papers/paper.js";
+import { httpHref } from "../shared/http-url.js";
 
 /** An optional field that is ignored (not fatal) when it has the wrong type. */
 const loose = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
@@ -48,15 +49,6 @@ export function collapseWhitespace(value: string): string {
   return value.replace(/\s+/g, " ").trim();
 }
 
-function httpUrl(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === "http:" || url.protocol === "https:" ? url.toString() : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function nonEmpty(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -97,9 +89,9 @@ function toPaper(item: HfItem): Paper | undefined {
   const aiSummary = nonEmpty(paper.ai_summary);
   const publishedAt = isoInstant(paper.publishedAt);
   const dailyDate = dailyDateOf(paper.submittedOnDailyAt);
-  const githubRepo = httpUrl(paper.githubRepo);
-  const projectPage = httpUrl(paper.projectPage);
-  const thumbnail = httpUrl(item.thumbnail);
+  const githubRepo = httpHref(paper.githubRepo);
+  const projectPage = httpHref(paper.projectPage);
+  const thumbnail = httpHref(item.thumbnail);
   return {
     id,
     title,

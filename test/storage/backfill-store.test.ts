@@ -1,32 +1,12 @@
 // The backfill's store operations on every engine (SQLite file, a real Redis): filled days, and the one-holder lease.
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createStore } from "../../src/storage/create-store.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { storeEngines } from "../fakes/store-engines.js";
 import type { Store } from "../../src/storage/store.js";
-import { connectRedisAdmin } from "../fakes/redis-admin.js";
-import { probeRedis, redisUrl } from "../fakes/redis-probe.js";
 
-const redisAvailable = await probeRedis("Redis backfill store tests");
-const runPrefix = `paperboy-test-backfill-${randomUUID()}`;
-const dir = mkdtempSync(join(tmpdir(), "paperboy-backfill-store-"));
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (redisAvailable) {
-    const admin = await connectRedisAdmin(redisUrl);
-    await admin.deletePrefix(runPrefix);
-    admin.close();
-  }
-});
-
-let file = "";
-let prefix = "";
-const engines = [
-  { name: "sqlite file", run: true, open: () => createStore(`sqlite://${file}`) },
-  { name: "redis", run: redisAvailable, open: () => createStore(redisUrl, { keyPrefix: prefix }) },
-];
+const all = await storeEngines("backfill store tests");
+const { fresh } = all;
+// Days and the lease must outlive a reopen: the engines that keep data.
+const engines = all.engines.filter((e) => e.reopenable);
 
 describe.each(engines)("the $name store's backfill records", (engine) => {
   const opened: Store[] = [];
@@ -37,8 +17,7 @@ describe.each(engines)("the $name store's backfill records", (engine) => {
   };
   beforeEach((ctx) => {
     if (!engine.run) ctx.skip();
-    file = join(dir, `${randomUUID()}.sqlite`);
-    prefix = `${runPrefix}-${randomUUID()}`;
+    fresh();
   });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((s) => s.close()));

@@ -1,13 +1,9 @@
 // One contract for every store engine (SQLite in memory, a SQLite file, a real Redis): each domain operation and its atomicity.
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { storeEngines } from "../fakes/store-engines.js";
 import type { DeliveryPlan } from "../../src/delivery/delivery-store.js";
 import { toPaperId, type PaperId } from "../../src/papers/paper.js";
 import { channelRef, type ChannelRef } from "../../src/platform/channel-ref.js";
-import { createStore } from "../../src/storage/create-store.js";
 import { StoreClosedError, type Store } from "../../src/storage/store.js";
 import { parseTopic } from "../../src/digest/topic-filter.js";
 import type { Subscription } from "../../src/subscriptions/subscription.js";
@@ -15,21 +11,9 @@ import { subscriptionId } from "../../src/subscriptions/subscription.js";
 import type { PostRecord } from "../../src/votes/post-store.js";
 import { EVENT_DEDUPE_TTL_MS, type VoteCast } from "../../src/votes/vote-store.js";
 import { hfFixturePapers } from "../fakes/hf-fixture-papers.js";
-import { connectRedisAdmin } from "../fakes/redis-admin.js";
-import { probeRedis, redisUrl } from "../fakes/redis-probe.js";
 import { dailySubscription } from "../fakes/subscriptions.js";
 
-const redisAvailable = await probeRedis("Redis store contract tests");
-const runPrefix = `paperboy-test-contract-${randomUUID()}`;
-const dir = mkdtempSync(join(tmpdir(), "paperboy-contract-"));
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (redisAvailable) {
-    const admin = await connectRedisAdmin(redisUrl);
-    await admin.deletePrefix(runPrefix);
-    admin.close();
-  }
-});
+const { engines, fresh } = await storeEngines("store contract tests");
 
 const slack = channelRef("slack", "T1", "C1");
 const other = channelRef("slack", "T1", "C2");
@@ -68,43 +52,12 @@ const post = (id: string, over: Partial<PostRecord> = {}): PostRecord => ({
   ...over,
 });
 
-interface Engine {
-  readonly name: string;
-  readonly run: boolean;
-  /** Can a second process (another open) see the same data? Not for a database in memory. */
-  readonly reopenable: boolean;
-  open(owner?: string): Promise<Store>;
-}
-let file = "";
-let prefix = "";
-const engines: Engine[] = [
-  {
-    name: "memory://",
-    run: true,
-    reopenable: false,
-    open: (owner) => createStore("memory://", owner ? { owner } : {}),
-  },
-  {
-    name: "sqlite file",
-    run: true,
-    reopenable: true,
-    open: (owner) => createStore(`sqlite://${file}`, owner ? { owner } : {}),
-  },
-  {
-    name: "redis",
-    run: redisAvailable,
-    reopenable: true,
-    open: (owner) => createStore(redisUrl, { keyPrefix: prefix, ...(owner ? { owner } : {}) }),
-  },
-];
-
 describe.each(engines)("the $name store", (engine) => {
   let store: Store;
   const opened: Store[] = [];
   beforeEach(async (ctx) => {
     if (!engine.run) ctx.skip();
-    file = join(dir, `${randomUUID()}.sqlite`);
-    prefix = `${runPrefix}-${randomUUID()}`;
+    fresh();
     store = await engine.open("owner-a");
     opened.push(store);
   });

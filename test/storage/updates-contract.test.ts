@@ -1,29 +1,13 @@
 // The thread-update operations on every store engine (SQLite in memory, a SQLite file, a real Redis): follow, observe
 // (events once per channel, paper and event), weeks, and take (exactly once against the delivery ledger).
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { storeEngines } from "../fakes/store-engines.js";
 import { toPaperId, type PaperId } from "../../src/papers/paper.js";
 import { channelRef, type ChannelRef } from "../../src/platform/channel-ref.js";
-import { createStore } from "../../src/storage/create-store.js";
 import type { Store } from "../../src/storage/store.js";
 import type { FollowedPaper, PaperSignals } from "../../src/updates/paper-update.js";
-import { connectRedisAdmin } from "../fakes/redis-admin.js";
-import { probeRedis, redisUrl } from "../fakes/redis-probe.js";
 
-const redisAvailable = await probeRedis("Redis update-store contract tests");
-const runPrefix = `paperboy-test-updates-${randomUUID()}`;
-const dir = mkdtempSync(join(tmpdir(), "paperboy-updates-"));
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (redisAvailable) {
-    const admin = await connectRedisAdmin(redisUrl);
-    await admin.deletePrefix(runPrefix);
-    admin.close();
-  }
-});
+const { engines, fresh } = await storeEngines("update-store contract tests");
 
 const c1 = channelRef("slack", "T1", "C1");
 const c2 = channelRef("discord", "G1", "D1");
@@ -55,25 +39,12 @@ const signals = (paper: PaperId, over: Partial<PaperSignals> = {}): PaperSignals
   ...over,
 });
 
-let file = "";
-let prefix = "";
-const engines = [
-  { name: "memory://", run: true, open: () => createStore("memory://", { owner: "o1" }) },
-  { name: "sqlite file", run: true, open: () => createStore(`sqlite://${file}`, { owner: "o1" }) },
-  {
-    name: "redis",
-    run: redisAvailable,
-    open: () => createStore(redisUrl, { keyPrefix: prefix, owner: "o1" }),
-  },
-];
-
 describe.each(engines)("thread updates on the $name store", (engine) => {
   let store: Store;
   beforeEach(async (ctx) => {
     if (!engine.run) ctx.skip();
-    file = join(dir, `${randomUUID()}.sqlite`);
-    prefix = `${runPrefix}-${randomUUID()}`;
-    store = await engine.open();
+    fresh();
+    store = await engine.open("o1");
   });
   afterEach(async () => {
     await store.close();

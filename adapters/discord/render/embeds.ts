@@ -16,8 +16,8 @@ import {
   type PaperId,
 } from "../../../src/index.js";
 import { DISCORD_LIMITS } from "../limits.js";
-import { plural, truncate } from "../../../src/index.js";
-import { escapeCodeSpan, escapeDiscord, escapePlain, maskedLink, safeUrl } from "./escape.js";
+import { httpHref, plural, truncate } from "../../../src/index.js";
+import { escapeCodeSpan, escapeDiscord, escapePlain, maskedLink } from "./escape.js";
 
 /** Hugging Face yellow. */
 const PAPER_COLOUR = 0xffd21e;
@@ -152,7 +152,7 @@ function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; per
   const links = opts.single
     ? "" // a single paper gets link buttons instead
     : paper.links
-        .map((l) => ({ label: l.label, url: safeUrl(l.url) }))
+        .map((l) => ({ label: l.label, url: httpHref(l.url) }))
         .filter((l): l is { label: string; url: string } => l.url !== undefined)
         .map((l) => maskedLink(oneLine(l.label), l.url))
         .join(" · ");
@@ -178,11 +178,11 @@ function paperEmbed(slot: number, paper: PaperCard, opts: { single: boolean; per
   );
 
   const embed: APIEmbed = { title, color: PAPER_COLOUR };
-  const url = safeUrl(paper.url);
+  const url = httpHref(paper.url);
   if (url) embed.url = url;
   if (description !== "") embed.description = description;
   if (footer) embed.footer = { text: footer };
-  const thumbnail = safeUrl(paper.thumbnail);
+  const thumbnail = httpHref(paper.thumbnail);
   if (thumbnail?.startsWith("https:")) embed.thumbnail = { url: thumbnail };
   return embed;
 }
@@ -201,7 +201,7 @@ export function inlinesToMarkdown(runs: readonly Inline[]): string {
         case "code":
           return `\`${escapeCodeSpan(run.text)}\``;
         case "link": {
-          const url = safeUrl(run.url);
+          const url = httpHref(run.url);
           return url ? maskedLink(run.text, url) : escapeDiscord(run.text);
         }
         default:
@@ -220,7 +220,7 @@ function buttonLabel(spec: ButtonSpec, slot: number | undefined, numbered: boole
 
 function toButton(spec: ButtonSpec, label: string): APIButtonComponent | undefined {
   if (spec.kind === "link") {
-    const url = safeUrl(spec.url);
+    const url = httpHref(spec.url);
     return url ? { type: ComponentType.Button, style: ButtonStyle.Link, label, url } : undefined;
   }
   const customId = `paperboy:${spec.actionId}:${spec.value}`;

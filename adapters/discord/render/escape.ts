@@ -72,17 +72,6 @@ function escapeBrackets(text: string): string {
   return out;
 }
 
-/** Only http(s) URLs become links; anything else (javascript:, data:, relative) is refused. */
-export function safeUrl(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    const url = new URL(raw);
-    return url.protocol === "https:" || url.protocol === "http:" ? url.toString() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A masked link we build ourselves: escaped label, URL with the characters that would end the link encoded. */
 export function maskedLink(label: string, url: string): string {
   const target = url.replace(

@@ -1,6 +1,6 @@
 // Slack mrkdwn for untrusted text: escaping, broadcast neutralising, safe links, grapheme-safe cuts.
 // @see https://docs.slack.dev/messaging/formatting-message-text#escaping · PLATFORMS.md §3.9
-import { assertNever, type Inline, truncate } from "../../../src/index.js";
+import { assertNever, httpHref, parseHttpUrl, type Inline, truncate } from "../../../src/index.js";
 
 const WORD_JOINER = "\u2060";
 /** Bidi embedding/override/isolate controls: they can make text read differently than it is. */
@@ -38,26 +38,16 @@ export function plainText(s: string): string {
 
 /** An http(s) URL made safe inside `<url|label>`, or undefined for anything else. */
 export function linkTarget(raw: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+  const url = parseHttpUrl(raw);
+  if (url === undefined) return undefined;
   // `|` would end the URL part, `<`/`>` would close the link; `&` must be an entity in mrkdwn.
   return url.href.replace(/\|/g, "%7C").replace(/</g, "%3C").replace(/>/g, "%3E").replace(/&/g, "&amp;");
 }
 
 /** A URL for a button's `url` field (JSON, not mrkdwn): only http(s), no entity escaping. */
 export function buttonUrl(raw: string, max: number): string | undefined {
-  try {
-    const url = new URL(raw.trim());
-    if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
-    return url.href.length <= max ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
+  const href = httpHref(raw);
+  return href !== undefined && href.length <= max ? href : undefined;
 }
 
 /** `<url|label>` with a validated URL and an escaped label; just the label when the URL is not http(s). */
