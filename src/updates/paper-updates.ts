@@ -4,7 +4,6 @@
 import type { Deliverer, DeliveryResult } from "../delivery/delivery.js";
 import type { PostedPapers } from "../delivery/post-messages.js";
 import type { Logger } from "../ops/logger.js";
-import type { Paper } from "../papers/paper.js";
 import { channelKey, type ChannelRef } from "../platform/channel-ref.js";
 import { isoWeek, nyDate } from "../sources/ny-date.js";
 import type { ArxivSource, HuggingFaceSource, SourceResult } from "../sources/paper-source.js";
@@ -30,7 +29,7 @@ export interface PaperUpdatesDeps {
 
 export interface PaperUpdates {
   /** What a fetched list says about followed papers; each list object is read once. Never throws. */
-  observe(result: Pick<SourceResult, "papers" | "stale">): Promise<void>;
+  observe(result: Pick<SourceResult, "papers" | "stale" | "fetchedAt">): Promise<void>;
   /** Follows the papers a delivery posted (the deliverer's onPosted). Never throws. */
   follow(posted: PostedPapers): Promise<void>;
   /** The hourly step: read the week lists of followed papers, then reply in each channel that has updates. */
@@ -48,18 +47,26 @@ export function createPaperUpdates(deps: PaperUpdatesDeps): PaperUpdates {
   const { log, now } = deps;
   const store = deps.store.updates;
   const forChannel = (channel: ChannelRef) => deps.store.subscriptions.forChannel(channel);
-  const observed = new WeakSet<readonly Paper[]>();
+  // The answers already read, by when they were fetched and what they say of each paper: a cached list reaches every
+  // delivery of a tick as a fresh copy, and reading it again would find nothing new, 10,000 times over.
+  const observed = new Set<string>();
+  const answerKey = (result: Pick<SourceResult, "papers" | "fetchedAt">): string =>
+    `${String(result.fetchedAt.getTime())}|${result.papers
+      .map((p) => `${p.id}:${p.githubRepo ?? ""}:${String(p.upvotes)}:${String(p.version ?? 0)}`)
+      .join(",")}`;
 
-  async function observe(result: Pick<SourceResult, "papers" | "stale">): Promise<void> {
+  async function observe(result: Pick<SourceResult, "papers" | "stale" | "fetchedAt">): Promise<void> {
     // A stale answer is an old one: it says nothing new (and the newest state is kept anyway).
-    if (result.stale || result.papers.length === 0 || observed.has(result.papers)) return;
-    observed.add(result.papers);
+    const key = answerKey(result);
+    if (result.stale || result.papers.length === 0 || observed.has(key)) return;
+    if (observed.size >= 1_000) observed.clear();
+    observed.add(key);
     const at = now().getTime();
     try {
       const added = await store.observe(result.papers.map(signalsOf), at - FOLLOW_WINDOW_MS, at);
       if (added > 0) log.info({ updates: added }, "noticed updates on posted papers");
     } catch (error) {
-      observed.delete(result.papers);
+      observed.delete(key);
       log.warn({ err: errText(error) }, "checking posted papers for updates failed");
     }
   }
