@@ -1,6 +1,8 @@
 // A compact inverted index: sorted terms for prefix and typo lookup, int32 postings, bounded top-k scoring.
-/* eslint-disable max-lines -- listed exemption (README, ADR 0011): the index is one closure over its typed arrays; see createInvertedIndex. */
 import { headLengthOrder, termsWithin, typoCandidates } from "./fuzzy-terms.js";
+import { IN_TITLE, type InvertedIndex, type QueryTerm, type RankOptions } from "./index-types.js";
+import { createDocSignatures } from "./doc-signatures.js";
+import { bestOf } from "./top-k.js";
 
 // Why not MiniSearch's own document index: it keeps a Map<doc, freq> per term and field and builds a
 // result object per matching document, which at 100,000 papers costs ~800 MB and 100+ ms for a common
@@ -8,55 +10,6 @@ import { headLengthOrder, termsWithin, typoCandidates } from "./fuzzy-terms.js";
 // typed array (a term is a range of it), so 100,000 papers take ~50 MB in a handful of allocations (many
 // small growing arrays fragment the C heap and keep RSS high), and a query walks that array with
 // per-document scratch arrays stamped per query (never cleared).
-
-/**
- * A document's terms with their precomputed impact (field boosts × saturated term frequency), 0–255, plus
- * {@link IN_TITLE} when the term is in the title (autocomplete ranks title words only).
- */
-export type DocTerms = ReadonlyMap<string, number>;
-
-/** How a query term is matched: exactly, as a prefix (the word being typed) and/or with typos. */
-export interface QueryTerm {
-  readonly term: string;
-  /** "always": completions are searched too (the word being typed); "unknown": only when the word itself is rare. */
-  readonly prefix: boolean | "unknown";
-  /** Maximum edit distance (0 = no typo tolerance). */
-  readonly fuzzy: number;
-  /** Other exact terms that count as this one (a joined compound, the abbreviation a phrase spells out), weighted. */
-  readonly alternatives?: readonly { readonly term: string; readonly weight: number }[];
-}
-
-export interface RawHit {
-  readonly key: string;
-  readonly score: number;
-}
-
-export interface RankOptions {
-  /**
-   * true: only documents with every query term (strict AND). false: every document with any term, those
-   * with more of the terms first, by score within the same number of terms.
-   */
-  readonly all: boolean;
-  /** How many of the best documents to return. */
-  readonly window: number;
-  /** Exact terms whose documents are dropped. */
-  readonly exclude?: readonly string[];
-  /** Keeps a matching document only when this accepts its signature (`signatures[start .. start + length)`). */
-  readonly accept?: (signatures: Uint8Array, start: number, length: number) => boolean;
-  /** Only title words count (each posting says whether its term is in the document's title). */
-  readonly titleOnly?: boolean;
-  /** Bit i set: a document must have query term i (the words of a "quoted phrase"); terms past 32 are not checked. */
-  readonly required?: number;
-}
-
-export interface Ranking {
-  /** The best documents, best first (ties broken by indexing order), at most `window`. */
-  readonly hits: RawHit[];
-  /** How many documents matched in all (so the caller knows whether a wider window finds more). */
-  readonly matched: number;
-  /** True when the best document has every query term. */
-  readonly all: boolean;
-}
 
 /** A term number: its postings are postings[offsets[t] .. offsets[t + 1]) plus pending[t]. */
 type Term = number;
@@ -72,33 +25,15 @@ const PREFIX_WEIGHT = 0.55;
 const PER_TERM = 1e7;
 const FUZZY_WEIGHT = [1, 0.4, 0.2] as const;
 const MAX_DOCS = 1 << 22;
-/** Added to a term's impact in {@link DocTerms} when the term is in the document's title. */
-export const IN_TITLE = 256;
 /**
  * Pending postings live in plain arrays (8 bytes each); packing them every million keeps that small
  * during a bulk load, at the cost of re-copying the packed array (~0.1 s in all for 100,000 papers).
  */
 const PENDING_LIMIT = 1_000_000;
 
-export interface InvertedIndex {
-  /** Adds (or replaces) the document `key`, with an optional small signature for {@link RankOptions.accept}. */
-  set(key: string, terms: DocTerms, signature?: Uint8Array): void;
-  delete(key: string): boolean;
-  has(key: string): boolean;
-  readonly size: number;
-  /**
-   * Scores documents for the query terms: per query term the best of its expansions, summed over
-   * terms, and returns the `window` best. Synchronous; keys (not internal numbers) are returned, so a
-   * ranking stays valid while the index changes.
-   */
-  rank(terms: readonly QueryTerm[], options: RankOptions): Ranking;
-  /** Packs postings added since the last call and drops those of deleted documents. */
-  compact(): void;
-}
-
 // Exempt from the function-length limit (listed in the README): one closure over the typed arrays the hot query path
-// reads (postings, offsets, per-document scratch), measured as the search bench's engine (docs/adr/0008). Splitting it
-// into a class is the next step (issue 12 took the typo lookup out to fuzzy-terms.ts but left the split).
+// reads (postings, offsets, per-document scratch), measured as the search bench's engine (docs/adr/0008). Its types,
+// signatures (doc-signatures.ts), top-k selection (top-k.ts) and typo lookup (fuzzy-terms.ts) live beside it.
 // eslint-disable-next-line max-lines-per-function
 export function createInvertedIndex(): InvertedIndex {
   const dict = new Map<string, Term>();
@@ -130,11 +65,7 @@ export function createInvertedIndex(): InvertedIndex {
   let total = new Float32Array(1024);
   let excluded = new Uint32Array(1024);
   let touched = new Int32Array(1024);
-  // Signatures of all documents back to back in one buffer, addressed by docNo.
-  let signatures = new Uint8Array(64 * 1024);
-  let signaturesUsed = 0;
-  let signatureStart = new Int32Array(1024);
-  let signatureLength = new Int32Array(1024);
+  const signatures = createDocSignatures();
 
   function grow(): void {
     if (keys.length <= alive.length) return;
@@ -150,12 +81,7 @@ export function createInvertedIndex(): InvertedIndex {
     total = new Float32Array(size);
     excluded = new Uint32Array(size);
     touched = new Int32Array(size);
-    const starts = new Int32Array(size);
-    starts.set(signatureStart);
-    signatureStart = starts;
-    const lengths = new Int32Array(size);
-    lengths.set(signatureLength);
-    signatureLength = lengths;
+    signatures.grow(size);
     queryNo = 0;
   }
 
@@ -276,22 +202,7 @@ export function createInvertedIndex(): InvertedIndex {
       docNoOf.set(key, live++);
     }
     keys.length = live;
-    if (dead > 0) {
-      const packedSignatures = new Uint8Array(Math.max(1024, signaturesUsed));
-      let used = 0;
-      for (let docNo = 0; docNo < renumber.length; docNo++) {
-        const to = renumber[docNo] as number;
-        if (to < 0) continue;
-        const start = signatureStart[docNo] as number;
-        const length = signatureLength[docNo] as number;
-        packedSignatures.set(signatures.subarray(start, start + length), used);
-        signatureStart[to] = used;
-        signatureLength[to] = length;
-        used += length;
-      }
-      signatures = packedSignatures;
-      signaturesUsed = used;
-    }
+    if (dead > 0) signatures.renumber(renumber);
     alive.fill(0);
     alive.fill(1, 0, live);
     const renumbered = dead > 0;
@@ -388,14 +299,7 @@ export function createInvertedIndex(): InvertedIndex {
   /** The ranking key of a touched document: how many query terms it has, then its score. */
   const keyOf = (doc: number): number => (hits[doc] as number) * PER_TERM + (total[doc] as number);
 
-  /** True when document a ranks before b: more terms, higher score, then indexed earlier (deterministic ties). */
-  function before(a: number, b: number): boolean {
-    const sa = keyOf(a);
-    const sb = keyOf(b);
-    return sa !== sb ? sa > sb : a < b;
-  }
-
-  /** The `k` best of the touched documents with at least `need` term hits: a bounded min-heap, then sorted. */
+  /** The `k` best of the touched documents with at least `need` term hits, not excluded, with every required term. */
   function topK(
     count: number,
     need: number,
@@ -404,50 +308,12 @@ export function createInvertedIndex(): InvertedIndex {
     accept: RankOptions["accept"],
     required: number,
   ): { docs: number[]; matched: number } {
-    const heap: number[] = [];
-    let matched = 0;
-    // The score of the worst kept document once the heap is full: most candidates lose to it at once.
-    let floor = -1;
-    for (let i = 0; i < count; i++) {
-      const doc = touched[i] as number;
-      if ((hits[doc] as number) < need || excluded[doc] === qn) continue;
-      if (((termBits[doc] as number) & required) !== required) continue;
-      if (accept && !accept(signatures, signatureStart[doc] as number, signatureLength[doc] as number))
-        continue;
-      matched++;
-      if (heap.length < k) {
-        heap.push(doc);
-        siftUp(heap, heap.length - 1);
-        if (heap.length === k) floor = keyOf(heap[0] as number);
-      } else if (k > 0 && keyOf(doc) >= floor && before(doc, heap[0] as number)) {
-        heap[0] = doc;
-        siftDown(heap, 0);
-        floor = keyOf(heap[0]);
-      }
-    }
-    return { docs: heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)), matched };
-  }
-
-  // The heap's root is the worst kept document.
-  function siftUp(heap: number[], i: number): void {
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[parent] as number, heap[i] as number)) break;
-      [heap[parent], heap[i]] = [heap[i] as number, heap[parent] as number];
-      i = parent;
-    }
-  }
-  function siftDown(heap: number[], i: number): void {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let worst = i;
-      if (l < heap.length && before(heap[worst] as number, heap[l] as number)) worst = l;
-      if (r < heap.length && before(heap[worst] as number, heap[r] as number)) worst = r;
-      if (worst === i) return;
-      [heap[worst], heap[i]] = [heap[i] as number, heap[worst] as number];
-      i = worst;
-    }
+    const keep = (doc: number): boolean =>
+      (hits[doc] as number) >= need &&
+      excluded[doc] !== qn &&
+      ((termBits[doc] as number) & required) === required &&
+      (accept === undefined || signatures.accepts(doc, accept));
+    return bestOf(touched, count, k, keep, keyOf);
   }
 
   return {
@@ -459,17 +325,7 @@ export function createInvertedIndex(): InvertedIndex {
       docNoOf.set(key, docNo);
       grow();
       alive[docNo] = 1;
-      const length = signature?.length ?? 0;
-      if (signaturesUsed + length > signatures.length) {
-        // Grown by a quarter (not doubled): at most a quarter of the buffer is ever unused.
-        const next = new Uint8Array(Math.max(Math.ceil(signatures.length * 1.25), signaturesUsed + length));
-        next.set(signatures.subarray(0, signaturesUsed));
-        signatures = next;
-      }
-      if (signature) signatures.set(signature, signaturesUsed);
-      signatureStart[docNo] = signaturesUsed;
-      signatureLength[docNo] = length;
-      signaturesUsed += length;
+      signatures.put(docNo, signature);
       for (const [term, impact] of terms) {
         let t = dict.get(term);
         if (t === undefined) {

@@ -1,8 +1,9 @@
 // The archive's full-text index over papers: query syntax ("phrases", -exclusions), field boosts, ranking.
 import type { Paper, PaperId } from "../papers/paper.js";
 import { queryTokens } from "../shared/tokenize.js";
-import { IN_TITLE, createInvertedIndex } from "./inverted-index.js";
-import type { QueryTerm, RawHit } from "./inverted-index.js";
+import { createInvertedIndex } from "./inverted-index.js";
+import { IN_TITLE } from "./index-types.js";
+import type { QueryTerm, RawHit } from "./index-types.js";
 import { mayContain, phraseProbe, phraseSignature, phraseWords } from "./phrase-signature.js";
 import { foldText, indexTerms, queryWords, textTerms } from "./text-terms.js";
 
