@@ -61,36 +61,54 @@ function toRecord(row: DeliveryRow): DeliveryRecord {
   };
 }
 
+/** Sets `$.<field>` of each named subscription's document (and drops its `$.retry`), in one statement. */
+function setSubscriptionField(
+  sql: Sql,
+  field: "lastDelivered" | "paused",
+  rows: readonly { readonly id: string; readonly value: unknown }[],
+): void {
+  if (rows.length === 0) return;
+  sql.run(
+    `UPDATE subscriptions SET doc = json_remove(json_set(doc, '$.${field}', json(j.value->>'v')), '$.retry')
+     FROM json_each(?) j WHERE subscriptions.id = j.value->>'id'`,
+    JSON.stringify(rows.map((r) => ({ id: r.id, v: JSON.stringify(r.value) }))),
+  );
+}
+
 /** What finished deliveries change beside the ledger, in the same transaction: last delivered, paused, seen papers. */
 function applyEffects(sql: Sql, effects: readonly FinishEffects[]): void {
-  const delivered = effects.flatMap((e) => (e.delivered ? [e.delivered] : []));
-  if (delivered.length > 0)
-    sql.run(
-      `UPDATE subscriptions SET doc = json_remove(json_set(doc, '$.lastDelivered', json(j.value->>'d')), '$.retry')
-       FROM json_each(?) j WHERE subscriptions.id = j.value->>'id'`,
-      JSON.stringify(
-        delivered.map((d) => ({
-          id: d.subscriptionId,
-          d: JSON.stringify({
-            periodKey: d.periodKey,
-            at: new Date(d.at).toISOString(),
-            ...(d.dates ? { dates: d.dates } : {}),
-          }),
-        })),
-      ),
-    );
-  const paused = effects.flatMap((e) => (e.paused ? [e.paused] : []));
-  if (paused.length > 0)
-    sql.run(
-      `UPDATE subscriptions SET doc = json_remove(json_set(doc, '$.paused', json(j.value->>'p')), '$.retry')
-       FROM json_each(?) j WHERE subscriptions.id = j.value->>'id'`,
-      JSON.stringify(
-        paused.map((p) => ({
-          id: p.subscriptionId,
-          p: JSON.stringify({ reason: p.reason, hint: p.hint, at: new Date(p.at).toISOString() }),
-        })),
-      ),
-    );
+  setSubscriptionField(
+    sql,
+    "lastDelivered",
+    effects.flatMap(({ delivered: d }) =>
+      d
+        ? [
+            {
+              id: d.subscriptionId,
+              value: {
+                periodKey: d.periodKey,
+                at: new Date(d.at).toISOString(),
+                ...(d.dates ? { dates: d.dates } : {}),
+              },
+            },
+          ]
+        : [],
+    ),
+  );
+  setSubscriptionField(
+    sql,
+    "paused",
+    effects.flatMap(({ paused: p }) =>
+      p
+        ? [
+            {
+              id: p.subscriptionId,
+              value: { reason: p.reason, hint: p.hint, at: new Date(p.at).toISOString() },
+            },
+          ]
+        : [],
+    ),
+  );
   const seen = effects.flatMap((e) => (e.seen && e.seen.ids.length > 0 ? [e.seen] : []));
   if (seen.length > 0)
     sql.run(
